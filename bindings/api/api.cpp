@@ -1,0 +1,60 @@
+#include <iterator>
+
+#include "api_internal.hpp"
+
+namespace ssokit::api {
+
+Error bad_param(std::string_view name, std::string_view what) {
+  return make_error(ErrorCode::invalid_argument,
+                    "parameter \"" + std::string(name) + "\" " + std::string(what));
+}
+
+Result<std::string> need_string(const Json& p, std::string_view name) {
+  auto v = json_string(p, name);
+  if (!v) return bad_param(name, "is required and must be a string");
+  return *v;
+}
+
+std::string opt_string(const Json& p, std::string_view name, std::string fallback) {
+  auto v = json_string(p, name);
+  return v ? *v : fallback;
+}
+
+Result<Bytes> need_hex(const Json& p, std::string_view name) {
+  SSOKIT_TRY(std::string text, need_string(p, name));
+  auto bytes = hex_decode(text);
+  if (!bytes.ok()) return bad_param(name, "must be hex");
+  return std::move(bytes).value();
+}
+
+namespace {
+
+// Add a concern's table here.
+const MethodTable kTables[] = {crypto_methods()};
+
+}  // namespace
+
+Result<Json> call(std::string_view method, const Json& params) {
+  if (!params.is_object()) return make_error(ErrorCode::invalid_argument, "params must be a JSON object");
+  for (const auto& table : kTables) {
+    for (std::size_t i = 0; i < table.size; ++i) {
+      if (method == table.methods[i].name) return table.methods[i].handler(params);
+    }
+  }
+  return make_error(ErrorCode::invalid_argument, "unknown method \"" + std::string(method.substr(0, 64)) + "\"");
+}
+
+std::string call_text(std::string_view method, std::string_view params_json) {
+  auto params = parse_json_object(params_json.empty() ? std::string_view("{}") : params_json,
+                                  ErrorCode::invalid_argument);
+  Json out;
+  if (!params.ok()) {
+    out = {{"error", params.error().to_json()}};
+  } else {
+    auto r = call(method, params.value());
+    out = r.ok() ? Json{{"ok", std::move(r).value()}} : Json{{"error", r.error().to_json()}};
+  }
+  return dump_json(out);
+}
+
+}  // namespace ssokit::api

@@ -1,0 +1,46 @@
+# Dependencies. Natively: Debian's packages. WebAssembly: mbedTLS compiled from Debian's source
+# package (fetched into .deps/ by scripts/bootstrap.sh) with a minimal configuration, and
+# nlohmann/json's headers through an include directory of their own (never all of /usr/include).
+
+if(EMSCRIPTEN)
+  set(SSOKIT_MBEDTLS_SOURCE_DIR "${PROJECT_SOURCE_DIR}/.deps/mbedtls" CACHE PATH "mbedTLS source tree")
+  if(NOT EXISTS "${SSOKIT_MBEDTLS_SOURCE_DIR}/library/ctr_drbg.c")
+    message(FATAL_ERROR "mbedTLS source not found in ${SSOKIT_MBEDTLS_SOURCE_DIR}: run scripts/bootstrap.sh")
+  endif()
+  # Only the modules the SDK uses (see cmake/mbedtls_config_wasm.h).
+  set(_mbedtls_modules
+    aes asn1parse asn1write base64 bignum cipher cipher_wrap constant_time ctr_drbg ecdsa ecp
+    ecp_curves gcm md oid platform platform_util rsa rsa_internal sha1 sha256 sha512)
+  set(_mbedtls_sources "")
+  foreach(m IN LISTS _mbedtls_modules)
+    list(APPEND _mbedtls_sources "${SSOKIT_MBEDTLS_SOURCE_DIR}/library/${m}.c")
+  endforeach()
+  add_library(mbedcrypto STATIC ${_mbedtls_sources})
+  target_include_directories(mbedcrypto SYSTEM PUBLIC "${SSOKIT_MBEDTLS_SOURCE_DIR}/include"
+                                                     "${PROJECT_SOURCE_DIR}/cmake")
+  target_compile_definitions(mbedcrypto PUBLIC MBEDTLS_CONFIG_FILE="mbedtls_config_wasm.h")
+  add_library(ssokit::mbedcrypto ALIAS mbedcrypto)
+
+  set(_json_include "${CMAKE_BINARY_DIR}/json-include")
+  if(NOT EXISTS "${_json_include}/nlohmann")
+    file(MAKE_DIRECTORY "${_json_include}")
+    file(CREATE_LINK /usr/include/nlohmann "${_json_include}/nlohmann" SYMBOLIC)
+  endif()
+  add_library(nlohmann_json INTERFACE)
+  target_include_directories(nlohmann_json SYSTEM INTERFACE "${_json_include}")
+  add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
+else()
+  find_path(MBEDTLS_INCLUDE_DIR mbedtls/version.h REQUIRED)
+  find_library(MBEDCRYPTO_LIBRARY mbedcrypto REQUIRED)
+  add_library(ssokit::mbedcrypto UNKNOWN IMPORTED)
+  set_target_properties(ssokit::mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBRARY}"
+                                                      INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
+  find_package(nlohmann_json 3.10 REQUIRED)
+  find_package(CURL REQUIRED)
+  if(SSOKIT_BUILD_TESTS)
+    find_package(GTest REQUIRED)
+  endif()
+  if(SSOKIT_BUILD_BENCH)
+    find_package(benchmark REQUIRED)
+  endif()
+endif()

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Installs everything ssokit needs on a fresh Debian bookworm machine (run as root), then
+# builds the native and WebAssembly targets. Idempotent: every step checks before it acts.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+
+log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+APT_PACKAGES=(
+  build-essential cmake pkg-config ninja-build git ca-certificates dpkg-dev
+  emscripten libmbedtls-dev nlohmann-json3-dev libcurl4-openssl-dev libqrencode-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  nodejs
+)
+
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  log "installing apt packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# npm ships with nodejs from Debian as a separate package; NodeSource's nodejs includes it.
+if ! command -v npm >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends npm
+fi
+
+# mbedTLS source for the WebAssembly build: Debian's source package (same version as the
+# native libmbedtls-dev), unpacked once into .deps/.
+MBEDTLS_DIR="$ROOT/.deps/mbedtls"
+if [ ! -f "$MBEDTLS_DIR/include/mbedtls/version.h" ]; then
+  if ! grep -rqs '^Types:.*deb-src' /etc/apt/sources.list.d/ && ! grep -qs '^deb-src' /etc/apt/sources.list; then
+    log "adding a deb-src entry for bookworm main"
+    as_root tee /etc/apt/sources.list.d/ssokit-src.sources >/dev/null <<'EOF'
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+    as_root apt-get update -qq
+  fi
+  log "fetching mbedtls source package"
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get source -qq --download-only mbedtls >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
+  mkdir -p "$ROOT/.deps"
+  rm -rf "$MBEDTLS_DIR"
+  mv "$tmp/src" "$MBEDTLS_DIR"
+  rm -rf "$tmp"
+fi
+
+# npm dependencies from the committed lockfile (test provider, browser driver, web tooling).
+if [ -f package-lock.json ]; then
+  stamp=node_modules/.ssokit-lock-hash
+  want=$(sha256sum package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "installing npm dependencies (npm ci)"
+    npm ci --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
+  fi
+fi
+
+# emcc's JavaScript optimizer needs Debian's acorn.
+export NODE_PATH=/usr/share/nodejs
+
+log "building native (release)"
+cmake --preset native >/dev/null
+cmake --build --preset native -j"$(nproc)"
+
+log "building wasm"
+cmake --preset wasm >/dev/null
+cmake --build --preset wasm -j"$(nproc)"

@@ -1,0 +1,84 @@
+#include "ssokit/error.hpp"
+
+#include <array>
+
+namespace ssokit {
+namespace {
+
+// Same order as the enum: the names are the public contract.
+constexpr std::array<const char*, static_cast<std::size_t>(ErrorCode::internal_error) + 1> kNames = {
+    "invalid_argument",
+    "invalid_url",
+    "invalid_return_url",
+    "state_missing",
+    "state_mismatch",
+    "transaction_not_found",
+    "iss_mismatch",
+    "authorization_error",
+    "discovery_failed",
+    "discovery_issuer_mismatch",
+    "network_error",
+    "timeout",
+    "http_error",
+    "invalid_response",
+    "token_error",
+    "id_token_missing",
+    "id_token_malformed",
+    "id_token_alg_not_allowed",
+    "id_token_key_not_found",
+    "id_token_signature_invalid",
+    "id_token_iss_mismatch",
+    "id_token_aud_mismatch",
+    "id_token_azp_mismatch",
+    "id_token_expired",
+    "id_token_iat_invalid",
+    "id_token_not_yet_valid",
+    "id_token_nonce_mismatch",
+    "id_token_sub_missing",
+    "userinfo_sub_mismatch",
+    "login_required",
+    "refresh_failed",
+    "device_code_expired",
+    "access_denied",
+    "storage_error",
+    "storage_tampered",
+    "platform_error",
+    "sso_token_unknown",
+    "cancelled",
+    "internal_error",
+};
+
+}  // namespace
+
+const char* error_code_name(ErrorCode code) {
+  auto i = static_cast<std::size_t>(code);
+  return i < kNames.size() ? kNames[i] : "internal_error";
+}
+
+bool error_code_from_name(std::string_view name, ErrorCode* out) {
+  for (std::size_t i = 0; i < kNames.size(); ++i) {
+    if (name == kNames[i]) {
+      *out = static_cast<ErrorCode>(i);
+      return true;
+    }
+  }
+  return false;
+}
+
+nlohmann::json Error::to_json() const {
+  nlohmann::json j = {{"code", code_name()}, {"message", message}};
+  if (details.is_object() && !details.empty()) j["details"] = details;
+  return j;
+}
+
+std::string Error::to_string() const { return std::string(code_name()) + ": " + message; }
+
+Error make_error(ErrorCode code, std::string message, nlohmann::json details) {
+  Error e;
+  e.code = code;
+  e.message = std::move(message);
+  e.details = details.is_object() ? std::move(details) : nlohmann::json::object();
+  return e;
+}
+
+}  // namespace ssokit

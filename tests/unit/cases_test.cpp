@@ -1,0 +1,58 @@
+// Runs every shared case file (tests/cases/*.json) through the JSON call interface.
+// tests/wasm/cases.test.mjs runs the same files through WebAssembly: identical answers required.
+//
+// A case: {"name", "method", "params", then "result": <exact JSON> or "error": "<code>"}.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "api.hpp"
+
+namespace {
+
+std::vector<std::string> case_files() {
+  std::vector<std::string> files;
+  for (const auto& entry : std::filesystem::directory_iterator(SSOKIT_CASES_DIR)) {
+    if (entry.path().extension() == ".json") files.push_back(entry.path().filename().string());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+class SharedCases : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(SharedCases, MatchExpected) {
+  std::ifstream in(std::string(SSOKIT_CASES_DIR) + "/" + GetParam());
+  std::stringstream text;
+  text << in.rdbuf();
+  auto doc = ssokit::parse_json_object(text.str());
+  ASSERT_TRUE(doc.ok()) << doc.error().to_string();
+  const auto& cases = doc.value()["cases"];
+  ASSERT_TRUE(cases.is_array());
+  ASSERT_FALSE(cases.empty());
+  for (const auto& c : cases) {
+    std::string name = c.value("name", "?");
+    SCOPED_TRACE(name);
+    ASSERT_TRUE(c.contains("result") != c.contains("error")) << "a case has exactly one of result/error";
+    auto r = ssokit::api::call(c["method"].get<std::string>(), c.value("params", ssokit::Json::object()));
+    if (c.contains("error")) {
+      ASSERT_FALSE(r.ok()) << name << ": expected " << c["error"] << ", got " << r.value().dump();
+      EXPECT_EQ(r.error().code_name(), c["error"].get<std::string>()) << name << ": " << r.error().message;
+    } else {
+      ASSERT_TRUE(r.ok()) << name << ": " << r.error().to_string();
+      EXPECT_EQ(r.value(), c["result"]) << name << ": got " << r.value().dump();
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Files, SharedCases, ::testing::ValuesIn(case_files()),
+                         [](const auto& info) {
+                           std::string n = info.param.substr(0, info.param.size() - 5);
+                           std::replace_if(n.begin(), n.end(), [](char ch) { return !std::isalnum(static_cast<unsigned char>(ch)); }, '_');
+                           return n;
+                         });
+
+}  // namespace
