@@ -6,6 +6,7 @@
 
 #include "api.hpp"
 #include "ssokit/base64.hpp"
+#include "ssokit/oauth.hpp"
 
 namespace ssokit::api {
 
@@ -20,11 +21,22 @@ struct MethodTable {
 };
 
 MethodTable crypto_methods();  // api_crypto.cpp: pkce, random, base64url, hashes, json
+MethodTable oauth_methods();   // api_oauth.cpp: discovery, authorize, callback, token, user-info, logout
+MethodTable url_methods();     // api_url.cpp: URLs, percent/form encoding, origins, return URLs
 
 // Parameter helpers: errors are invalid_argument naming the parameter.
 Error bad_param(std::string_view name, std::string_view what);
 Result<std::string> need_string(const Json& p, std::string_view name);
 std::string opt_string(const Json& p, std::string_view name, std::string fallback = {});
 Result<Bytes> need_hex(const Json& p, std::string_view name);
+
+// Boundary formats shared by the methods (api_oauth.cpp).
+Json request_to_json(const HttpRequest& request);
+Result<HttpResponse> response_from_json(const Json& params);  // params.response
+Result<Params> params_from_json(const Json& value, std::string_view name);
+Result<std::int64_t> need_now(const Json& params);
+Result<ProviderMetadata> provider_from_json(const Json& params);  // params.provider
+Result<ClientConfig> client_from_json(const Json& params);        // params.client
+Result<Transaction> transaction_from_json(const Json& params);    // params.transaction
 
 }  // namespace ssokit::api

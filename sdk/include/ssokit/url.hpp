@@ -2,6 +2,7 @@
 // (application/x-www-form-urlencoded), origins, and the return-URL validator.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,16 +32,24 @@ struct Url {
 
   // Port to connect to: the explicit port, else 443 for https, 80 for http; 0 if unknown.
   std::uint16_t effective_port() const;
-  // scheme://host[:port] with the default port omitted, IPv6 in brackets.
+  // scheme://host[:port] with the default port omitted, IPv6 in brackets; "null" (an opaque
+  // origin, as in browsers) when there is no host.
   std::string origin() const;
-  // Recomposed URL (RFC 3986 section 5.3).
+  // Recomposed URL (RFC 3986 section 5.3). "//" is written when there is a host, userinfo or
+  // port, for file: URLs, and when the path itself starts with "//". No validation: see build_url.
   std::string to_string() const;
 };
 
-// Parses an absolute URL (scheme required, http/https require a non-empty host).
+// Parses an absolute URL (scheme required, http/https/ws/wss/ftp require "//" and a host).
 // invalid_url on anything malformed: bad scheme, bad port, spaces or control characters,
-// bad percent-escapes, unbalanced IPv6 brackets.
+// non-ASCII bytes, backslashes, bad percent-escapes, unbalanced IPv6 brackets, more than one '@'.
+// IPv6 hosts come back in RFC 5952 canonical form; the full rule list is in url.cpp.
 Result<Url> parse_url(std::string_view text);
+
+// to_string() of a URL assembled by hand, checked: the result must parse back to the same
+// components (after lower-casing scheme and host), so a component holding a delimiter (a '/'
+// in the host, a '#' in the query, ...) is invalid_url instead of silently changing the URL.
+Result<std::string> build_url(const Url& url);
 
 // Percent-encodes every byte outside RFC 3986 unreserved (A-Z a-z 0-9 - . _ ~).
 std::string percent_encode(std::string_view text);

@@ -1,0 +1,219 @@
+// JSON methods for the OAuth / OpenID Connect steps. JavaScript sends the HttpRequests these
+// build with fetch and hands the HttpResponses back: the same validation code as natively.
+#include "api_internal.hpp"
+#include "ssokit/oauth.hpp"
+
+namespace ssokit::api {
+
+Json request_to_json(const HttpRequest& r) {
+  Json headers = Json::array();
+  for (const auto& [n, v] : r.headers) headers.push_back({n, v});
+  Json j = {{"method", r.method}, {"url", r.url}, {"headers", headers}, {"idempotent", r.idempotent}};
+  if (!r.body.empty()) j["body"] = r.body;
+  return j;
+}
+
+Result<Params> params_from_json(const Json& value, std::string_view name) {
+  Params out;
+  if (value.is_null()) return out;
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      if (!it.value().is_string()) return bad_param(name, "values must be strings");
+      out.emplace_back(it.key(), it.value().get<std::string>());
+    }
+    return out;
+  }
+  if (!value.is_array()) return bad_param(name, "must be an array of [name, value] pairs or an object");
+  for (const auto& pair : value) {
+    if (!pair.is_array() || pair.size() != 2 || !pair[0].is_string() || !pair[1].is_string()) {
+      return bad_param(name, "must be an array of [name, value] string pairs");
+    }
+    out.emplace_back(pair[0].get<std::string>(), pair[1].get<std::string>());
+  }
+  return out;
+}
+
+Result<HttpResponse> response_from_json(const Json& p) {
+  const Json* r = json_member(p, "response");
+  if (r == nullptr || !r->is_object()) return bad_param("response", "is required: {status, headers, body}");
+  HttpResponse response;
+  auto status = json_int(*r, "status");
+  if (!status) return bad_param("response.status", "must be an integer");
+  response.status = static_cast<int>(*status);
+  response.body = json_string(*r, "body").value_or("");
+  if (const Json* h = json_member(*r, "headers")) {
+    SSOKIT_TRY(response.headers, params_from_json(*h, "response.headers"));
+  }
+  return response;
+}
+
+Result<std::int64_t> need_now(const Json& p) {
+  auto now = json_int(p, "now");
+  if (!now) return bad_param("now", "is required: the current time in unix seconds");
+  return *now;
+}
+
+Result<ProviderMetadata> provider_from_json(const Json& p) {
+  const Json* m = json_member(p, "provider");
+  if (m == nullptr) return bad_param("provider", "is required (the discovery document)");
+  auto metadata = ProviderMetadata::from_json(*m);
+  if (!metadata.ok()) return make_error(ErrorCode::invalid_argument, "parameter \"provider\": " + metadata.error().message);
+  return metadata;
+}
+
+Result<ClientConfig> client_from_json(const Json& p) {
+  const Json* c = json_member(p, "client");
+  if (c == nullptr || !c->is_object()) return bad_param("client", "is required: {issuer, client_id, redirect_uri, ...}");
+  return ClientConfig::from_json(*c);
+}
+
+Result<Transaction> transaction_from_json(const Json& p) {
+  const Json* t = json_member(p, "transaction");
+  if (t == nullptr) return bad_param("transaction", "is required");
+  return Transaction::from_json(*t);
+}
+
+namespace {
+
+Result<Json> m_discovery_request(const Json& p) {
+  SSOKIT_TRY(std::string issuer, need_string(p, "issuer"));
+  SSOKIT_TRY(HttpRequest r, discovery_request(issuer));
+  return request_to_json(r);
+}
+
+Result<Json> m_discovery_process(const Json& p) {
+  SSOKIT_TRY(std::string issuer, need_string(p, "issuer"));
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(ProviderMetadata m, process_discovery_response(issuer, response));
+  return m.to_json();
+}
+
+Result<Json> m_authorize_build(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  AuthorizationOptions options;
+  if (const Json* o = json_member(p, "options"); o != nullptr && o->is_object()) {
+    if (auto v = json_string(*o, "scope")) options.scope = *v;
+    if (auto v = json_string(*o, "prompt")) options.prompt = *v;
+    if (auto v = json_string(*o, "login_hint")) options.login_hint = *v;
+    if (auto v = json_int(*o, "max_age")) options.max_age = *v;
+    if (auto v = json_string(*o, "acr_values")) options.acr_values = *v;
+    if (auto v = json_string(*o, "ui_locales")) options.ui_locales = *v;
+    if (auto v = json_string(*o, "return_to")) options.return_to = *v;
+    if (const Json* extra = json_member(*o, "extra")) {
+      SSOKIT_TRY(options.extra, params_from_json(*extra, "options.extra"));
+    }
+  }
+  Result<AuthorizationRequest> request = make_error(ErrorCode::internal_error, "unreachable");
+  if (json_member(p, "seed") != nullptr) {
+    SSOKIT_TRY(Bytes seed, need_hex(p, "seed"));
+    SSOKIT_TRY(auto rng, CtrDrbgRandom::from_seed(seed));
+    request = build_authorization_request(client, provider, options, *rng, now);
+  } else {
+    request = build_authorization_request(client, provider, options, system_random(), now);
+  }
+  if (!request.ok()) return request.take_error();
+  return Json{{"url", request->url}, {"transaction", request->transaction.to_json()}};
+}
+
+Result<Json> m_callback_state(const Json& p) {
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(std::string state, callback_state(url));
+  return Json(state);
+}
+
+Result<Json> m_callback_process(const Json& p) {
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(Transaction tx, transaction_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(CallbackResult r, process_callback(url, tx, provider, now));
+  return Json{{"code", r.code}, {"state", r.state}};
+}
+
+Result<Json> m_token_code_request(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(Transaction tx, transaction_from_json(p));
+  SSOKIT_TRY(std::string code, need_string(p, "code"));
+  SSOKIT_TRY(HttpRequest r, authorization_code_request(client, provider, tx, code));
+  return request_to_json(r);
+}
+
+Result<Json> m_token_refresh_request(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(std::string refresh_token, need_string(p, "refresh_token"));
+  std::optional<std::string> scope = json_string(p, "scope");
+  SSOKIT_TRY(HttpRequest r, refresh_request(client, provider, refresh_token, scope));
+  return request_to_json(r);
+}
+
+Result<Json> m_token_process(const Json& p) {
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(TokenSet tokens, process_token_response(response, now));
+  return tokens.to_json();
+}
+
+Result<Json> m_userinfo_request(const Json& p) {
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(std::string access_token, need_string(p, "access_token"));
+  SSOKIT_TRY(HttpRequest r, userinfo_request(provider, access_token));
+  return request_to_json(r);
+}
+
+Result<Json> m_userinfo_process(const Json& p) {
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::string sub, need_string(p, "sub"));
+  return process_userinfo_response(response, sub);
+}
+
+Result<Json> m_revocation_request(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(std::string token, need_string(p, "token"));
+  SSOKIT_TRY(HttpRequest r, revocation_request(client, provider, token, opt_string(p, "token_type_hint")));
+  return request_to_json(r);
+}
+
+Result<Json> m_revocation_process(const Json& p) {
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_CHECK(process_revocation_response(response));
+  return Json(true);
+}
+
+Result<Json> m_logout_url(const Json& p) {
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  LogoutOptions options;
+  options.id_token_hint = opt_string(p, "id_token_hint");
+  options.post_logout_redirect_uri = opt_string(p, "post_logout_redirect_uri");
+  options.state = opt_string(p, "state");
+  options.client_id = opt_string(p, "client_id");
+  options.ui_locales = opt_string(p, "ui_locales");
+  SSOKIT_TRY(std::string url, build_logout_url(provider, options));
+  return Json(url);
+}
+
+constexpr Method kOauthMethods[] = {
+    {"discovery.request", m_discovery_request},
+    {"discovery.process", m_discovery_process},
+    {"authorize.build", m_authorize_build},
+    {"callback.state", m_callback_state},
+    {"callback.process", m_callback_process},
+    {"token.code_request", m_token_code_request},
+    {"token.refresh_request", m_token_refresh_request},
+    {"token.process", m_token_process},
+    {"userinfo.request", m_userinfo_request},
+    {"userinfo.process", m_userinfo_process},
+    {"revocation.request", m_revocation_request},
+    {"revocation.process", m_revocation_process},
+    {"logout.url", m_logout_url},
+};
+
+}  // namespace
+
+MethodTable oauth_methods() { return {kOauthMethods, sizeof kOauthMethods / sizeof kOauthMethods[0]}; }
+
+}  // namespace ssokit::api

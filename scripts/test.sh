@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Every test: set-up (scripts/bootstrap.sh), then the native suites (Release and ASan/UBSan),
+# the WebAssembly suites in Node, and the end-to-end suites. Prints one closing line:
+# "total: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export NODE_PATH=/usr/share/nodejs
+
+bash scripts/bootstrap.sh || { echo "bootstrap failed"; echo "total: 0 passed, 1 failed"; exit 1; }
+
+mkdir -p build/test-logs
+passed=0
+failed=0
+suite_failures=()
+
+# ctest prints "N% tests passed, F tests failed out of T".
+run_ctest() {
+  local name=$1; shift
+  local log=build/test-logs/$name.log
+  echo "== $name"
+  "$@" 2>&1 | tee "$log" | grep -E '^\s*[0-9]+/[0-9]+ Test|tests passed|tests failed|\*\*\*' || true
+  local line total bad
+  line=$(grep -E 'tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
+  if [ -z "$line" ]; then
+    failed=$((failed + 1)); suite_failures+=("$name (did not run; see $log)"); return
+  fi
+  bad=$(sed -E 's/.* ([0-9]+) tests? failed out of ([0-9]+).*/\1/' <<<"$line")
+  total=$(sed -E 's/.* failed out of ([0-9]+).*/\1/' <<<"$line")
+  passed=$((passed + total - bad)); failed=$((failed + bad))
+  [ "$bad" = 0 ] || suite_failures+=("$name")
+}
+
+# node --test prints "# pass N" and "# fail N".
+run_node() {
+  local name=$1; shift
+  local log=build/test-logs/$name.log
+  echo "== $name"
+  node --test --test-reporter=spec "$@" >"$log" 2>&1
+  local rc=$?
+  grep -E '^\s*(✖|not ok)|^ℹ (tests|pass|fail)' "$log" | head -40
+  local p f
+  p=$(grep -E '^ℹ pass [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  f=$(grep -E '^ℹ fail [0-9]+' "$log" | tail -1 | awk '{print $3}')
+  if [ -z "$p" ]; then
+    failed=$((failed + 1)); suite_failures+=("$name (did not run; see $log)"); return
+  fi
+  passed=$((passed + p)); failed=$((failed + f))
+  if [ "$f" != 0 ] || [ $rc != 0 ]; then
+    suite_failures+=("$name")
+    [ "$f" != 0 ] || failed=$((failed + 1))
+    tail -60 "$log"
+  fi
+}
+
+run_ctest native ctest --preset native -j2
+
+echo "== building asan"
+cmake --preset asan >/dev/null && cmake --build --preset asan -j"$(nproc)" >build/test-logs/asan-build.log 2>&1 \
+  || { tail -30 build/test-logs/asan-build.log; }
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run_ctest asan ctest --preset asan -j2
+
+mapfile -t node_tests < <(find tests/wasm tests/idp -name '*.test.mjs' | sort)
+run_node wasm-and-node "${node_tests[@]}"
+
+if [ ${#suite_failures[@]} -gt 0 ]; then
+  echo "failing suites: ${suite_failures[*]} (logs in build/test-logs/)"
+fi
+echo "total: $passed passed, $failed failed"
+[ "$failed" = 0 ]

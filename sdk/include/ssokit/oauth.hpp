@@ -1,0 +1,179 @@
+// OAuth 2.0 / OpenID Connect client steps, sans-I/O. Each network step is a pair, as in
+// oauth4webapi: `xxx_request(...)` builds an HttpRequest; `process_xxx_response(...)` validates
+// the HttpResponse. The caller (native/ with libcurl, web/ with fetch, tests with a fake) sends.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ssokit/http.hpp"
+#include "ssokit/json.hpp"
+#include "ssokit/random.hpp"
+
+namespace ssokit {
+
+// ---- Discovery (OpenID Connect Discovery 1.0 / RFC 8414) ----
+
+struct ProviderMetadata {
+  std::string issuer;
+  std::string authorization_endpoint;
+  std::string token_endpoint;
+  std::string userinfo_endpoint;
+  std::string jwks_uri;
+  std::string end_session_endpoint;
+  std::string revocation_endpoint;
+  std::string device_authorization_endpoint;
+  bool authorization_response_iss_parameter_supported = false;  // RFC 9207
+  std::vector<std::string> code_challenge_methods_supported;
+  std::vector<std::string> token_endpoint_auth_methods_supported;
+  std::vector<std::string> id_token_signing_alg_values_supported;
+  Json raw = Json::object();  // the whole document, for fields not modelled here
+
+  Json to_json() const;
+  static Result<ProviderMetadata> from_json(const Json& document);
+};
+
+// GET {issuer}/.well-known/openid-configuration. invalid_url for an unusable issuer.
+Result<HttpRequest> discovery_request(std::string_view issuer);
+// RFC 8414 form: {scheme}://{host}/.well-known/oauth-authorization-server{path}.
+Result<HttpRequest> oauth_metadata_request(std::string_view issuer);
+// Validates status, JSON, required endpoints; `issuer` must equal the configured issuer exactly
+// (discovery_issuer_mismatch). discovery_failed for anything else wrong.
+Result<ProviderMetadata> process_discovery_response(std::string_view issuer, const HttpResponse& response);
+
+// ---- Client configuration ----
+
+enum class ClientAuth { none, client_secret_basic, client_secret_post };
+
+struct ClientConfig {
+  std::string issuer;
+  std::string client_id;
+  std::string client_secret;  // empty for public clients; never logged
+  ClientAuth auth = ClientAuth::none;
+  std::string redirect_uri;
+  std::string scope = "openid profile email";
+  std::int64_t clock_skew = 60;              // seconds allowed for exp/iat/nbf
+  std::int64_t transaction_ttl = 600;        // a pending authorization expires after 10 minutes
+  std::vector<std::string> allowed_algs;     // empty: the secure default list
+
+  // {issuer, client_id, client_secret?, auth?, redirect_uri, scope?, clock_skew?,
+  // transaction_ttl?, allowed_algs?}; auth defaults to client_secret_basic when a secret is
+  // given, else none. invalid_argument when malformed.
+  static Result<ClientConfig> from_json(const Json& value);
+  Json to_json() const;  // includes the secret: for handing the config across the wasm boundary only
+};
+
+// ---- Authorization request ----
+
+struct AuthorizationOptions {
+  std::optional<std::string> scope;  // overrides ClientConfig::scope
+  std::optional<std::string> prompt;
+  std::optional<std::string> login_hint;
+  std::optional<std::int64_t> max_age;
+  std::optional<std::string> acr_values;
+  std::optional<std::string> ui_locales;
+  std::string return_to = "/";  // validated with validate_return_url
+  Params extra;                 // further parameters; may not override the protocol ones
+};
+
+// The pending authorization kept between the redirect and the callback. Single use.
+struct Transaction {
+  std::string state;
+  std::string nonce;  // empty when `openid` was not requested
+  std::string code_verifier;
+  std::string redirect_uri;
+  std::string return_to;
+  std::string issuer;
+  std::string client_id;
+  std::optional<std::int64_t> max_age;
+  std::int64_t created_at = 0;
+  std::int64_t expires_at = 0;
+
+  Json to_json() const;
+  static Result<Transaction> from_json(const Json& value);  // storage_error when malformed
+};
+
+struct AuthorizationRequest {
+  std::string url;
+  Transaction transaction;
+};
+
+// An absolute URL without a fragment (RFC 6749 section 3.1.2); invalid_argument otherwise.
+Status validate_redirect_uri(std::string_view redirect_uri);
+
+Result<AuthorizationRequest> build_authorization_request(const ClientConfig& client,
+                                                         const ProviderMetadata& provider,
+                                                         const AuthorizationOptions& options,
+                                                         RandomSource& random, std::int64_t now);
+
+// ---- Callback ----
+
+struct CallbackResult {
+  std::string code;
+  std::string state;
+};
+
+// Reads the authorization response from the redirect URL's query (or fragment when the query
+// has no response parameters). Checks: provider error (authorization_error, with error,
+// error_description, error_uri in details), state present (state_missing) and equal to the
+// transaction's (state_mismatch), transaction not expired (transaction_not_found), RFC 9207
+// iss (iss_mismatch) when the provider supports it or sends it, code present.
+Result<CallbackResult> process_callback(std::string_view callback_url, const Transaction& transaction,
+                                        const ProviderMetadata& provider, std::int64_t now);
+// Just the state of a callback URL, to find the stored transaction it belongs to.
+Result<std::string> callback_state(std::string_view callback_url);
+
+// ---- Token endpoint ----
+
+struct TokenSet {
+  std::string token_type;
+  std::string access_token;
+  std::string refresh_token;
+  std::string id_token;
+  std::string scope;
+  std::optional<std::int64_t> expires_in;
+  std::int64_t expires_at = 0;  // 0: unknown
+  Json raw = Json::object();
+
+  // Redacted view for logs and printing: token values replaced by "[redacted]".
+  std::string to_string() const;
+  // Full JSON (for storage or the CLI's explicit output).
+  Json to_json() const;
+  static Result<TokenSet> from_json(const Json& value);
+};
+
+Result<HttpRequest> authorization_code_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                               const Transaction& transaction, std::string_view code);
+Result<HttpRequest> refresh_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                    std::string_view refresh_token, std::optional<std::string> scope = {});
+// Validates the token response: OAuth error bodies -> token_error (provider's error in details);
+// malformed -> invalid_response; non-2xx without an OAuth error -> http_error.
+Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now);
+
+// ---- User-info, revocation, logout ----
+
+Result<HttpRequest> userinfo_request(const ProviderMetadata& provider, std::string_view access_token);
+// `expected_sub` from the validated ID token: userinfo_sub_mismatch when different.
+Result<Json> process_userinfo_response(const HttpResponse& response, std::string_view expected_sub);
+
+// RFC 7009. token_type_hint: "refresh_token" or "access_token".
+Result<HttpRequest> revocation_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                       std::string_view token, std::string_view token_type_hint);
+Status process_revocation_response(const HttpResponse& response);
+
+struct LogoutOptions {
+  std::string id_token_hint;
+  std::string post_logout_redirect_uri;
+  std::string state;
+  std::string client_id;
+  std::string ui_locales;
+};
+// RP-initiated logout URL (OpenID Connect RP-Initiated Logout 1.0): end_session_endpoint.
+Result<std::string> build_logout_url(const ProviderMetadata& provider, const LogoutOptions& options);
+
+std::string client_auth_name(ClientAuth auth);
+Result<ClientAuth> parse_client_auth(std::string_view name);
+
+}  // namespace ssokit

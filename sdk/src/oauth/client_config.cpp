@@ -1,0 +1,58 @@
+#include "ssokit/oauth.hpp"
+
+namespace ssokit {
+
+Result<ClientConfig> ClientConfig::from_json(const Json& c) {
+  if (!c.is_object()) return make_error(ErrorCode::invalid_argument, "client configuration must be a JSON object");
+  auto bad = [](const char* field, const char* what) {
+    return make_error(ErrorCode::invalid_argument, std::string("client configuration: ") + field + " " + what);
+  };
+  ClientConfig client;
+  struct Text {
+    const char* name;
+    std::string* target;
+  };
+  for (const Text& f : {Text{"issuer", &client.issuer}, Text{"client_id", &client.client_id},
+                        Text{"client_secret", &client.client_secret}, Text{"redirect_uri", &client.redirect_uri},
+                        Text{"scope", &client.scope}}) {
+    const Json* v = json_member(c, f.name);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_string()) return bad(f.name, "must be a string");
+    *f.target = v->get<std::string>();
+  }
+  if (const Json* auth = json_member(c, "auth"); auth != nullptr && !auth->is_null()) {
+    if (!auth->is_string()) return bad("auth", "must be a string");
+    SSOKIT_TRY(client.auth, parse_client_auth(auth->get<std::string>()));
+  } else {
+    client.auth = client.client_secret.empty() ? ClientAuth::none : ClientAuth::client_secret_basic;
+  }
+  if (json_member(c, "clock_skew") != nullptr) {
+    auto skew = json_int(c, "clock_skew");
+    if (!skew || *skew < 0 || *skew > 600) return bad("clock_skew", "must be an integer from 0 to 600 seconds");
+    client.clock_skew = *skew;
+  }
+  if (json_member(c, "transaction_ttl") != nullptr) {
+    auto ttl = json_int(c, "transaction_ttl");
+    if (!ttl || *ttl <= 0) return bad("transaction_ttl", "must be a positive integer (seconds)");
+    client.transaction_ttl = *ttl;
+  }
+  if (const Json* algs = json_member(c, "allowed_algs"); algs != nullptr && !algs->is_null()) {
+    if (!algs->is_array()) return bad("allowed_algs", "must be an array of strings");
+    for (const auto& a : *algs) {
+      if (!a.is_string()) return bad("allowed_algs", "must be an array of strings");
+      client.allowed_algs.push_back(a.get<std::string>());
+    }
+  }
+  return client;
+}
+
+Json ClientConfig::to_json() const {
+  Json j = {{"issuer", issuer},         {"client_id", client_id},   {"auth", client_auth_name(auth)},
+            {"redirect_uri", redirect_uri}, {"scope", scope},        {"clock_skew", clock_skew},
+            {"transaction_ttl", transaction_ttl}};
+  if (!client_secret.empty()) j["client_secret"] = client_secret;
+  if (!allowed_algs.empty()) j["allowed_algs"] = allowed_algs;
+  return j;
+}
+
+}  // namespace ssokit

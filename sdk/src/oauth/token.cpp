@@ -1,0 +1,274 @@
+// Token endpoint (RFC 6749 4.1.3, 6), user-info (OIDC Core 5.3), revocation (RFC 7009) and
+// RP-initiated logout. Client authentication: none, client_secret_basic, client_secret_post.
+#include "ssokit/oauth.hpp"
+
+#include <cctype>
+
+namespace ssokit {
+namespace {
+
+constexpr const char* kRedacted = "[redacted]";
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+// Adds the client's credentials to a token-endpoint style request.
+Status apply_client_auth(const ClientConfig& client, Params& form, HttpRequest& request) {
+  switch (client.auth) {
+    case ClientAuth::none:
+      form.emplace_back("client_id", client.client_id);
+      return {};
+    case ClientAuth::client_secret_post:
+      if (client.client_secret.empty()) {
+        return make_error(ErrorCode::invalid_argument, "client_secret_post needs a client secret (SSOKIT_CLIENT_SECRET)");
+      }
+      form.emplace_back("client_id", client.client_id);
+      form.emplace_back("client_secret", client.client_secret);
+      return {};
+    case ClientAuth::client_secret_basic: {
+      if (client.client_secret.empty()) {
+        return make_error(ErrorCode::invalid_argument, "client_secret_basic needs a client secret (SSOKIT_CLIENT_SECRET)");
+      }
+      // RFC 6749 2.3.1: both parts form-urlencoded before base64.
+      std::string id = form_encode({{"", client.client_id}}).substr(1);
+      std::string secret = form_encode({{"", client.client_secret}}).substr(1);
+      request.headers.emplace_back("Authorization", "Basic " + base64_encode(id + ":" + secret));
+      return {};
+    }
+  }
+  return make_error(ErrorCode::invalid_argument, "unknown client authentication method");
+}
+
+Result<HttpRequest> form_post(const ClientConfig& client, const std::string& endpoint, const char* endpoint_name,
+                              Params form) {
+  if (endpoint.empty()) {
+    return make_error(ErrorCode::invalid_argument, std::string("the provider metadata has no ") + endpoint_name);
+  }
+  if (client.client_id.empty()) return make_error(ErrorCode::invalid_argument, "client_id is required");
+  HttpRequest request;
+  request.method = "POST";
+  request.url = endpoint;
+  request.idempotent = false;  // a code or refresh token is single-use: never retried
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  SSOKIT_CHECK(apply_client_auth(client, form, request));
+  request.body = form_encode(form);
+  return request;
+}
+
+// OAuth error body ({"error": ...}) -> `code` with the provider's fields in details.
+std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, const char* what) {
+  auto body = parse_json_object(response.body);
+  if (!body.ok()) return std::nullopt;
+  auto error = json_string(body.value(), "error");
+  if (!error) return std::nullopt;
+  Json details = {{"error", *error}, {"status", response.status}};
+  std::string message = std::string(what) + " answered " + error->substr(0, 100);
+  if (auto description = json_string(body.value(), "error_description")) {
+    details["error_description"] = *description;
+    message += " (" + description->substr(0, 300) + ")";
+  }
+  if (auto uri = json_string(body.value(), "error_uri")) details["error_uri"] = *uri;
+  return make_error(code, message, std::move(details));
+}
+
+Error http_status_error(const HttpResponse& response, const char* what) {
+  return make_error(ErrorCode::http_error, std::string(what) + " answered HTTP " + std::to_string(response.status),
+                    {{"status", response.status}});
+}
+
+}  // namespace
+
+std::string client_auth_name(ClientAuth auth) {
+  switch (auth) {
+    case ClientAuth::none: return "none";
+    case ClientAuth::client_secret_basic: return "client_secret_basic";
+    case ClientAuth::client_secret_post: return "client_secret_post";
+  }
+  return "none";
+}
+
+Result<ClientAuth> parse_client_auth(std::string_view name) {
+  if (name == "none") return ClientAuth::none;
+  if (name == "client_secret_basic") return ClientAuth::client_secret_basic;
+  if (name == "client_secret_post") return ClientAuth::client_secret_post;
+  return make_error(ErrorCode::invalid_argument,
+                    "client authentication must be none, client_secret_basic or client_secret_post");
+}
+
+Result<HttpRequest> authorization_code_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                               const Transaction& transaction, std::string_view code) {
+  if (code.empty()) return make_error(ErrorCode::invalid_argument, "the authorization code is empty");
+  return form_post(client, provider.token_endpoint, "token_endpoint",
+                   {{"grant_type", "authorization_code"},
+                    {"code", std::string(code)},
+                    {"redirect_uri", transaction.redirect_uri},
+                    {"code_verifier", transaction.code_verifier}});
+}
+
+Result<HttpRequest> refresh_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                    std::string_view refresh_token, std::optional<std::string> scope) {
+  if (refresh_token.empty()) return make_error(ErrorCode::login_required, "there is no refresh token; sign in again");
+  Params form = {{"grant_type", "refresh_token"}, {"refresh_token", std::string(refresh_token)}};
+  if (scope) form.emplace_back("scope", *scope);
+  return form_post(client, provider.token_endpoint, "token_endpoint", std::move(form));
+}
+
+Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now) {
+  if (response.status != 200) {
+    if (auto error = oauth_error(response, ErrorCode::token_error, "the token endpoint")) return *error;
+    return http_status_error(response, "the token endpoint");
+  }
+  auto body = parse_json_object(response.body);
+  if (!body.ok()) return make_error(ErrorCode::invalid_response, "the token response is not a JSON object: " + body.error().message);
+  const Json& doc = body.value();
+  if (auto error = json_string(doc, "error")) {
+    // Some providers answer 200 with an error body.
+    return *oauth_error(response, ErrorCode::token_error, "the token endpoint");
+  }
+  TokenSet tokens;
+  auto token_type = json_string(doc, "token_type");
+  if (!token_type || token_type->empty()) {
+    return make_error(ErrorCode::invalid_response, "the token response has no token_type");
+  }
+  if (!iequals(*token_type, "bearer")) {
+    return make_error(ErrorCode::invalid_response,
+                      "the token response's token_type \"" + token_type->substr(0, 40) + "\" is not supported (only Bearer)");
+  }
+  tokens.token_type = "Bearer";
+  auto access_token = json_string(doc, "access_token");
+  if (!access_token || access_token->empty()) {
+    return make_error(ErrorCode::invalid_response, "the token response has no access_token");
+  }
+  tokens.access_token = *access_token;
+  struct Optional {
+    const char* name;
+    std::string* target;
+  };
+  for (const Optional& f : {Optional{"refresh_token", &tokens.refresh_token}, Optional{"id_token", &tokens.id_token},
+                            Optional{"scope", &tokens.scope}}) {
+    const Json* v = json_member(doc, f.name);
+    if (v == nullptr || v->is_null()) continue;
+    if (!v->is_string()) return make_error(ErrorCode::invalid_response, std::string("the token response's ") + f.name + " is not a string");
+    *f.target = v->get<std::string>();
+  }
+  if (const Json* v = json_member(doc, "expires_in"); v != nullptr && !v->is_null()) {
+    auto expires_in = json_int(doc, "expires_in");
+    if (!expires_in || *expires_in < 0) {
+      return make_error(ErrorCode::invalid_response, "the token response's expires_in is not a non-negative integer");
+    }
+    tokens.expires_in = *expires_in;
+    tokens.expires_at = now + *expires_in;
+  }
+  tokens.raw = doc;
+  return tokens;
+}
+
+std::string TokenSet::to_string() const {
+  Json j = {{"token_type", token_type}, {"access_token", kRedacted}};
+  if (!refresh_token.empty()) j["refresh_token"] = kRedacted;
+  if (!id_token.empty()) j["id_token"] = kRedacted;
+  if (!scope.empty()) j["scope"] = scope;
+  if (expires_in) j["expires_in"] = *expires_in;
+  if (expires_at) j["expires_at"] = expires_at;
+  return "TokenSet" + dump_json(j);
+}
+
+Json TokenSet::to_json() const {
+  Json j = {{"token_type", token_type}, {"access_token", access_token}};
+  if (!refresh_token.empty()) j["refresh_token"] = refresh_token;
+  if (!id_token.empty()) j["id_token"] = id_token;
+  if (!scope.empty()) j["scope"] = scope;
+  if (expires_in) j["expires_in"] = *expires_in;
+  if (expires_at) j["expires_at"] = expires_at;
+  return j;
+}
+
+Result<TokenSet> TokenSet::from_json(const Json& value) {
+  auto bad = [] { return make_error(ErrorCode::storage_error, "stored token set is malformed; sign in again"); };
+  if (!value.is_object()) return bad();
+  TokenSet t;
+  auto access = json_string(value, "access_token");
+  if (!access) return bad();
+  t.access_token = *access;
+  t.token_type = json_string(value, "token_type").value_or("Bearer");
+  t.refresh_token = json_string(value, "refresh_token").value_or("");
+  t.id_token = json_string(value, "id_token").value_or("");
+  t.scope = json_string(value, "scope").value_or("");
+  if (auto e = json_int(value, "expires_in")) t.expires_in = *e;
+  t.expires_at = json_int(value, "expires_at").value_or(0);
+  return t;
+}
+
+Result<HttpRequest> userinfo_request(const ProviderMetadata& provider, std::string_view access_token) {
+  if (provider.userinfo_endpoint.empty()) {
+    return make_error(ErrorCode::invalid_argument, "the provider metadata has no userinfo_endpoint");
+  }
+  if (access_token.empty()) return make_error(ErrorCode::login_required, "there is no access token; sign in again");
+  HttpRequest request;
+  request.url = provider.userinfo_endpoint;
+  request.headers = {{"Authorization", "Bearer " + std::string(access_token)}, {"Accept", "application/json"}};
+  return request;
+}
+
+Result<Json> process_userinfo_response(const HttpResponse& response, std::string_view expected_sub) {
+  if (response.status != 200) {
+    if (response.status == 401) {
+      // RFC 6750 3: the reason is in WWW-Authenticate; the token is no longer good.
+      return make_error(ErrorCode::token_error, "the user-info endpoint rejected the access token (HTTP 401)",
+                        {{"error", "invalid_token"}, {"status", 401},
+                         {"www_authenticate", response.header("WWW-Authenticate").value_or("").substr(0, 300)}});
+    }
+    return http_status_error(response, "the user-info endpoint");
+  }
+  if (auto type = response.header("Content-Type"); type && type->rfind("application/jwt", 0) == 0) {
+    return make_error(ErrorCode::invalid_response, "signed user-info responses (application/jwt) are not supported");
+  }
+  auto body = parse_json_object(response.body);
+  if (!body.ok()) return make_error(ErrorCode::invalid_response, "the user-info response is not a JSON object: " + body.error().message);
+  auto sub = json_string(body.value(), "sub");
+  if (!sub || sub->empty()) return make_error(ErrorCode::invalid_response, "the user-info response has no sub");
+  if (*sub != expected_sub) {
+    // OIDC Core 5.3.2: a different sub means the response is not about this user.
+    return make_error(ErrorCode::userinfo_sub_mismatch, "the user-info response is about another subject than the ID token");
+  }
+  return std::move(body).value();
+}
+
+Result<HttpRequest> revocation_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                       std::string_view token, std::string_view token_type_hint) {
+  if (token.empty()) return make_error(ErrorCode::invalid_argument, "there is no token to revoke");
+  Params form = {{"token", std::string(token)}};
+  if (!token_type_hint.empty()) form.emplace_back("token_type_hint", std::string(token_type_hint));
+  return form_post(client, provider.revocation_endpoint, "revocation_endpoint", std::move(form));
+}
+
+Status process_revocation_response(const HttpResponse& response) {
+  if (response.status == 200) return {};  // RFC 7009 2.2: also for tokens already invalid
+  if (auto error = oauth_error(response, ErrorCode::token_error, "the revocation endpoint")) return *error;
+  return http_status_error(response, "the revocation endpoint");
+}
+
+Result<std::string> build_logout_url(const ProviderMetadata& provider, const LogoutOptions& options) {
+  if (provider.end_session_endpoint.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      "the provider has no end_session_endpoint: it does not support RP-initiated logout; forget the "
+                      "session locally instead");
+  }
+  Params params;
+  if (!options.id_token_hint.empty()) params.emplace_back("id_token_hint", options.id_token_hint);
+  if (!options.client_id.empty()) params.emplace_back("client_id", options.client_id);
+  if (!options.post_logout_redirect_uri.empty()) {
+    SSOKIT_CHECK(validate_redirect_uri(options.post_logout_redirect_uri));
+    params.emplace_back("post_logout_redirect_uri", options.post_logout_redirect_uri);
+  }
+  if (!options.state.empty()) params.emplace_back("state", options.state);
+  if (!options.ui_locales.empty()) params.emplace_back("ui_locales", options.ui_locales);
+  return add_query_params(provider.end_session_endpoint, params);
+}
+
+}  // namespace ssokit

@@ -1,0 +1,29 @@
+// Runs every shared case file (tests/cases/*.json) through the WebAssembly build in Node.
+// tests/unit/cases_test.cpp runs the same files natively: both must give identical answers.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { loadCore, SsoError } from '../../web/src/index.js';
+
+const casesDir = new URL('../cases/', import.meta.url);
+const core = await loadCore();
+
+for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort()) {
+  const doc = JSON.parse(readFileSync(new URL(file, casesDir), 'utf8'));
+  describe(file, () => {
+    for (const c of doc.cases) {
+      test(c.name, () => {
+        assert.ok(('result' in c) !== ('error' in c), 'a case has exactly one of result/error');
+        if ('error' in c) {
+          assert.throws(() => core.call(c.method, c.params ?? {}), (e) => {
+            assert.ok(e instanceof SsoError, `expected SsoError, got ${e}`);
+            assert.equal(e.code, c.error, e.message);
+            return true;
+          });
+        } else {
+          assert.deepStrictEqual(core.call(c.method, c.params ?? {}), c.result);
+        }
+      });
+    }
+  });
+}

@@ -1,0 +1,19 @@
+// ssokit for browsers and Node.
+import { loadCore } from './core.js';
+
+export { SsoError } from './errors.js';
+export { loadCore };
+
+/**
+ * A PKCE pair (RFC 7636, S256). With a verifier, the pair for it; without, a fresh one.
+ * @param {string} [verifier]
+ */
+export async function pkce(verifier) {
+  const core = await loadCore();
+  const r = core.call('pkce', verifier === undefined ? {} : { verifier });
+  return { codeVerifier: r.code_verifier, codeChallenge: r.code_challenge, codeChallengeMethod: r.code_challenge_method };
+}
+
+export { createSsoClient } from './client.js';
+export { memoryStorage, webStorage } from './storage.js';
+export { fetchTransport } from './transport.js';
