@@ -75,8 +75,11 @@ Result<bool> same_origin(std::string_view a, std::string_view b);
 
 // Accepts only a same-origin relative path: starts with exactly one '/', then path/query/
 // fragment. Rejects //host, /\host, any backslash, schemes (javascript:, data:, ...), control
-// characters and whitespace, and the same tricks percent-encoded (%2F, %5C, %09, %0A, ...,
-// decoded repeatedly). Returns the input unchanged when it is safe. Error: invalid_return_url.
+// characters and whitespace, raw non-ASCII, "." and ".." path segments, more than 4096 bytes,
+// and the same tricks percent-encoded (%2F, %5C, %09, %0A, %2e, ..., decoded up to 4 times).
+// Returns the input unchanged when it is safe. Error: invalid_return_url, with details.reason
+// (e.g. "scheme", "protocol_relative", "encoded_backslash"); the message quotes at most the
+// first 12 characters. The rules and why: url.cpp.
 Result<std::string> validate_return_url(std::string_view candidate);
 
 }  // namespace ssokit
