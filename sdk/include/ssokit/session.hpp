@@ -1,0 +1,89 @@
+// Sessions: where tokens live between requests, and the multi-request flows (completing a
+// sign-in, refreshing) as serializable step machines. A flow never sends anything itself: each
+// step returns either an HttpRequest to send (feed the response to flow_step) or the result.
+// Natively run_flow drives it with an HttpTransport; web/ drives the same steps with fetch.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "ssokit/oauth.hpp"
+
+namespace ssokit {
+
+// Pluggable storage (platform keystore, encrypted file, browser storage, ...). Values are
+// opaque strings; keys are short ASCII names.
+class TokenStore {
+ public:
+  virtual ~TokenStore() = default;
+  virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
+  virtual Status put(std::string_view key, std::string_view value) = 0;
+  virtual Status remove(std::string_view key) = 0;
+};
+
+class MemoryTokenStore final : public TokenStore {
+ public:
+  Result<std::optional<std::string>> get(std::string_view key) override;
+  Status put(std::string_view key, std::string_view value) override;
+  Status remove(std::string_view key) override;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> entries_;
+};
+
+// A signed-in session: the token set, the validated ID-token claims, user-info and profile.
+struct Session {
+  TokenSet tokens;
+  Json claims = Json::object();
+  Json userinfo = Json::object();
+  Json profile = Json::object();
+  std::string return_to = "/";
+  std::int64_t updated_at = 0;
+
+  Json to_json() const;
+  static Result<Session> from_json(const Json& value);  // storage_error when malformed
+  // Redacted, for logs.
+  std::string to_string() const;
+};
+
+struct SignInOptions {
+  bool fetch_userinfo = true;
+  // Profile mapping: a preset name ("oidc", "okta", ...) or a mapping object (docs/profile-mapping.md).
+  Json profile_mapping = "oidc";
+  // Cached JWKS document (from an earlier flow's result) to avoid a fetch; may be null.
+  Json jwks = nullptr;
+  std::int64_t jwks_fetched_at = 0;
+  // An unknown kid with a cached JWKS refetches it, but not more often than this (key rotation).
+  std::int64_t jwks_refetch_interval = 60;
+};
+
+struct FlowStep {
+  Json state;                          // opaque; hand it back to flow_step
+  std::optional<HttpRequest> request;  // send it, then call flow_step with the response
+  std::optional<Json> result;          // the flow is done
+};
+
+// Completes a sign-in from the callback URL: callback checks, code exchange, ID-token
+// validation (JWKS fetched or taken from the cache), user-info, profile. Result: {"session":
+// Session JSON, "jwks": the JWKS used, "jwks_fetched_at"}.
+Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
+                             const Transaction& transaction, std::string_view callback_url,
+                             const SignInOptions& options, std::int64_t now);
+
+// Refreshes a session (refresh token grant). The new refresh token replaces the old one when the
+// provider rotates it; a new ID token is validated against the old one's iss/sub/aud.
+// invalid_grant -> login_required; other failures -> refresh_failed (the session may be kept).
+Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
+                              const SignInOptions& options, std::int64_t now);
+
+Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std::int64_t now);
+
+// Drives a flow with a transport until it is done (at most 8 requests).
+Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock);
+
+// Access token usable for at least `leeway` more seconds?
+bool access_token_fresh(const Session& session, std::int64_t now, std::int64_t leeway = 60);
+
+}  // namespace ssokit
