@@ -20,9 +20,12 @@ struct MethodTable {
   std::size_t size;
 };
 
+MethodTable jose_methods();    // api_jose.cpp: JWS/JWK verification, JWT decode, ID token validation
 MethodTable crypto_methods();  // api_crypto.cpp: pkce, random, base64url, hashes, json
 MethodTable oauth_methods();   // api_oauth.cpp: discovery, authorize, callback, token, user-info, logout
 MethodTable url_methods();     // api_url.cpp: URLs, percent/form encoding, origins, return URLs
+MethodTable profile_methods(); // api_profile.cpp: profile mapping (claims + user-info -> profile)
+MethodTable flow_methods();    // api_flow.cpp: sign-in completion and refresh as step machines
 
 // Parameter helpers: errors are invalid_argument naming the parameter.
 Error bad_param(std::string_view name, std::string_view what);

@@ -17,7 +17,7 @@ export async function createSsoClient(options = {}) {
     issuer, clientId, redirectUri, scope = 'openid profile email', clientSecret, clientAuth,
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
     profileMapping = 'oidc', fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
-    navigate, wasmBinary, wasmUrl, storageKey = 'ssokit',
+    navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
   } = options;
   if (!issuer || !clientId || !redirectUri) {
     throw new SsoError('invalid_argument', 'createSsoClient needs issuer, clientId and redirectUri');
@@ -33,17 +33,20 @@ export async function createSsoClient(options = {}) {
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
   const sessionKey = `${storageKey}.session`;
   const txKey = (state) => `${storageKey}.tx.${state}`;
+  const latestTxKey = `${storageKey}.tx.latest`;
   const listeners = new Set();
 
   let provider = null;
+  let providerFetchedAt = 0;
   let jwksCache = { jwks: null, fetchedAt: 0 };
   let refreshing = null;
 
   async function discover() {
-    if (provider) return provider;
+    if (provider && clock() - providerFetchedAt < metadataTtl) return provider;
     const request = core.call('discovery.request', { issuer });
     const response = await send(request);
     provider = core.call('discovery.process', { issuer, response });
+    providerFetchedAt = clock();
     return provider;
   }
 
@@ -97,6 +100,8 @@ export async function createSsoClient(options = {}) {
       if (extraParams) opts.extra = extraParams;
       const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock() });
       await pending.set(txKey(transaction.state), JSON.stringify(transaction));
+      // Remembered so a callback with a tampered state can be told apart from a replay.
+      await pending.set(latestTxKey, transaction.state);
       if (redirect) {
         if (navigate) await navigate(url);
         else if (globalThis.location && typeof globalThis.location.assign === 'function') globalThis.location.assign(url);
@@ -109,11 +114,23 @@ export async function createSsoClient(options = {}) {
       const metadata = await discover();
       const state = core.call('callback.state', { url });
       const stored = await pending.get(txKey(state));
+      const latest = await pending.get(latestTxKey);
+      if (!stored && latest) {
+        // A sign-in is pending but this callback's state is not its own: altered or mixed up.
+        // The pending sign-in is spent too, so a forged callback cannot be retried against it.
+        await pending.remove(latestTxKey);
+        if (await pending.get(txKey(latest))) {
+          await pending.remove(txKey(latest));
+          throw new SsoError('state_mismatch',
+            "the callback's state does not match the pending sign-in; the response was altered or belongs to another sign-in: start again");
+        }
+      }
       if (!stored) {
         throw new SsoError('transaction_not_found',
           'no pending sign-in matches this callback: it was already used, expired, or started in another browser');
       }
       await pending.remove(txKey(state));  // single use, even if what follows fails
+      if (latest === state) await pending.remove(latestTxKey);
       let transaction;
       try { transaction = JSON.parse(stored); } catch { throw new SsoError('storage_error', 'the pending sign-in is unreadable; start again'); }
       const step = core.call('signin.start', { client, provider: metadata, transaction, url, options: flowOptions(), now: clock() });

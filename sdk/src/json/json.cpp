@@ -76,12 +76,13 @@ std::optional<std::string> json_string(const Json& object, std::string_view key)
 std::optional<std::int64_t> json_int(const Json& object, std::string_view key) {
   const Json* v = json_member(object, key);
   if (v == nullptr) return std::nullopt;
-  if (v->is_number_integer()) return v->get<std::int64_t>();
+  // is_number_integer() is also true for unsigned values: test unsigned first, or 2^64-1 reads as -1.
   if (v->is_number_unsigned()) {
     auto u = v->get<std::uint64_t>();
     if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
     return static_cast<std::int64_t>(u);
   }
+  if (v->is_number_integer()) return v->get<std::int64_t>();
   return std::nullopt;
 }
 

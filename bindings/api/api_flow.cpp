@@ -1,0 +1,71 @@
+// JSON methods for the multi-request flows (sign-in completion, refresh) as step machines:
+// JavaScript sends each step's request with fetch and feeds the response to flow.step.
+#include "api_internal.hpp"
+#include "ssokit/session.hpp"
+
+namespace ssokit::api {
+namespace {
+
+Result<SignInOptions> signin_options(const Json& p) {
+  SignInOptions o;
+  const Json* opts = json_member(p, "options");
+  if (opts == nullptr || opts->is_null()) return o;
+  if (!opts->is_object()) return bad_param("options", "must be an object");
+  if (auto v = json_bool(*opts, "fetch_userinfo")) o.fetch_userinfo = *v;
+  if (const Json* m = json_member(*opts, "profile_mapping"); m != nullptr && !m->is_null()) o.profile_mapping = *m;
+  if (const Json* j = json_member(*opts, "jwks"); j != nullptr && j->is_object()) o.jwks = *j;
+  if (auto v = json_int(*opts, "jwks_fetched_at")) o.jwks_fetched_at = *v;
+  if (auto v = json_int(*opts, "jwks_refetch_interval")) o.jwks_refetch_interval = *v;
+  return o;
+}
+
+Json step_to_json(const FlowStep& step) {
+  Json j = {{"state", step.state}};
+  if (step.request) j["request"] = request_to_json(*step.request);
+  if (step.result) j["result"] = *step.result;
+  return j;
+}
+
+Result<Json> m_signin_start(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(Transaction tx, transaction_from_json(p));
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(SignInOptions options, signin_options(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(FlowStep step, signin_flow(client, provider, tx, url, options, now));
+  return step_to_json(step);
+}
+
+Result<Json> m_refresh_start(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  const Json* s = json_member(p, "session");
+  if (s == nullptr) return bad_param("session", "is required");
+  SSOKIT_TRY(Session session, Session::from_json(*s));
+  SSOKIT_TRY(SignInOptions options, signin_options(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(FlowStep step, refresh_flow(client, provider, session, options, now));
+  return step_to_json(step);
+}
+
+Result<Json> m_flow_step(const Json& p) {
+  const Json* state = json_member(p, "state");
+  if (state == nullptr) return bad_param("state", "is required");
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(FlowStep step, flow_step(*state, response, now));
+  return step_to_json(step);
+}
+
+constexpr Method kFlowMethods[] = {
+    {"signin.start", m_signin_start},
+    {"refresh.start", m_refresh_start},
+    {"flow.step", m_flow_step},
+};
+
+}  // namespace
+
+MethodTable flow_methods() { return {kFlowMethods, sizeof kFlowMethods / sizeof kFlowMethods[0]}; }
+
+}  // namespace ssokit::api

@@ -1,0 +1,130 @@
+// JSON methods for JOSE: JWS verification (JWK or raw keys), unverified JWT decode, ID token
+// validation.
+#include "api_internal.hpp"
+#include "ssokit/id_token.hpp"
+#include "ssokit/jose.hpp"
+
+namespace ssokit::api {
+namespace {
+
+std::string_view as_view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+Result<HashAlg> hash_name(const Json& p) {
+  SSOKIT_TRY(std::string name, need_string(p, "hash"));
+  if (name == "SHA-256") return HashAlg::sha256;
+  if (name == "SHA-384") return HashAlg::sha384;
+  if (name == "SHA-512") return HashAlg::sha512;
+  return bad_param("hash", "must be one of SHA-256, SHA-384, SHA-512");
+}
+
+// {alg, key: JWK, signing_input, signature: base64url} -> {"valid": bool}
+Result<Json> m_jws_verify(const Json& p) {
+  SSOKIT_TRY(std::string alg, need_string(p, "alg"));
+  SSOKIT_TRY(std::string signing_input, need_string(p, "signing_input"));
+  SSOKIT_TRY(std::string signature, need_string(p, "signature"));
+  const Json* key_json = json_member(p, "key");
+  if (key_json == nullptr) return bad_param("key", "is required (a JWK object)");
+  auto key = parse_jwk(*key_json, ErrorCode::invalid_argument);
+  if (!key.ok()) return bad_param("key", "is not a usable JWK: " + key.error().message);
+  Jws jws;
+  jws.alg = alg;
+  jws.kid = key->kid;
+  jws.signing_input = std::move(signing_input);
+  auto sig = base64url_decode(signature);
+  if (!sig.ok()) return bad_param("signature", "must be strict base64url");
+  jws.signature = std::move(sig).value();
+  return Json{{"valid", verify_jws_signature(jws, key.value()).ok()}};
+}
+
+// Low-level verification for test vectors: {scheme, hash, key material, message, signature}, hex.
+Result<Json> m_jws_verify_raw(const Json& p) {
+  SSOKIT_TRY(std::string scheme, need_string(p, "scheme"));
+  SSOKIT_TRY(HashAlg alg, hash_name(p));
+  SSOKIT_TRY(Bytes message, need_hex(p, "message"));
+  SSOKIT_TRY(Bytes signature, need_hex(p, "signature"));
+  bool valid = false;
+  if (scheme == "rsa_pkcs1" || scheme == "rsa_pss") {
+    SSOKIT_TRY(Bytes n, need_hex(p, "n"));
+    SSOKIT_TRY(Bytes e, need_hex(p, "e"));
+    valid = scheme == "rsa_pss" ? verify_rsa_pss(alg, n, e, as_view(message), signature)
+                                : verify_rsa_pkcs1(alg, n, e, as_view(message), signature);
+  } else if (scheme == "ecdsa_p1363") {
+    SSOKIT_TRY(std::string curve, need_string(p, "curve"));
+    SSOKIT_TRY(Bytes x, need_hex(p, "x"));
+    SSOKIT_TRY(Bytes y, need_hex(p, "y"));
+    valid = verify_ecdsa_p1363(curve, x, y, alg, as_view(message), signature);
+  } else if (scheme == "hmac") {
+    SSOKIT_TRY(Bytes key, need_hex(p, "key"));
+    valid = verify_hmac(alg, key, as_view(message), signature);
+  } else {
+    return bad_param("scheme", "must be one of rsa_pkcs1, rsa_pss, ecdsa_p1363, hmac");
+  }
+  return Json{{"valid", valid}};
+}
+
+// {jwt} -> {header, payload}, NOT verified.
+Result<Json> m_jwt_decode(const Json& p) {
+  SSOKIT_TRY(std::string jwt, need_string(p, "jwt"));
+  SSOKIT_TRY(Jws jws, decode_jwt(jwt));
+  return Json{{"header", std::move(jws.header)}, {"payload", std::move(jws.payload)}};
+}
+
+Result<IdTokenExpectations> expectations_from_json(const Json& p) {
+  const Json* expect = json_member(p, "expect");
+  if (expect == nullptr || !expect->is_object()) return bad_param("expect", "is required (an object)");
+  IdTokenExpectations e;
+  SSOKIT_TRY(e.issuer, need_string(*expect, "issuer"));
+  SSOKIT_TRY(e.client_id, need_string(*expect, "client_id"));
+  auto now = json_int(*expect, "now");
+  if (!now) return bad_param("expect.now", "is required (seconds since the epoch)");
+  e.now = *now;
+  if (json_member(*expect, "nonce") != nullptr) {
+    auto nonce = json_string(*expect, "nonce");
+    if (!nonce) return bad_param("expect.nonce", "must be a string");
+    e.nonce = *nonce;
+  }
+  if (json_member(*expect, "max_age") != nullptr) {
+    auto max_age = json_int(*expect, "max_age");
+    if (!max_age || *max_age < 0) return bad_param("expect.max_age", "must be a non-negative integer");
+    e.max_age = *max_age;
+  }
+  if (json_member(*expect, "clock_skew") != nullptr) {
+    auto skew = json_int(*expect, "clock_skew");
+    if (!skew || *skew < 0 || *skew > 600) return bad_param("expect.clock_skew", "must be an integer from 0 to 600");
+    e.clock_skew = *skew;
+  }
+  e.client_secret = opt_string(*expect, "client_secret");
+  if (const Json* algs = json_member(*expect, "allowed_algs"); algs != nullptr) {
+    if (!algs->is_array()) return bad_param("expect.allowed_algs", "must be an array of strings");
+    e.allowed_algs.clear();
+    for (const auto& a : *algs) {
+      if (!a.is_string()) return bad_param("expect.allowed_algs", "must be an array of strings");
+      e.allowed_algs.push_back(a.get<std::string>());
+    }
+  }
+  return e;
+}
+
+// {id_token, jwks, expect} -> {header, claims}
+Result<Json> m_id_token_validate(const Json& p) {
+  SSOKIT_TRY(std::string id_token, need_string(p, "id_token"));
+  const Json* jwks_json = json_member(p, "jwks");
+  if (jwks_json == nullptr) return bad_param("jwks", "is required (a JWK set object)");
+  SSOKIT_TRY(Jwks jwks, Jwks::parse(*jwks_json));
+  SSOKIT_TRY(IdTokenExpectations e, expectations_from_json(p));
+  SSOKIT_TRY(ValidatedIdToken token, validate_id_token(id_token, jwks, e));
+  return Json{{"header", std::move(token.header)}, {"claims", std::move(token.claims)}};
+}
+
+constexpr Method kJoseMethods[] = {
+    {"jws.verify", m_jws_verify},
+    {"jws.verify_raw", m_jws_verify_raw},
+    {"jwt.decode", m_jwt_decode},
+    {"id_token.validate", m_id_token_validate},
+};
+
+}  // namespace
+
+MethodTable jose_methods() { return {kJoseMethods, sizeof kJoseMethods / sizeof kJoseMethods[0]}; }
+
+}  // namespace ssokit::api

@@ -1,0 +1,57 @@
+// JSON methods for profile mapping (docs/profile-mapping.md).
+#include "api_internal.hpp"
+#include "ssokit/profile.hpp"
+
+namespace ssokit::api {
+namespace {
+
+// {"claims": {...}, "userinfo"?: {...}, "mapping"?: "preset" | {spec} (default "oidc"), "now"}
+Result<Json> m_profile_map(const Json& p) {
+  const Json* claims = json_member(p, "claims");
+  if (claims == nullptr || !claims->is_object()) return bad_param("claims", "is required and must be an object");
+  static const Json kEmpty = Json::object();
+  const Json* userinfo = json_member(p, "userinfo");
+  if (userinfo != nullptr && !userinfo->is_null() && !userinfo->is_object()) {
+    return bad_param("userinfo", "must be an object when given");
+  }
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  const Json* spec = json_member(p, "mapping");
+  Result<ProfileMapping> mapping = spec == nullptr || spec->is_null() ? profile_preset("oidc")
+                                   : spec->is_string()                ? profile_preset(spec->get<std::string>())
+                                                                      : parse_profile_mapping(*spec);
+  if (!mapping.ok()) return mapping.take_error();
+  SSOKIT_TRY(Profile profile, map_profile(*claims, userinfo != nullptr && userinfo->is_object() ? *userinfo : kEmpty,
+                                          mapping.value(), now));
+  return profile.to_json();
+}
+
+Result<Json> m_profile_presets(const Json&) { return Json(profile_preset_names()); }
+
+// {"name"} -> the preset's spec, a starting point for a custom mapping.
+Result<Json> m_profile_preset(const Json& p) {
+  SSOKIT_TRY(std::string name, need_string(p, "name"));
+  return profile_preset_spec(name);
+}
+
+// {"mapping": {spec}} -> true when valid (the error otherwise): for configuration screens.
+Result<Json> m_profile_validate(const Json& p) {
+  const Json* spec = json_member(p, "mapping");
+  if (spec == nullptr) return bad_param("mapping", "is required (a preset name or a mapping object)");
+  Result<ProfileMapping> mapping = spec->is_string() ? profile_preset(spec->get<std::string>())
+                                                     : parse_profile_mapping(*spec);
+  if (!mapping.ok()) return mapping.take_error();
+  return Json(true);
+}
+
+constexpr Method kProfileMethods[] = {
+    {"profile.map", m_profile_map},
+    {"profile.presets", m_profile_presets},
+    {"profile.preset", m_profile_preset},
+    {"profile.validate", m_profile_validate},
+};
+
+}  // namespace
+
+MethodTable profile_methods() { return {kProfileMethods, sizeof kProfileMethods / sizeof kProfileMethods[0]}; }
+
+}  // namespace ssokit::api

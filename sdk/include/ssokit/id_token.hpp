@@ -1,0 +1,40 @@
+// OpenID Connect ID token validation (OIDC Core 3.1.3.7), each failure with its own error code.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ssokit/jose.hpp"
+
+namespace ssokit {
+
+struct IdTokenExpectations {
+  std::string issuer;
+  std::string client_id;
+  std::optional<std::string> nonce;     // required and equal when set; not checked when unset
+  std::optional<std::int64_t> max_age;  // when set: auth_time required, auth_time + max_age + skew >= now
+  std::int64_t now = 0;                 // seconds since the epoch (the core reads no clock)
+  std::int64_t clock_skew = 60;
+  // Non-empty enables HS256 with this secret (confidential clients): on top of the default
+  // allowed_algs, or when a custom allowed_algs names HS256. Empty: HS256 is never accepted.
+  std::string client_secret;
+  std::vector<std::string> allowed_algs = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"};
+};
+
+struct ValidatedIdToken {
+  Json header;
+  Json claims;
+};
+
+// Checks, in order: form (id_token_malformed), alg (id_token_alg_not_allowed), crit
+// (id_token_malformed), key (id_token_key_not_found), signature (id_token_signature_invalid),
+// iss, aud, azp, exp, iat, nbf, nonce, sub, then max_age/auth_time (login_required).
+Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e);
+
+// Unverified decode (header and payload), for display only (`ssokit decode`).
+Result<Jws> decode_jwt(std::string_view jwt);
+
+}  // namespace ssokit

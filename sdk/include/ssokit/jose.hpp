@@ -1,0 +1,95 @@
+// JOSE: JSON Web Keys (RFC 7517/7518) and compact JSON Web Signatures (RFC 7515), verification
+// only. Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, HS256. mbedTLS stays
+// behind sdk/src/crypto; this header exposes raw big-endian bytes only.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ssokit/base64.hpp"
+#include "ssokit/crypto.hpp"
+#include "ssokit/json.hpp"
+
+namespace ssokit {
+
+// One parsed key. Material is big-endian bytes: RSA n (no leading zero octets) and e; EC x and
+// y (exactly the field size); oct k.
+struct Jwk {
+  std::string kty, kid, use, alg, crv;
+  Json raw;
+  Bytes n, e;
+  Bytes x, y;
+  Bytes k;
+  std::optional<std::vector<std::string>> key_ops;  // present only when the JWK has key_ops
+};
+
+// Parses one JWK of kty RSA (modulus 2048..8192 bits, odd exponent >= 3), EC (P-256, P-384,
+// point on the curve) or oct (any length; verification demands >= 32 bytes). Private members
+// are ignored. Optional string members (kid, use, alg) of another type make the key malformed.
+Result<Jwk> parse_jwk(const Json& jwk, ErrorCode code = ErrorCode::invalid_argument);
+
+// A provider's public key set. Symmetric ("oct") keys are skipped: a published JWKS is public,
+// and an HS256 ID token is verified only with the client's own secret.
+class Jwks {
+ public:
+  // {"keys":[...]}; invalid_response if not that shape. Keys of unsupported kty/crv or with
+  // malformed members are skipped (counted in skipped()), never fatal.
+  static Result<Jwks> parse(const Json& document);
+
+  const std::vector<Jwk>& keys() const { return keys_; }
+  std::size_t skipped() const { return skipped_; }
+
+  // The key to verify an `alg` signature: keys usable for alg (jwk_usable_for); with a kid,
+  // exactly one usable key of that kid; without, only when exactly one usable key exists.
+  // id_token_key_not_found otherwise (details: alg, kid).
+  Result<const Jwk*> select(std::string_view alg, const std::optional<std::string>& kid) const;
+
+ private:
+  std::vector<Jwk> keys_;
+  std::size_t skipped_ = 0;
+};
+
+struct Jws {
+  Json header;
+  Json payload;               // the payload as a JSON object (null from parse_jws_bytes if not JSON)
+  std::string signing_input;  // ASCII(BASE64URL(header) '.' BASE64URL(payload))
+  Bytes signature;
+  std::string alg;  // header "alg" ("" when missing or not a string)
+  std::string kid;  // header "kid" ("" when missing or not a string)
+  std::string payload_bytes;  // the decoded payload octets
+};
+
+// Compact JWS: exactly 3 parts, strict base64url, header and payload JSON objects without
+// duplicate members. Fails with `code`.
+Result<Jws> parse_jws(std::string_view compact, ErrorCode code = ErrorCode::id_token_malformed);
+// As parse_jws, but the payload may be any octets (JWS in general, not a JWT).
+Result<Jws> parse_jws_bytes(std::string_view compact, ErrorCode code = ErrorCode::id_token_malformed);
+
+// Low-level verifiers on raw big-endian bytes (no leading-zero requirements on n, e, x, y).
+// RSA moduli must be 2048..8192 bits and the signature exactly the modulus length.
+bool verify_rsa_pkcs1(HashAlg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature);
+// MGF1 with the same hash, salt length = hash length (RFC 7518 3.5).
+bool verify_rsa_pss(HashAlg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature);
+// curve "P-256" or "P-384"; signature r||s of exactly twice the field size (DER is rejected);
+// r, s in [1, n-1]; the point must be on the curve.
+bool verify_ecdsa_p1363(std::string_view curve, const Bytes& x, const Bytes& y, HashAlg, std::string_view message,
+                        const Bytes& signature);
+// Full-length tags only (a truncated tag never verifies); constant-time comparison.
+bool verify_hmac(HashAlg, const Bytes& key, std::string_view message, const Bytes& tag);
+// Whether (curve, x, y) is a valid public point.
+bool ec_point_valid(std::string_view curve, const Bytes& x, const Bytes& y);
+
+// alg in {RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,HS256}.
+bool jws_alg_supported(std::string_view alg);
+// Key fits the alg: kty (and crv) match; `use` absent or "sig"; `alg` absent or equal;
+// key_ops, when present, contains "verify"; an oct key has at least 32 bytes.
+bool jwk_usable_for(const Jwk& key, std::string_view alg);
+
+// Verifies jws.signature over jws.signing_input with `key` for jws.alg. HS256 needs an "oct"
+// key (the caller decides where it comes from). Fails with id_token_signature_invalid
+// (details: alg, kid), also when the alg is unsupported or the key does not fit it.
+Status verify_jws_signature(const Jws& jws, const Jwk& key);
+
+}  // namespace ssokit

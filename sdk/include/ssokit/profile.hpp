@@ -1,0 +1,56 @@
+// Profile mapping: turns ID-token claims and user-info into the portal's canonical profile
+// (userId, firstName, lastName, email, membershipStatus, membershipType, groups), the attribute
+// set video platforms such as Webcastcloud ask for. Identity providers and membership platforms
+// name and shape these attributes differently, so a mapping (a preset or a JSON spec,
+// docs/profile-mapping.md) says where each field comes from and how it is normalized.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ssokit/json.hpp"
+#include "ssokit/result.hpp"
+
+namespace ssokit {
+
+struct Profile {
+  std::string userId, firstName, lastName, email, membershipStatus, membershipType;
+  std::vector<std::string> groups;
+  // Every member is always present: a field with no value is "" (groups: []), so consumers can
+  // rely on one shape.
+  Json to_json() const;
+};
+
+// Bounds on what a mapping produces (input beyond them never crashes).
+inline constexpr std::size_t kProfileMaxGroups = 256;        // further groups are dropped
+inline constexpr std::size_t kProfileMaxGroupLength = 256;   // longer group names are dropped
+inline constexpr std::size_t kProfileMaxValueLength = 1024;  // longer values count as absent
+
+namespace detail {
+struct ProfileRules;
+}
+
+// A validated mapping. Cheap to copy (shared, immutable).
+struct ProfileMapping {
+  std::shared_ptr<const detail::ProfileRules> rules;
+};
+
+// The built-in presets, in a stable order: "oidc" (the default), "okta", "entra", "google",
+// "auth0", "salesforce", "yourmembership".
+std::vector<std::string> profile_preset_names();
+// The JSON spec of a preset (what "extends" starts from); invalid_argument for an unknown name.
+Result<Json> profile_preset_spec(std::string_view name);
+// A preset's mapping; invalid_argument listing the names for an unknown one.
+Result<ProfileMapping> profile_preset(std::string_view name);
+// Validates a JSON spec; invalid_argument naming the offending member for a bad one.
+Result<ProfileMapping> parse_profile_mapping(const Json& spec);
+
+// Maps claims and user-info (either may be {}; paths look in user-info first) to a profile.
+// `now` (unix seconds) is compared with expiry dates. invalid_response when no userId results.
+Result<Profile> map_profile(const Json& claims, const Json& userinfo, const ProfileMapping& mapping,
+                            std::int64_t now);
+
+}  // namespace ssokit

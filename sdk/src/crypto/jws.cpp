@@ -1,0 +1,268 @@
+// Compact JWS parsing and signature verification (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384,
+// HMAC). mbedTLS through the API that 2.28 and 3.x share; the differences are guarded below.
+#include <mbedtls/ecdsa.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/md.h>
+#include <mbedtls/rsa.h>
+#include <mbedtls/version.h>
+
+#include <algorithm>
+
+#include "ssokit/jose.hpp"
+
+namespace ssokit {
+namespace {
+
+mbedtls_md_type_t md_type(HashAlg alg) {
+  switch (alg) {
+    case HashAlg::sha1: return MBEDTLS_MD_SHA1;
+    case HashAlg::sha256: return MBEDTLS_MD_SHA256;
+    case HashAlg::sha384: return MBEDTLS_MD_SHA384;
+    case HashAlg::sha512: return MBEDTLS_MD_SHA512;
+  }
+  return MBEDTLS_MD_NONE;
+}
+
+Bytes strip_leading_zeros(const Bytes& b) {
+  auto first = std::find_if(b.begin(), b.end(), [](std::uint8_t v) { return v != 0; });
+  return Bytes(first, b.end());
+}
+
+// Left-pads (after removing leading zeros) to exactly `size` bytes; false when it does not fit.
+bool fixed_width(const Bytes& in, std::size_t size, Bytes* out) {
+  Bytes v = strip_leading_zeros(in);
+  if (v.size() > size) return false;
+  out->assign(size - v.size(), 0);
+  out->insert(out->end(), v.begin(), v.end());
+  return true;
+}
+
+// Owns an mbedTLS RSA public key context.
+class RsaPublicKey {
+ public:
+  RsaPublicKey() {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    mbedtls_rsa_init(&ctx_);
+#else
+    mbedtls_rsa_init(&ctx_, MBEDTLS_RSA_PKCS_V15, 0);
+#endif
+  }
+  ~RsaPublicKey() { mbedtls_rsa_free(&ctx_); }
+  RsaPublicKey(const RsaPublicKey&) = delete;
+  RsaPublicKey& operator=(const RsaPublicKey&) = delete;
+
+  bool load(const Bytes& n_in, const Bytes& e_in) {
+    const Bytes n = strip_leading_zeros(n_in);
+    const Bytes e = strip_leading_zeros(e_in);
+    // 2048 bits minimum (RFC 7518 3.3); 8192 maximum bounds the work and mbedTLS's MPI size.
+    if (n.size() < 256 || n.size() > 1024 || (n.size() == 256 && n[0] < 0x80)) return false;
+    if (e.empty() || e.size() > n.size()) return false;
+    return mbedtls_rsa_import_raw(&ctx_, n.data(), n.size(), nullptr, 0, nullptr, 0, nullptr, 0, e.data(), e.size()) == 0 &&
+           mbedtls_rsa_complete(&ctx_) == 0 && mbedtls_rsa_check_pubkey(&ctx_) == 0;
+  }
+  std::size_t size() const { return mbedtls_rsa_get_len(&ctx_); }
+  mbedtls_rsa_context* get() { return &ctx_; }
+
+ private:
+  mbedtls_rsa_context ctx_;
+};
+
+bool verify_rsa(bool pss, HashAlg alg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature) {
+  RsaPublicKey key;
+  if (!key.load(n, e)) return false;
+  // mbedTLS reads exactly modulus-length bytes from the signature: check before calling.
+  if (signature.size() != key.size()) return false;
+  const mbedtls_md_type_t md = md_type(alg);
+  const Bytes digest = hash(alg, message);
+  const auto hash_len = static_cast<unsigned int>(digest.size());
+  int ret;
+  if (pss) {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    ret = mbedtls_rsa_rsassa_pss_verify_ext(key.get(), md, hash_len, digest.data(), md,
+                                            static_cast<int>(digest.size()), signature.data());
+#else
+    ret = mbedtls_rsa_rsassa_pss_verify_ext(key.get(), nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hash_len,
+                                            digest.data(), md, static_cast<int>(digest.size()), signature.data());
+#endif
+  } else {
+#if MBEDTLS_VERSION_NUMBER >= 0x03000000
+    ret = mbedtls_rsa_rsassa_pkcs1_v15_verify(key.get(), md, hash_len, digest.data(), signature.data());
+#else
+    ret = mbedtls_rsa_rsassa_pkcs1_v15_verify(key.get(), nullptr, nullptr, MBEDTLS_RSA_PUBLIC, md, hash_len,
+                                              digest.data(), signature.data());
+#endif
+  }
+  return ret == 0;
+}
+
+struct EcCurve {
+  mbedtls_ecp_group_id id;
+  std::size_t size;
+};
+
+bool ec_curve(std::string_view name, EcCurve* out) {
+  if (name == "P-256") {
+    *out = {MBEDTLS_ECP_DP_SECP256R1, 32};
+    return true;
+  }
+  if (name == "P-384") {
+    *out = {MBEDTLS_ECP_DP_SECP384R1, 48};
+    return true;
+  }
+  return false;
+}
+
+// Owns an mbedTLS group and public point.
+class EcPublicKey {
+ public:
+  EcPublicKey() {
+    mbedtls_ecp_group_init(&grp_);
+    mbedtls_ecp_point_init(&q_);
+  }
+  ~EcPublicKey() {
+    mbedtls_ecp_point_free(&q_);
+    mbedtls_ecp_group_free(&grp_);
+  }
+  EcPublicKey(const EcPublicKey&) = delete;
+  EcPublicKey& operator=(const EcPublicKey&) = delete;
+
+  bool load(const EcCurve& curve, const Bytes& x, const Bytes& y) {
+    Bytes point{0x04};  // uncompressed SEC 1 encoding
+    Bytes fx, fy;
+    if (!fixed_width(x, curve.size, &fx) || !fixed_width(y, curve.size, &fy)) return false;
+    point.insert(point.end(), fx.begin(), fx.end());
+    point.insert(point.end(), fy.begin(), fy.end());
+    return mbedtls_ecp_group_load(&grp_, curve.id) == 0 &&
+           mbedtls_ecp_point_read_binary(&grp_, &q_, point.data(), point.size()) == 0 &&
+           mbedtls_ecp_check_pubkey(&grp_, &q_) == 0;
+  }
+  mbedtls_ecp_group* group() { return &grp_; }
+  const mbedtls_ecp_point* point() const { return &q_; }
+
+ private:
+  mbedtls_ecp_group grp_;
+  mbedtls_ecp_point q_;
+};
+
+class Mpi {
+ public:
+  Mpi() { mbedtls_mpi_init(&v_); }
+  ~Mpi() { mbedtls_mpi_free(&v_); }
+  Mpi(const Mpi&) = delete;
+  Mpi& operator=(const Mpi&) = delete;
+  mbedtls_mpi* get() { return &v_; }
+
+ private:
+  mbedtls_mpi v_;
+};
+
+Error bad_signature(const Jws& jws, std::string message) {
+  return make_error(ErrorCode::id_token_signature_invalid, std::move(message),
+                    {{"alg", jws.alg.substr(0, 32)}, {"kid", jws.kid.substr(0, 128)}});
+}
+
+Result<Jws> parse_compact(std::string_view compact, ErrorCode code, bool json_payload) {
+  const std::size_t dot1 = compact.find('.');
+  const std::size_t dot2 = dot1 == std::string_view::npos ? dot1 : compact.find('.', dot1 + 1);
+  if (dot2 == std::string_view::npos || compact.find('.', dot2 + 1) != std::string_view::npos) {
+    return make_error(code, "a compact JWS has exactly three base64url parts separated by dots");
+  }
+  const std::string_view header_part = compact.substr(0, dot1);
+  const std::string_view payload_part = compact.substr(dot1 + 1, dot2 - dot1 - 1);
+  const std::string_view signature_part = compact.substr(dot2 + 1);
+
+  Jws jws;
+  auto header_text = base64url_decode_string(header_part, code);
+  if (!header_text.ok()) return make_error(code, "the JWS header is not strict base64url: " + header_text.error().message);
+  auto header = parse_json_object(header_text.value(), code);
+  if (!header.ok()) return make_error(code, "the JWS header is not a JSON object: " + header.error().message);
+  jws.header = std::move(header).value();
+
+  auto payload_text = base64url_decode_string(payload_part, code);
+  if (!payload_text.ok()) return make_error(code, "the JWS payload is not strict base64url: " + payload_text.error().message);
+  jws.payload_bytes = std::move(payload_text).value();
+  if (json_payload) {
+    auto payload = parse_json_object(jws.payload_bytes, code);
+    if (!payload.ok()) return make_error(code, "the JWT payload is not a JSON object: " + payload.error().message);
+    jws.payload = std::move(payload).value();
+  }
+
+  auto signature = base64url_decode(signature_part, code);
+  if (!signature.ok()) return make_error(code, "the JWS signature is not strict base64url: " + signature.error().message);
+  jws.signature = std::move(signature).value();
+  jws.signing_input = std::string(compact.substr(0, dot2));
+  jws.alg = json_string(jws.header, "alg").value_or("");
+  jws.kid = json_string(jws.header, "kid").value_or("");
+  return jws;
+}
+
+std::string_view as_view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
+
+}  // namespace
+
+bool verify_rsa_pkcs1(HashAlg alg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature) {
+  return verify_rsa(false, alg, n, e, message, signature);
+}
+
+bool verify_rsa_pss(HashAlg alg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature) {
+  return verify_rsa(true, alg, n, e, message, signature);
+}
+
+bool ec_point_valid(std::string_view curve_name, const Bytes& x, const Bytes& y) {
+  EcCurve curve;
+  if (!ec_curve(curve_name, &curve)) return false;
+  EcPublicKey key;
+  return key.load(curve, x, y);
+}
+
+bool verify_ecdsa_p1363(std::string_view curve_name, const Bytes& x, const Bytes& y, HashAlg alg,
+                        std::string_view message, const Bytes& signature) {
+  EcCurve curve;
+  if (!ec_curve(curve_name, &curve)) return false;
+  // JWS (RFC 7518 3.4) fixes r||s at twice the field size: DER or any other length is refused.
+  if (signature.size() != 2 * curve.size) return false;
+  EcPublicKey key;
+  if (!key.load(curve, x, y)) return false;
+  Mpi r, s;
+  if (mbedtls_mpi_read_binary(r.get(), signature.data(), curve.size) != 0 ||
+      mbedtls_mpi_read_binary(s.get(), signature.data() + curve.size, curve.size) != 0) {
+    return false;
+  }
+  const Bytes digest = hash(alg, message);
+  // mbedtls_ecdsa_verify rejects r or s outside [1, n-1].
+  return mbedtls_ecdsa_verify(key.group(), digest.data(), digest.size(), key.point(), r.get(), s.get()) == 0;
+}
+
+bool verify_hmac(HashAlg alg, const Bytes& key, std::string_view message, const Bytes& tag) {
+  const Bytes expected = hmac(alg, as_view(key), message);
+  // Truncated tags are never accepted: the full output length is part of the algorithm.
+  return tag.size() == expected.size() && constant_time_equal(expected, tag);
+}
+
+Result<Jws> parse_jws(std::string_view compact, ErrorCode code) { return parse_compact(compact, code, true); }
+
+Result<Jws> parse_jws_bytes(std::string_view compact, ErrorCode code) { return parse_compact(compact, code, false); }
+
+Status verify_jws_signature(const Jws& jws, const Jwk& key) {
+  if (!jws_alg_supported(jws.alg)) return bad_signature(jws, "the JWS alg is not supported");
+  if (!jwk_usable_for(key, jws.alg)) {
+    return bad_signature(jws, "the key cannot verify this alg (its kty, crv, use, alg or key_ops do not fit)");
+  }
+  const std::string_view alg = jws.alg;
+  const char kind = alg[0];
+  HashAlg hash_alg = HashAlg::sha256;
+  if (alg.substr(2) == "384") hash_alg = HashAlg::sha384;
+  if (alg.substr(2) == "512") hash_alg = HashAlg::sha512;
+  bool ok = false;
+  switch (kind) {
+    case 'R': ok = verify_rsa_pkcs1(hash_alg, key.n, key.e, jws.signing_input, jws.signature); break;
+    case 'P': ok = verify_rsa_pss(hash_alg, key.n, key.e, jws.signing_input, jws.signature); break;
+    case 'E': ok = verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, jws.signing_input, jws.signature); break;
+    case 'H': ok = verify_hmac(hash_alg, key.k, jws.signing_input, jws.signature); break;
+    default: break;
+  }
+  if (!ok) return bad_signature(jws, "the JWS signature does not verify with the selected key");
+  return {};
+}
+
+}  // namespace ssokit

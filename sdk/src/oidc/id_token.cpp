@@ -1,0 +1,199 @@
+// ID token validation, OpenID Connect Core 1.0 section 3.1.3.7.
+#include "ssokit/id_token.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ssokit {
+namespace {
+
+// A NumericDate (RFC 7519 2): any JSON number; fractions are truncated towards the past.
+std::optional<std::int64_t> numeric_date(const Json& claims, std::string_view name) {
+  const Json* v = json_member(claims, name);
+  if (v == nullptr || !v->is_number()) return std::nullopt;
+  if (v->is_number_float()) {
+    const double d = v->get<double>();
+    if (!std::isfinite(d) || d < -9.0e15 || d > 9.0e15) return std::nullopt;
+    return static_cast<std::int64_t>(std::floor(d));
+  }
+  return json_int(claims, name);
+}
+
+// Adds without overflow: claims come from the network and may be huge.
+std::int64_t add_sat(std::int64_t a, std::int64_t b) {
+  if (b > 0 && a > INT64_MAX - b) return INT64_MAX;
+  if (b < 0 && a < INT64_MIN - b) return INT64_MIN;
+  return a + b;
+}
+
+std::string clip(const std::string& s) { return s.substr(0, 256); }
+
+Status check_crit(const Json& header) {
+  const Json* crit = json_member(header, "crit");
+  if (crit == nullptr) return {};
+  // RFC 7515 4.1.11: we understand no extension, so any listed name (or a bad crit) is fatal.
+  Json names = Json::array();
+  if (crit->is_array()) {
+    for (const auto& n : *crit) {
+      if (n.is_string()) names.push_back(clip(n.get<std::string>()));
+    }
+  }
+  return make_error(ErrorCode::id_token_malformed,
+                    "the ID token header lists critical extensions (crit) that ssokit does not understand",
+                    {{"crit", names}});
+}
+
+Status check_audience(const Json& claims, const IdTokenExpectations& e) {
+  const Json* aud = json_member(claims, "aud");
+  bool contains = false;
+  std::size_t count = 0;
+  bool well_formed = aud != nullptr;
+  if (aud != nullptr && aud->is_string()) {
+    count = 1;
+    contains = aud->get<std::string>() == e.client_id;
+  } else if (aud != nullptr && aud->is_array()) {
+    for (const auto& a : *aud) {
+      if (!a.is_string()) {
+        well_formed = false;
+        break;
+      }
+      ++count;
+      if (a.get<std::string>() == e.client_id) contains = true;
+    }
+  } else {
+    well_formed = false;
+  }
+  if (!well_formed || !contains) {
+    return make_error(ErrorCode::id_token_aud_mismatch,
+                      "the ID token's audience (aud) does not include this client_id; check the client configuration",
+                      {{"expected", clip(e.client_id)}});
+  }
+  const Json* azp = json_member(claims, "azp");
+  if (azp != nullptr && !(azp->is_string() && azp->get<std::string>() == e.client_id)) {
+    return make_error(ErrorCode::id_token_azp_mismatch,
+                      "the ID token's authorized party (azp) is not this client_id", {{"expected", clip(e.client_id)}});
+  }
+  if (count > 1 && azp == nullptr) {
+    return make_error(ErrorCode::id_token_azp_mismatch,
+                      "the ID token has several audiences but no authorized party (azp) claim",
+                      {{"expected", clip(e.client_id)}});
+  }
+  return {};
+}
+
+Status check_times(const Json& claims, const IdTokenExpectations& e) {
+  const auto exp = numeric_date(claims, "exp");
+  if (!exp) return make_error(ErrorCode::id_token_expired, "the ID token has no numeric expiry (exp) claim");
+  if (e.now > add_sat(*exp, e.clock_skew)) {
+    return make_error(ErrorCode::id_token_expired, "the ID token has expired; sign in again (or check the device clock)",
+                      {{"exp", *exp}, {"now", e.now}, {"clock_skew", e.clock_skew}});
+  }
+  const auto iat = numeric_date(claims, "iat");
+  if (!iat) return make_error(ErrorCode::id_token_iat_invalid, "the ID token has no numeric issued-at (iat) claim");
+  if (*iat > add_sat(e.now, e.clock_skew)) {
+    return make_error(ErrorCode::id_token_iat_invalid,
+                      "the ID token was issued in the future (iat); check the device clock",
+                      {{"iat", *iat}, {"now", e.now}, {"clock_skew", e.clock_skew}});
+  }
+  if (json_member(claims, "nbf") != nullptr) {
+    const auto nbf = numeric_date(claims, "nbf");
+    if (!nbf) return make_error(ErrorCode::id_token_not_yet_valid, "the ID token's not-before (nbf) claim is not a number");
+    if (add_sat(e.now, e.clock_skew) < *nbf) {
+      return make_error(ErrorCode::id_token_not_yet_valid, "the ID token is not valid yet (nbf); check the device clock",
+                        {{"nbf", *nbf}, {"now", e.now}, {"clock_skew", e.clock_skew}});
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Result<Jws> decode_jwt(std::string_view jwt) { return parse_jws(jwt, ErrorCode::id_token_malformed); }
+
+Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e) {
+  if (jwt.empty()) return make_error(ErrorCode::id_token_malformed, "the ID token is empty");
+  SSOKIT_TRY(Jws jws, parse_jws(jwt, ErrorCode::id_token_malformed));
+
+  // Algorithm: an explicit allow-list; never "none"; HMAC only with the client's own secret.
+  const Json* alg_member = json_member(jws.header, "alg");
+  if (alg_member == nullptr || !alg_member->is_string() || jws.alg.empty()) {
+    return make_error(ErrorCode::id_token_alg_not_allowed, "the ID token header has no alg");
+  }
+  Json alg_details = {{"alg", jws.alg.substr(0, 32)}};
+  if (!jws.kid.empty()) alg_details["kid"] = jws.kid.substr(0, 128);
+  const bool hmac = jws.alg == "HS256";
+  if (hmac && e.client_secret.empty()) {
+    return make_error(ErrorCode::id_token_alg_not_allowed,
+                      "the ID token is signed with HS256, which only a confidential client (with a client secret) can verify",
+                      alg_details);
+  }
+  bool listed = std::find(e.allowed_algs.begin(), e.allowed_algs.end(), jws.alg) != e.allowed_algs.end();
+  // A client secret enables HS256 on top of the default list; a custom list must name it.
+  if (hmac && !listed && !e.client_secret.empty()) listed = e.allowed_algs == IdTokenExpectations().allowed_algs;
+  if (jws.alg == "none" || !listed || !jws_alg_supported(jws.alg)) {
+    return make_error(ErrorCode::id_token_alg_not_allowed,
+                      "the ID token's alg is not in the allowed list (\"none\" never is)", std::move(alg_details));
+  }
+  SSOKIT_CHECK(check_crit(jws.header));
+
+  // Key and signature.
+  if (hmac) {
+    // OIDC Core 10.1: the key is the octets of the client secret; never JWKS material.
+    Jwk secret;
+    secret.kty = "oct";
+    secret.k.assign(e.client_secret.begin(), e.client_secret.end());
+    if (secret.k.size() < 32) {
+      return make_error(ErrorCode::id_token_signature_invalid,
+                        "the client secret is shorter than 32 bytes, too short for HS256 (RFC 7518 3.2)",
+                        std::move(alg_details));
+    }
+    SSOKIT_CHECK(verify_jws_signature(jws, secret));
+  } else {
+    const Json* kid_member = json_member(jws.header, "kid");
+    if (kid_member != nullptr && !kid_member->is_string()) {
+      return make_error(ErrorCode::id_token_malformed, "the ID token header's kid is not a string");
+    }
+    std::optional<std::string> kid;
+    if (kid_member != nullptr) kid = jws.kid;
+    SSOKIT_TRY(const Jwk* key, jwks.select(jws.alg, kid));
+    SSOKIT_CHECK(verify_jws_signature(jws, *key));
+  }
+
+  const Json& claims = jws.payload;
+  const auto iss = json_string(claims, "iss");
+  if (!iss || *iss != e.issuer) {
+    return make_error(ErrorCode::id_token_iss_mismatch, "the ID token's issuer (iss) is not the expected issuer",
+                      {{"expected", clip(e.issuer)}, {"actual", clip(iss.value_or(""))}});
+  }
+  SSOKIT_CHECK(check_audience(claims, e));
+  SSOKIT_CHECK(check_times(claims, e));
+  if (e.nonce) {
+    const auto nonce = json_string(claims, "nonce");
+    if (!nonce || !constant_time_equal(*nonce, *e.nonce)) {
+      return make_error(ErrorCode::id_token_nonce_mismatch,
+                        nonce ? "the ID token's nonce does not match this sign-in; start the sign-in again"
+                              : "the ID token has no nonce although one was sent; start the sign-in again");
+    }
+  }
+  const auto sub = json_string(claims, "sub");
+  if (!sub || sub->empty()) return make_error(ErrorCode::id_token_sub_missing, "the ID token has no subject (sub)");
+  if (e.max_age) {
+    const auto auth_time = numeric_date(claims, "auth_time");
+    if (!auth_time) {
+      return make_error(ErrorCode::login_required,
+                        "max_age was requested but the ID token has no auth_time; sign in again");
+    }
+    if (add_sat(add_sat(*auth_time, *e.max_age), e.clock_skew) < e.now) {
+      return make_error(ErrorCode::login_required,
+                        "the last authentication is older than max_age allows; sign in again",
+                        {{"auth_time", *auth_time}, {"max_age", *e.max_age}, {"now", e.now}});
+    }
+  }
+
+  ValidatedIdToken out;
+  out.header = std::move(jws.header);
+  out.claims = std::move(jws.payload);
+  return out;
+}
+
+}  // namespace ssokit

@@ -1,0 +1,805 @@
+// Profile mapping (docs/profile-mapping.md). A spec is validated once into rules; mapping then
+// walks the claims with JSON Pointers. Claims come from a peer: every access checks the type
+// first (no exceptions in this build) and all work is bounded.
+#include "ssokit/profile.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+
+namespace ssokit {
+namespace detail {
+
+enum class Doc { any, claims, userinfo };
+enum class LetterCase { keep, lower, upper };
+
+struct Pointer {
+  Doc doc = Doc::any;
+  std::vector<std::string> tokens;
+};
+
+struct Rule {
+  std::vector<Pointer> from;
+  std::optional<Pointer> item;  // relative to each object value (doc unused)
+  std::optional<Pointer> when;
+  std::string split;            // "" = no splitting
+  std::optional<int> index;
+  std::optional<int> rest;
+  std::optional<std::string> join;
+  bool trim = true;
+  LetterCase letter_case = LetterCase::keep;
+  bool expiry = false;
+  bool merge = false;
+  std::map<std::string, std::string> map;
+  std::optional<std::string> otherwise;  // the map's "*" entry
+  std::optional<std::vector<std::string>> fallback;  // "default" (one value for scalar fields)
+};
+
+struct ProfileRules {
+  std::vector<Rule> fields[7];  // alternatives per field, in kFieldNames order
+};
+
+}  // namespace detail
+
+namespace {
+
+using detail::Doc;
+using detail::LetterCase;
+using detail::Pointer;
+using detail::ProfileRules;
+using detail::Rule;
+
+constexpr const char* kFieldNames[7] = {"userId",           "firstName",      "lastName", "email",
+                                        "membershipStatus", "membershipType", "groups"};
+constexpr int kUserId = 0;
+constexpr int kEmail = 3;
+constexpr int kGroups = 6;
+
+// Spec bounds: a mapping is configuration, these are far above any real one.
+constexpr std::size_t kMaxSpecBytes = 32 * 1024;
+constexpr std::size_t kMaxAlternatives = 16;
+constexpr std::size_t kMaxPaths = 16;
+constexpr std::size_t kMaxPointerTokens = 32;
+constexpr std::size_t kMaxSpecString = 512;
+constexpr std::size_t kMaxDelimiter = 16;
+constexpr std::size_t kMaxMapEntries = 256;
+constexpr int kMaxIndex = 64;
+// Input bounds: pieces/items looked at per value, so a huge claim costs bounded work.
+constexpr std::size_t kMaxPieces = 4096;
+
+// ---------------------------------------------------------------------------------------------
+// Presets. Written as specs so that they go through the same validation as a caller's spec and
+// the docs can show them verbatim (profile.preset returns them).
+
+struct Preset {
+  const char* name;
+  const char* spec;
+};
+
+// Name fallbacks shared by the OIDC-style presets: "Ada King Lovelace" -> "Ada" / "King Lovelace".
+#define SSOKIT_NAME_FROM(first, last)                                                    \
+  "\"firstName\": [" first ", {\"from\": \"/name\", \"split\": \" \", \"index\": 0}],"  \
+  "\"lastName\": [" last ", {\"from\": \"/name\", \"split\": \" \", \"rest\": 1}],"
+
+const Preset kPresets[] = {
+    {"oidc", R"({"fields": {"userId": "/sub",)" SSOKIT_NAME_FROM(R"("/given_name")", R"("/family_name")") R"(
+      "email": "/email",
+      "membershipStatus": "/membership_status",
+      "membershipType": "/membership_type",
+      "groups": "/groups"}})"},
+    // Okta: "groups" is the usual name of the groups claim an authorization server adds;
+    // preferred_username is the Okta login, an e-mail address by default.
+    {"okta", R"({"fields": {"userId": "/sub",)" SSOKIT_NAME_FROM(R"("/given_name")", R"("/family_name")") R"(
+      "email": ["/email", "/preferred_username"],
+      "groups": "/groups"}})"},
+    // Entra ID: e-mail is optional there; preferred_username / upn usually hold the address.
+    // Security groups ("groups", object ids) and app roles ("roles") both grant access.
+    {"entra", R"({"fields": {"userId": "/sub",)" SSOKIT_NAME_FROM(R"("/given_name")", R"("/family_name")") R"(
+      "email": ["/email", "/preferred_username", "/upn"],
+      "groups": {"from": ["/groups", "/roles"], "merge": true}}})"},
+    // Google: only verified addresses; the Workspace domain (hd) as the membership type,
+    // empty for consumer accounts. Google issues no groups claim.
+    {"google", R"({"fields": {"userId": "/sub",)" SSOKIT_NAME_FROM(R"("/given_name")", R"("/family_name")") R"(
+      "email": {"from": "/email", "when": "/email_verified"},
+      "membershipType": "/hd"}})"},
+    // Auth0: custom claims must be namespaced (an Action adds them); the plain names are what
+    // Webcastcloud's Auth0 guide lists.
+    {"auth0", R"({"fields": {"userId": "/sub",)" SSOKIT_NAME_FROM(R"("/given_name", "/first_name")",
+                                                                    R"("/family_name", "/last_name")") R"(
+      "email": "/email",
+      "membershipStatus": ["/https:~1~1ssokit.dev~1membership_status", "/membershipStatus"],
+      "membershipType": ["/https:~1~1ssokit.dev~1membership_type", "/memberType"],
+      "groups": ["/https:~1~1ssokit.dev~1groups", "/memberGroups", "/groups"]}})"},
+    // Salesforce: user-info carries user_id (sub is an identity URL); membership data come
+    // from a connected app's custom attributes (strings, so groups are comma-joined).
+    {"salesforce", R"({"fields": {"userId": ["/user_id", "/sub"],)" SSOKIT_NAME_FROM(R"("/given_name")",
+                                                                                     R"("/family_name")") R"(
+      "email": "/email",
+      "membershipStatus": {"from": "/custom_attributes/membership_status", "case": "lower"},
+      "membershipType": "/custom_attributes/membership_type",
+      "groups": {"from": "/custom_attributes/groups", "split": ","}}})"},
+    // YourMembership: flat names from its OAuth profile, or the nested member profile
+    // (PersonalInformation / AccountInformation); no status -> the expiry date decides.
+    {"yourmembership", R"({"fields": {
+      "userId": ["/MemberId", "/MemberID", "/sub"],
+      "firstName": ["/FirstName", "/PersonalInformation/FirstName"],
+      "lastName": ["/LastName", "/PersonalInformation/LastName"],
+      "email": ["/EmailAddr", "/Email", "/PersonalInformation/Email"],
+      "membershipStatus": [{"from": ["/MembershipStatus", "/AccountInformation/Membership"], "case": "lower"},
+                           {"from": "/AccountInformation/MembershipExpiresDate", "expiry": true}],
+      "membershipType": ["/MemberTypeCode", "/AccountInformation/MemberTypeCode"],
+      "groups": {"from": ["/Groups", "/AccountInformation/Groups"], "split": ";"}}})"},
+};
+
+#undef SSOKIT_NAME_FROM
+
+std::string preset_list() {
+  std::string out;
+  for (const auto& p : kPresets) {
+    if (!out.empty()) out += ", ";
+    out += p.name;
+  }
+  return out;
+}
+
+std::string clip(std::string_view s) {
+  constexpr std::size_t kMax = 64;
+  return s.size() <= kMax ? std::string(s) : std::string(s.substr(0, kMax)) + "...";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text helpers (ASCII only: UTF-8 bytes pass through untouched).
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view trim_view(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+void apply_case(std::string& s, LetterCase c) {
+  if (c == LetterCase::keep) return;
+  for (char& ch : s) {
+    if (c == LetterCase::lower && ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    if (c == LetterCase::upper && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
+  }
+}
+
+// Non-empty pieces between delimiters (trimmed when asked), at most kMaxPieces.
+std::vector<std::string_view> split_pieces(std::string_view s, std::string_view delim, bool trim) {
+  std::vector<std::string_view> out;
+  while (out.size() < kMaxPieces) {
+    std::size_t at = s.find(delim);
+    std::string_view piece = s.substr(0, at);
+    if (trim) piece = trim_view(piece);
+    if (!piece.empty()) out.push_back(piece);
+    if (at == std::string_view::npos) break;
+    s.remove_prefix(at + delim.size());
+  }
+  return out;
+}
+
+// A scalar JSON value as text: strings as they are, numbers in decimal, booleans as
+// "true"/"false"; null, objects and arrays have none.
+std::optional<std::string> scalar_text(const Json& v) {
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
+  // is_number_integer() is also true for unsigned values: test unsigned first.
+  if (v.is_number_unsigned()) return std::to_string(v.get<std::uint64_t>());
+  if (v.is_number_integer()) return std::to_string(v.get<std::int64_t>());
+  if (v.is_number_float()) return dump_json(v);
+  return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time: epoch seconds (number or digit string; values above 1e11 are taken as milliseconds,
+// since seconds that large are past the year 5000) or an ISO 8601 date / date-time.
+
+// Days since 1970-01-01 of a proleptic Gregorian date.
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const int mp = m > 2 ? m - 3 : m + 9;
+  const std::int64_t doy = (153 * mp + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+bool digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
+  if (pos + n > s.size()) return false;
+  int v = 0;
+  for (std::size_t i = pos; i < pos + n; ++i) {
+    if (s[i] < '0' || s[i] > '9') return false;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return true;
+}
+
+int days_in_month(int y, int m) {
+  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : kDays[m - 1];
+}
+
+// "YYYY-MM-DD" (the whole day counts: the end is the next midnight, UTC), or
+// "YYYY-MM-DD[T| ]HH:MM[:SS[.fff]][Z|+HH:MM|-HH:MM|+HHMM]" (no zone = UTC).
+std::optional<std::int64_t> parse_iso8601(std::string_view s) {
+  int y = 0, mo = 0, d = 0;
+  if (!digits(s, 0, 4, &y) || s.size() < 10 || s[4] != '-' || !digits(s, 5, 2, &mo) || s[7] != '-' ||
+      !digits(s, 8, 2, &d)) {
+    return std::nullopt;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo)) return std::nullopt;
+  const std::int64_t day = days_from_civil(y, mo, d);
+  if (s.size() == 10) return (day + 1) * 86400;
+  if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
+  int h = 0, mi = 0, sec = 0;
+  if (!digits(s, 11, 2, &h) || s.size() < 16 || s[13] != ':' || !digits(s, 14, 2, &mi)) return std::nullopt;
+  std::size_t pos = 16;
+  if (pos < s.size() && s[pos] == ':') {
+    if (!digits(s, pos + 1, 2, &sec)) return std::nullopt;
+    pos += 3;
+    if (pos < s.size() && s[pos] == '.') {
+      ++pos;
+      const std::size_t start = pos;
+      while (pos < s.size() && pos - start < 9 && s[pos] >= '0' && s[pos] <= '9') ++pos;
+      if (pos == start) return std::nullopt;
+    }
+  }
+  if (h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  std::int64_t offset = 0;
+  if (pos < s.size()) {
+    if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) {
+      pos += 1;
+    } else if (s[pos] == '+' || s[pos] == '-') {
+      int oh = 0, om = 0;
+      const bool colon = pos + 3 < s.size() && s[pos + 3] == ':';
+      if (!digits(s, pos + 1, 2, &oh) || !digits(s, pos + (colon ? 4 : 3), 2, &om)) return std::nullopt;
+      if (oh > 23 || om > 59) return std::nullopt;
+      offset = (oh * 3600 + om * 60) * (s[pos] == '+' ? 1 : -1);
+      pos += colon ? 6 : 5;
+    }
+    if (pos != s.size()) return std::nullopt;
+  }
+  return day * 86400 + h * 3600 + mi * 60 + sec - offset;
+}
+
+std::optional<std::int64_t> parse_time(const Json& raw, std::string_view text) {
+  constexpr std::int64_t kMillisAbove = 100000000000;  // 1e11
+  std::optional<std::int64_t> t;
+  if (raw.is_number_unsigned()) {
+    auto u = raw.get<std::uint64_t>();
+    if (u > static_cast<std::uint64_t>(INT64_MAX)) return std::nullopt;
+    t = static_cast<std::int64_t>(u);
+  } else if (raw.is_number_integer()) {
+    t = raw.get<std::int64_t>();
+  } else if (raw.is_number_float()) {
+    double f = raw.get<double>();
+    if (f > -9e15 && f < 9e15) t = static_cast<std::int64_t>(f);
+  } else if (!text.empty() && text.size() <= 16 &&
+             std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    std::int64_t v = 0;
+    for (char c : text) v = v * 10 + (c - '0');
+    t = v;
+  } else {
+    return parse_iso8601(text);
+  }
+  if (t && *t > kMillisAbove) *t /= 1000;
+  return t;
+}
+
+// ---------------------------------------------------------------------------------------------
+// JSON Pointer (RFC 6901).
+
+Result<Pointer> parse_pointer(std::string_view text, bool allow_prefix, const std::string& where) {
+  Pointer p;
+  std::string_view s = text;
+  if (allow_prefix) {
+    if (s.rfind("claims:", 0) == 0) {
+      p.doc = Doc::claims;
+      s.remove_prefix(7);
+    } else if (s.rfind("userinfo:", 0) == 0) {
+      p.doc = Doc::userinfo;
+      s.remove_prefix(9);
+    }
+  }
+  auto bad = [&](const std::string& what) {
+    return make_error(ErrorCode::invalid_argument, "profile mapping: " + where + " \"" + clip(text) + "\" " + what);
+  };
+  if (text.size() > kMaxSpecString) return bad("is longer than 512 bytes");
+  if (s.empty() || s.front() != '/') {
+    return bad("is not a JSON Pointer: it must start with \"/\" (e.g. \"/email\"" +
+               std::string(allow_prefix ? ", \"claims:/email\")" : ")"));
+  }
+  s.remove_prefix(1);
+  while (true) {
+    if (p.tokens.size() >= kMaxPointerTokens) return bad("has more than 32 segments");
+    std::size_t end = s.find('/');
+    std::string_view raw = s.substr(0, end);
+    std::string token;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      if (raw[i] != '~') {
+        token += raw[i];
+        continue;
+      }
+      if (i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
+        token += raw[i + 1] == '0' ? '~' : '/';
+        ++i;
+      } else {
+        return bad("has a \"~\" not followed by 0 or 1 (write ~0 for \"~\" and ~1 for \"/\")");
+      }
+    }
+    p.tokens.push_back(std::move(token));
+    if (end == std::string_view::npos) break;
+    s.remove_prefix(end + 1);
+  }
+  return p;
+}
+
+// An array index token: "0" or digits without a leading zero (RFC 6901 section 4).
+std::optional<std::size_t> array_index(const std::string& t) {
+  if (t.empty() || t.size() > 9 || (t.size() > 1 && t[0] == '0')) return std::nullopt;
+  std::size_t v = 0;
+  for (char c : t) {
+    if (c < '0' || c > '9') return std::nullopt;
+    v = v * 10 + static_cast<std::size_t>(c - '0');
+  }
+  return v;
+}
+
+const Json* resolve(const Json& doc, const std::vector<std::string>& tokens) {
+  const Json* cur = &doc;
+  for (const auto& t : tokens) {
+    if (cur->is_object()) {
+      auto it = cur->find(t);
+      if (it == cur->end()) return nullptr;
+      cur = &*it;
+    } else if (cur->is_array()) {
+      auto i = array_index(t);
+      if (!i || *i >= cur->size()) return nullptr;
+      cur = &(*cur)[*i];
+    } else {
+      return nullptr;
+    }
+  }
+  return cur;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spec validation.
+
+Error bad_spec(const std::string& where, const std::string& what) {
+  return make_error(ErrorCode::invalid_argument, "profile mapping: " + where + " " + what);
+}
+
+Result<std::string> spec_string(const Json& v, const std::string& where, std::size_t max, bool allow_empty = true) {
+  if (!v.is_string()) return bad_spec(where, "must be a string");
+  std::string s = v.get<std::string>();
+  if (s.size() > max) return bad_spec(where, "is longer than " + std::to_string(max) + " bytes");
+  if (!allow_empty && s.empty()) return bad_spec(where, "must not be empty");
+  return s;
+}
+
+Result<bool> spec_bool(const Json& v, const std::string& where) {
+  if (!v.is_boolean()) return bad_spec(where, "must be true or false");
+  return v.get<bool>();
+}
+
+Result<int> spec_int(const Json& v, const std::string& where, int lo, int hi) {
+  std::optional<std::int64_t> n;
+  if (v.is_number_unsigned()) {
+    if (v.get<std::uint64_t>() <= 1000) n = static_cast<std::int64_t>(v.get<std::uint64_t>());
+  } else if (v.is_number_integer()) {
+    n = v.get<std::int64_t>();
+  }
+  if (!n || *n < lo || *n > hi) {
+    return bad_spec(where, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  }
+  return static_cast<int>(*n);
+}
+
+constexpr const char* kRuleKeys = "from, item, when, split, index, rest, join, trim, case, map, default, expiry, merge";
+
+Result<Rule> parse_rule(const Json& v, int field, const std::string& where) {
+  Rule rule;
+  const bool groups = field == kGroups;
+  const std::size_t max_value = groups ? kProfileMaxGroupLength : kProfileMaxValueLength;
+  if (field == kEmail) rule.letter_case = LetterCase::lower;
+  if (v.is_string()) {
+    SSOKIT_TRY(Pointer p, parse_pointer(v.get<std::string>(), true, where));
+    rule.from.push_back(std::move(p));
+    return rule;
+  }
+  if (!v.is_object()) return bad_spec(where, "must be a JSON Pointer string or a rule object");
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string& key = it.key();
+    const Json& val = it.value();
+    const std::string at = where + "." + clip(key);
+    if (key == "from") {
+      if (val.is_string()) {
+        SSOKIT_TRY(Pointer p, parse_pointer(val.get<std::string>(), true, at));
+        rule.from.push_back(std::move(p));
+      } else if (val.is_array() && !val.empty() && val.size() <= kMaxPaths) {
+        for (std::size_t i = 0; i < val.size(); ++i) {
+          const std::string ai = at + "[" + std::to_string(i) + "]";
+          SSOKIT_TRY(std::string text, spec_string(val[i], ai, kMaxSpecString));
+          SSOKIT_TRY(Pointer p, parse_pointer(text, true, ai));
+          rule.from.push_back(std::move(p));
+        }
+      } else {
+        return bad_spec(at, "must be a JSON Pointer or an array of 1 to 16 of them");
+      }
+    } else if (key == "item" || key == "when") {
+      SSOKIT_TRY(std::string text, spec_string(val, at, kMaxSpecString));
+      SSOKIT_TRY(Pointer p, parse_pointer(text, key == "when", at));
+      (key == "item" ? rule.item : rule.when) = std::move(p);
+    } else if (key == "split") {
+      SSOKIT_TRY(rule.split, spec_string(val, at, kMaxDelimiter, false));
+    } else if (key == "index" || key == "rest" || key == "join" || key == "expiry") {
+      if (groups) return bad_spec(at, "applies to single-valued fields only, not to groups");
+      if (key == "index") {
+        SSOKIT_TRY(rule.index, spec_int(val, at, -kMaxIndex, kMaxIndex));
+      } else if (key == "rest") {
+        SSOKIT_TRY(rule.rest, spec_int(val, at, 0, kMaxIndex));
+      } else if (key == "join") {
+        SSOKIT_TRY(rule.join, spec_string(val, at, kMaxDelimiter));
+      } else {
+        SSOKIT_TRY(rule.expiry, spec_bool(val, at));
+      }
+    } else if (key == "merge") {
+      if (!groups) return bad_spec(at, "applies to groups only");
+      SSOKIT_TRY(rule.merge, spec_bool(val, at));
+    } else if (key == "trim") {
+      SSOKIT_TRY(rule.trim, spec_bool(val, at));
+    } else if (key == "case") {
+      SSOKIT_TRY(std::string c, spec_string(val, at, 16));
+      if (c == "lower") rule.letter_case = LetterCase::lower;
+      else if (c == "upper") rule.letter_case = LetterCase::upper;
+      else if (c == "keep") rule.letter_case = LetterCase::keep;
+      else return bad_spec(at, "must be \"lower\", \"upper\" or \"keep\"");
+    } else if (key == "map") {
+      if (!val.is_object() || val.size() > kMaxMapEntries) {
+        return bad_spec(at, "must be an object of at most 256 \"value\": \"replacement\" strings");
+      }
+      for (auto m = val.begin(); m != val.end(); ++m) {
+        const std::string mat = at + "." + clip(m.key());
+        if (m.key().size() > kMaxSpecString) return bad_spec(mat, "name is longer than 512 bytes");
+        SSOKIT_TRY(std::string out, spec_string(m.value(), mat, max_value));
+        if (m.key() == "*") rule.otherwise = std::move(out);
+        else rule.map.emplace(m.key(), std::move(out));
+      }
+    } else if (key == "default") {
+      std::vector<std::string> values;
+      if (val.is_string()) {
+        SSOKIT_TRY(std::string s, spec_string(val, at, max_value));
+        values.push_back(std::move(s));
+      } else if (groups && val.is_array() && val.size() <= kProfileMaxGroups) {
+        for (std::size_t i = 0; i < val.size(); ++i) {
+          SSOKIT_TRY(std::string s, spec_string(val[i], at + "[" + std::to_string(i) + "]", max_value));
+          values.push_back(std::move(s));
+        }
+      } else {
+        return bad_spec(at, groups ? "must be a string or an array of at most 256 strings" : "must be a string");
+      }
+      rule.fallback = std::move(values);
+    } else {
+      return bad_spec(at, "is not a rule member (allowed: " + std::string(kRuleKeys) + ")");
+    }
+  }
+  if (rule.from.empty() && !rule.fallback) return bad_spec(where, "needs \"from\" (where to look) or \"default\"");
+  if (rule.index && rule.rest) return bad_spec(where, "has both \"index\" and \"rest\": choose one");
+  if ((rule.index || rule.rest) && rule.split.empty()) {
+    return bad_spec(where, "uses \"" + std::string(rule.index ? "index" : "rest") + "\" without \"split\"");
+  }
+  return rule;
+}
+
+Result<std::vector<Rule>> parse_field(const Json& v, int field, const std::string& where) {
+  std::vector<Rule> rules;
+  if (v.is_null()) return rules;  // explicitly empty (e.g. to drop a preset's field)
+  if (v.is_array()) {
+    if (v.empty() || v.size() > kMaxAlternatives) {
+      return bad_spec(where, "must list 1 to 16 alternatives (null leaves the field empty)");
+    }
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      SSOKIT_TRY(Rule r, parse_rule(v[i], field, where + "[" + std::to_string(i) + "]"));
+      rules.push_back(std::move(r));
+    }
+    return rules;
+  }
+  SSOKIT_TRY(Rule r, parse_rule(v, field, where));
+  rules.push_back(std::move(r));
+  return rules;
+}
+
+const Preset* find_preset(std::string_view name) {
+  for (const auto& p : kPresets) {
+    if (name == p.name) return &p;
+  }
+  return nullptr;
+}
+
+Error unknown_preset(std::string_view name) {
+  return make_error(ErrorCode::invalid_argument,
+                    "unknown profile mapping preset \"" + clip(name) + "\"; use one of: " + preset_list());
+}
+
+Result<ProfileMapping> build(const Json& spec) {
+  if (!spec.is_object()) {
+    return make_error(ErrorCode::invalid_argument, "profile mapping: must be a preset name or a JSON object");
+  }
+  if (dump_json(spec).size() > kMaxSpecBytes) {
+    return make_error(ErrorCode::invalid_argument, "profile mapping: is larger than 32 KiB");
+  }
+  Json fields = Json::object();
+  for (auto it = spec.begin(); it != spec.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "extends") {
+      if (!it.value().is_string()) return bad_spec("extends", "must be a preset name (" + preset_list() + ")");
+      const Preset* preset = find_preset(it.value().get<std::string>());
+      if (preset == nullptr) return bad_spec("extends", "names no preset; use one of: " + preset_list());
+      SSOKIT_TRY(Json base, parse_json_object(preset->spec, ErrorCode::internal_error));
+      for (auto f = base["fields"].begin(); f != base["fields"].end(); ++f) {
+        if (!fields.contains(f.key())) fields[f.key()] = f.value();
+      }
+    } else if (key == "fields") {
+      if (!it.value().is_object()) return bad_spec("fields", "must be an object of field: rule");
+      for (auto f = it.value().begin(); f != it.value().end(); ++f) fields[f.key()] = f.value();  // beats the preset
+    } else if (key != "description") {
+      return bad_spec("\"" + clip(key) + "\"", "is not a mapping member (allowed: extends, fields, description)");
+    }
+  }
+  auto rules = std::make_shared<ProfileRules>();
+  bool user_id_given = false;
+  for (auto f = fields.begin(); f != fields.end(); ++f) {
+    int field = -1;
+    for (int i = 0; i < 7; ++i) {
+      if (f.key() == kFieldNames[i]) field = i;
+    }
+    if (field < 0) {
+      return bad_spec("fields." + clip(f.key()),
+                      "is not a profile field (userId, firstName, lastName, email, membershipStatus, "
+                      "membershipType, groups)");
+    }
+    if (field == kUserId) user_id_given = true;
+    SSOKIT_TRY(rules->fields[field], parse_field(f.value(), field, "fields." + f.key()));
+  }
+  // userId defaults to the OIDC subject.
+  if (!user_id_given) {
+    SSOKIT_TRY(Rule sub, parse_rule(Json("/sub"), kUserId, "fields.userId"));
+    rules->fields[kUserId].push_back(std::move(sub));
+  }
+  ProfileMapping mapping;
+  mapping.rules = std::move(rules);
+  return mapping;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping.
+
+struct Sources {
+  const Json& claims;
+  const Json& userinfo;
+};
+
+// Values a pointer finds, user-info first unless the pointer names its document.
+std::vector<const Json*> lookup(const Sources& src, const Pointer& p) {
+  std::vector<const Json*> out;
+  if (p.doc != Doc::claims) {
+    if (const Json* v = resolve(src.userinfo, p.tokens)) out.push_back(v);
+  }
+  if (p.doc != Doc::userinfo) {
+    if (const Json* v = resolve(src.claims, p.tokens)) out.push_back(v);
+  }
+  return out;
+}
+
+bool condition_holds(const Sources& src, const Rule& rule) {
+  if (!rule.when) return true;
+  auto found = lookup(src, *rule.when);  // the first document that has it decides
+  if (found.empty()) return false;
+  const Json& v = *found.front();
+  return (v.is_boolean() && v.get<bool>()) || (v.is_string() && v.get<std::string>() == "true");
+}
+
+// Trim, case and map for one finished value; nullopt when nothing is left.
+std::optional<std::string> normalize(std::string_view in, const Rule& rule, std::size_t max) {
+  std::string s(rule.trim ? trim_view(in) : in);
+  apply_case(s, rule.letter_case);
+  if (!s.empty()) {
+    auto m = rule.map.find(s);
+    if (m != rule.map.end()) s = m->second;
+    else if (rule.otherwise) s = *rule.otherwise;
+  }
+  if (s.empty() || s.size() > max) return std::nullopt;
+  return s;
+}
+
+// Follows "item" into an object value (arrays' elements are handled by the callers).
+const Json* through_item(const Json* v, const Rule& rule) {
+  if (rule.item && v->is_object()) return resolve(*v, rule.item->tokens);
+  return v;
+}
+
+std::optional<std::string> scalar_value(const Json& found, const Rule& rule, std::int64_t now) {
+  const Json* v = through_item(&found, rule);
+  if (v == nullptr) return std::nullopt;
+  std::optional<std::string> text;
+  const Json* raw = v;
+  if (v->is_array()) {
+    // A list for a single-valued field: the first usable element, or all of them joined.
+    std::string joined;
+    bool any = false;
+    for (std::size_t i = 0; i < v->size() && i < kProfileMaxGroups; ++i) {
+      const Json* e = through_item(&(*v)[i], rule);
+      if (e == nullptr) continue;
+      auto t = scalar_text(*e);
+      if (!t || trim_view(*t).empty()) continue;
+      if (!rule.join) {
+        text = std::move(t);
+        raw = e;
+        break;
+      }
+      if (any) joined += *rule.join;
+      joined += trim_view(*t);
+      any = true;
+      if (joined.size() > kProfileMaxValueLength) return std::nullopt;
+    }
+    if (rule.join && any) text = std::move(joined);
+  } else {
+    text = scalar_text(*v);
+  }
+  if (!text) return std::nullopt;
+  std::string picked = *text;
+  if (!rule.split.empty()) {
+    auto pieces = split_pieces(*text, rule.split, rule.trim);
+    picked.clear();
+    if (rule.rest) {
+      for (std::size_t i = static_cast<std::size_t>(*rule.rest); i < pieces.size(); ++i) {
+        if (!picked.empty()) picked += rule.split;
+        picked += pieces[i];
+      }
+    } else {
+      const int n = static_cast<int>(pieces.size());
+      int i = rule.index.value_or(0);
+      if (i < 0) i += n;
+      if (i < 0 || i >= n) return std::nullopt;
+      picked = std::string(pieces[static_cast<std::size_t>(i)]);
+    }
+  }
+  if (rule.expiry) {
+    auto t = parse_time(*raw, rule.trim ? trim_view(picked) : std::string_view(picked));
+    if (!t) return std::nullopt;
+    picked = *t > now ? "active" : "expired";
+  }
+  return normalize(picked, rule, kProfileMaxValueLength);
+}
+
+std::optional<std::string> map_scalar(const Sources& src, const std::vector<Rule>& rules, std::int64_t now) {
+  for (const Rule& rule : rules) {
+    if (!condition_holds(src, rule)) continue;
+    for (const Pointer& p : rule.from) {
+      for (const Json* v : lookup(src, p)) {
+        if (auto s = scalar_value(*v, rule, now)) return s;
+      }
+    }
+    if (rule.fallback && !rule.fallback->empty() && !rule.fallback->front().empty()) return rule.fallback->front();
+  }
+  return std::nullopt;
+}
+
+// Collects groups with de-duplication and the bounds; `seen` counts items looked at.
+struct GroupSink {
+  std::vector<std::string> groups;
+  std::set<std::string> have;
+  std::size_t seen = 0;
+
+  bool full() const { return groups.size() >= kProfileMaxGroups || seen >= kMaxPieces; }
+  void add(std::string_view text, const Rule& rule) {
+    if (full()) return;
+    ++seen;
+    auto g = normalize(text, rule, kProfileMaxGroupLength);  // over-long names are dropped, never cut
+    if (g && have.insert(*g).second) groups.push_back(std::move(*g));
+  }
+  void add_text(const std::string& text, const Rule& rule) {
+    if (rule.split.empty()) {
+      add(text, rule);
+      return;
+    }
+    for (std::string_view piece : split_pieces(text, rule.split, rule.trim)) add(piece, rule);
+  }
+  void add_value(const Json& found, const Rule& rule) {
+    const Json* v = through_item(&found, rule);
+    if (v == nullptr) return;
+    if (!v->is_array()) {
+      if (auto t = scalar_text(*v)) add_text(*t, rule);
+      return;
+    }
+    for (std::size_t i = 0; i < v->size() && !full(); ++i) {
+      const Json* e = through_item(&(*v)[i], rule);
+      if (e == nullptr) continue;
+      if (auto t = scalar_text(*e)) add_text(*t, rule);
+    }
+  }
+};
+
+std::vector<std::string> map_groups(const Sources& src, const std::vector<Rule>& rules) {
+  for (const Rule& rule : rules) {
+    if (!condition_holds(src, rule)) continue;
+    GroupSink sink;
+    for (const Pointer& p : rule.from) {
+      for (const Json* v : lookup(src, p)) {
+        sink.add_value(*v, rule);
+        if (!rule.merge && !sink.groups.empty()) return std::move(sink.groups);
+      }
+    }
+    if (!sink.groups.empty()) return std::move(sink.groups);
+    if (rule.fallback) {
+      for (const auto& g : *rule.fallback) {
+        if (!g.empty() && sink.have.insert(g).second) sink.groups.push_back(g);
+      }
+      if (!sink.groups.empty()) return std::move(sink.groups);
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
+Json Profile::to_json() const {
+  return {{"userId", userId},
+          {"firstName", firstName},
+          {"lastName", lastName},
+          {"email", email},
+          {"membershipStatus", membershipStatus},
+          {"membershipType", membershipType},
+          {"groups", groups}};
+}
+
+std::vector<std::string> profile_preset_names() {
+  std::vector<std::string> names;
+  for (const auto& p : kPresets) names.emplace_back(p.name);
+  return names;
+}
+
+Result<Json> profile_preset_spec(std::string_view name) {
+  const Preset* preset = find_preset(name);
+  if (preset == nullptr) return unknown_preset(name);
+  return parse_json_object(preset->spec, ErrorCode::internal_error);
+}
+
+Result<ProfileMapping> profile_preset(std::string_view name) {
+  SSOKIT_TRY(Json spec, profile_preset_spec(name));
+  return build(spec);
+}
+
+Result<ProfileMapping> parse_profile_mapping(const Json& spec) { return build(spec); }
+
+Result<Profile> map_profile(const Json& claims, const Json& userinfo, const ProfileMapping& mapping,
+                            std::int64_t now) {
+  if (!mapping.rules) {
+    return make_error(ErrorCode::invalid_argument, "profile mapping is empty; use profile_preset or parse_profile_mapping");
+  }
+  static const Json kEmpty = Json::object();
+  const Sources src{claims.is_object() ? claims : kEmpty, userinfo.is_object() ? userinfo : kEmpty};
+  const auto& f = mapping.rules->fields;
+  Profile p;
+  std::string* scalars[6] = {&p.userId, &p.firstName, &p.lastName, &p.email, &p.membershipStatus, &p.membershipType};
+  for (int i = 0; i < 6; ++i) {
+    if (auto v = map_scalar(src, f[i], now)) *scalars[i] = std::move(*v);
+  }
+  p.groups = map_groups(src, f[kGroups]);
+  if (p.userId.empty()) {
+    return make_error(ErrorCode::invalid_response,
+                      "the claims and user-info give no userId (by default the \"sub\" claim); check the profile "
+                      "mapping's userId paths");
+  }
+  return p;
+}
+
+}  // namespace ssokit

@@ -1,0 +1,180 @@
+#include "ssokit/client.hpp"
+
+namespace ssokit {
+
+SsoClient::SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random,
+                     Clock clock)
+    : options_(std::move(options)), transport_(transport), store_(store), random_(random), clock_(std::move(clock)) {}
+
+std::string SsoClient::key(std::string_view name) const { return options_.storage_key + "." + std::string(name); }
+
+Result<ProviderMetadata> SsoClient::discover() {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  const std::int64_t now = clock_();
+  if (provider_ && now - provider_fetched_at_ < options_.metadata_ttl) return *provider_;
+  SSOKIT_TRY(HttpRequest request, discovery_request(options_.config.issuer));
+  SSOKIT_TRY(HttpResponse response, transport_.send(request));
+  SSOKIT_TRY(ProviderMetadata metadata, process_discovery_response(options_.config.issuer, response));
+  provider_ = metadata;
+  provider_fetched_at_ = now;
+  return metadata;
+}
+
+Result<std::string> SsoClient::login_url(const AuthorizationOptions& options) {
+  SSOKIT_TRY(ProviderMetadata provider, discover());
+  SSOKIT_TRY(AuthorizationRequest request,
+             build_authorization_request(options_.config, provider, options, random_, clock_()));
+  SSOKIT_CHECK(store_.put(key("tx." + request.transaction.state), dump_json(request.transaction.to_json())));
+  // Remembered so a callback with a tampered state can be told apart from a replay.
+  SSOKIT_CHECK(store_.put(key("tx.latest"), request.transaction.state));
+  return request.url;
+}
+
+Result<Json> SsoClient::run(Result<FlowStep> first) {
+  SSOKIT_TRY(Json result, run_flow(transport_, std::move(first), clock_));
+  // Keep the JWKS for the next flow: no refetch unless a kid is unknown (key rotation).
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  if (const Json* jwks = json_member(result, "jwks"); jwks != nullptr && jwks->is_object()) {
+    options_.signin.jwks = *jwks;
+    options_.signin.jwks_fetched_at = json_int(result, "jwks_fetched_at").value_or(0);
+  }
+  return result;
+}
+
+Result<Session> SsoClient::handle_callback(std::string_view callback_url) {
+  SSOKIT_TRY(std::string state, callback_state(callback_url));
+  const std::string tx_key = key("tx." + state);
+  SSOKIT_TRY(std::optional<std::string> stored, store_.get(tx_key));
+  SSOKIT_TRY(std::optional<std::string> latest, store_.get(key("tx.latest")));
+  if (!stored) {
+    // A sign-in is pending but the callback's state is not its own: tampered or mixed up. The
+    // pending sign-in is spent too, so a forged callback cannot be retried against it.
+    if (latest) {
+      SSOKIT_TRY(std::optional<std::string> pending, store_.get(key("tx." + *latest)));
+      SSOKIT_CHECK(store_.remove(key("tx.latest")));
+      if (pending) {
+        SSOKIT_CHECK(store_.remove(key("tx." + *latest)));
+        return make_error(ErrorCode::state_mismatch,
+                          "the callback's state does not match the pending sign-in; the response was altered or "
+                          "belongs to another sign-in: start again");
+      }
+    }
+    return make_error(ErrorCode::transaction_not_found,
+                      "no pending sign-in matches this callback: it was already used, expired, or started elsewhere");
+  }
+  SSOKIT_CHECK(store_.remove(tx_key));  // single use, even when what follows fails
+  if (latest == state) SSOKIT_CHECK(store_.remove(key("tx.latest")));
+  auto tx_json = parse_json_object(*stored, ErrorCode::storage_error);
+  if (!tx_json.ok()) return make_error(ErrorCode::storage_error, "the pending sign-in is unreadable; start again");
+  SSOKIT_TRY(Transaction transaction, Transaction::from_json(tx_json.value()));
+  SSOKIT_TRY(ProviderMetadata provider, discover());
+  SSOKIT_TRY(Json result, run(signin_flow(options_.config, provider, transaction, callback_url, options_.signin, clock_())));
+  SSOKIT_TRY(Session session, Session::from_json(result["session"]));
+  SSOKIT_CHECK(save(session));
+  return session;
+}
+
+Result<std::optional<Session>> SsoClient::session() {
+  SSOKIT_TRY(std::optional<std::string> stored, store_.get(key("session")));
+  if (!stored) return std::optional<Session>();
+  auto doc = parse_json_object(*stored, ErrorCode::storage_error);
+  if (!doc.ok()) return make_error(ErrorCode::storage_error, "the stored session is unreadable; sign in again");
+  SSOKIT_TRY(Session s, Session::from_json(doc.value()));
+  return std::optional<Session>(std::move(s));
+}
+
+Status SsoClient::save(const std::optional<Session>& session) {
+  if (session) {
+    SSOKIT_CHECK(store_.put(key("session"), dump_json(session->to_json())));
+  } else {
+    SSOKIT_CHECK(store_.remove(key("session")));
+  }
+  for (const auto& listener : listeners_) listener(session ? &*session : nullptr);
+  return {};
+}
+
+Result<std::string> SsoClient::access_token() {
+  SSOKIT_TRY(std::optional<Session> current, session());
+  if (!current) return make_error(ErrorCode::login_required, "nobody is signed in");
+  if (access_token_fresh(*current, clock_(), options_.refresh_leeway)) return current->tokens.access_token;
+  SSOKIT_TRY(Session refreshed, refresh());
+  return refreshed.tokens.access_token;
+}
+
+Result<Session> SsoClient::refresh() {
+  std::uint64_t generation;
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    generation = refresh_generation_;
+  }
+  std::lock_guard<std::mutex> refresh_lock(refresh_mutex_);
+  {
+    // Another caller refreshed while we waited: share its outcome instead of refreshing again.
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    if (refresh_generation_ != generation) {
+      if (last_refresh_error_) return *last_refresh_error_;
+      SSOKIT_TRY(std::optional<Session> current, session());
+      if (current) return *current;
+      return make_error(ErrorCode::login_required, "nobody is signed in");
+    }
+  }
+  auto result = refresh_locked();
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  ++refresh_generation_;
+  if (result.ok()) {
+    last_refresh_error_.reset();
+  } else {
+    last_refresh_error_ = result.error();
+  }
+  return result;
+}
+
+Result<Session> SsoClient::refresh_locked() {
+  SSOKIT_TRY(std::optional<Session> current, session());
+  if (!current) return make_error(ErrorCode::login_required, "nobody is signed in");
+  if (current->tokens.refresh_token.empty()) {
+    return make_error(ErrorCode::login_required, "the session has no refresh token and its access token expired; sign in again");
+  }
+  SSOKIT_TRY(ProviderMetadata provider, discover());
+  auto result = run(refresh_flow(options_.config, provider, *current, options_.signin, clock_()));
+  if (!result.ok()) {
+    if (result.error().code == ErrorCode::login_required) SSOKIT_CHECK(save(std::nullopt));
+    return result.take_error();
+  }
+  SSOKIT_TRY(Session fresh, Session::from_json(result.value()["session"]));
+  // Persist the rotated refresh token before anyone can use it.
+  SSOKIT_CHECK(save(fresh));
+  return fresh;
+}
+
+Status SsoClient::revoke() {
+  SSOKIT_TRY(std::optional<Session> current, session());
+  if (!current) return {};
+  SSOKIT_TRY(ProviderMetadata provider, discover());
+  const bool has_refresh = !current->tokens.refresh_token.empty();
+  SSOKIT_TRY(HttpRequest request,
+             revocation_request(options_.config, provider,
+                                has_refresh ? current->tokens.refresh_token : current->tokens.access_token,
+                                has_refresh ? "refresh_token" : "access_token"));
+  SSOKIT_TRY(HttpResponse response, transport_.send(request));
+  return process_revocation_response(response);
+}
+
+Result<std::string> SsoClient::logout_url(const std::string& post_logout_redirect_uri, const std::string& state) {
+  SSOKIT_TRY(std::optional<Session> current, session());
+  SSOKIT_TRY(ProviderMetadata provider, discover());
+  LogoutOptions logout;
+  logout.client_id = options_.config.client_id;
+  if (current) logout.id_token_hint = current->tokens.id_token;
+  logout.post_logout_redirect_uri = post_logout_redirect_uri;
+  logout.state = state;
+  SSOKIT_TRY(std::string url, build_logout_url(provider, logout));
+  SSOKIT_CHECK(forget());
+  return url;
+}
+
+Status SsoClient::forget() { return save(std::nullopt); }
+
+void SsoClient::on_session_change(SessionListener listener) { listeners_.push_back(std::move(listener)); }
+
+}  // namespace ssokit

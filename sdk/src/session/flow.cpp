@@ -1,0 +1,287 @@
+// Multi-request flows as step machines whose whole state is JSON (see session.hpp).
+#include "ssokit/session.hpp"
+
+#include "ssokit/id_token.hpp"
+#include "ssokit/profile.hpp"
+
+namespace ssokit {
+namespace {
+
+constexpr int kMaxFlowRequests = 8;
+
+// The state came back across a language boundary: read it without trusting its shape (operator[]
+// or value() on a wrong type would abort in a no-exceptions build).
+const Json& member(const Json& object, std::string_view key) {
+  static const Json kNull;
+  const Json* v = json_member(object, key);
+  return v == nullptr ? kNull : *v;
+}
+std::string text(const Json& object, std::string_view key) { return json_string(object, key).value_or(""); }
+
+Json options_to_json(const SignInOptions& o) {
+  return {{"fetch_userinfo", o.fetch_userinfo}, {"profile_mapping", o.profile_mapping}};
+}
+
+FlowStep send(Json state, HttpRequest request) {
+  FlowStep step;
+  step.state = std::move(state);
+  step.request = std::move(request);
+  return step;
+}
+
+FlowStep finish(Json state, Json result) {
+  FlowStep step;
+  step.state = std::move(state);
+  step.result = std::move(result);
+  return step;
+}
+
+Result<Json> parse_jwks_response(const HttpResponse& response) {
+  if (response.status != 200) {
+    return make_error(ErrorCode::http_error, "the JWKS endpoint answered HTTP " + std::to_string(response.status),
+                      {{"status", response.status}});
+  }
+  auto doc = parse_json_object(response.body);
+  if (!doc.ok()) return make_error(ErrorCode::invalid_response, "the JWKS is not a JSON object: " + doc.error().message);
+  const Json* keys = json_member(doc.value(), "keys");
+  if (keys == nullptr || !keys->is_array()) return make_error(ErrorCode::invalid_response, "the JWKS has no keys array");
+  return std::move(doc).value();
+}
+
+HttpRequest jwks_request(const ProviderMetadata& provider) {
+  HttpRequest request;
+  request.url = provider.jwks_uri;
+  request.headers = {{"Accept", "application/json"}};
+  return request;
+}
+
+// The state's pieces, re-parsed at each step (the state crossed a language boundary).
+struct FlowContext {
+  ClientConfig client;
+  ProviderMetadata provider;
+};
+
+Result<FlowContext> context_of(const Json& state) {
+  auto bad = [] { return make_error(ErrorCode::invalid_argument, "flow state is malformed; start the flow again"); };
+  const Json* c = json_member(state, "client");
+  const Json* p = json_member(state, "provider");
+  if (c == nullptr || p == nullptr) return bad();
+  FlowContext ctx;
+  SSOKIT_TRY(ctx.client, ClientConfig::from_json(*c));
+  auto provider = ProviderMetadata::from_json(*p);
+  if (!provider.ok()) return bad();
+  ctx.provider = std::move(provider).value();
+  return ctx;
+}
+
+IdTokenExpectations expectations_for(const FlowContext& ctx, std::optional<std::string> nonce,
+                                     std::optional<std::int64_t> max_age, std::int64_t now) {
+  IdTokenExpectations e;
+  e.issuer = ctx.provider.issuer;
+  e.client_id = ctx.client.client_id;
+  e.nonce = std::move(nonce);
+  e.max_age = max_age;
+  e.now = now;
+  e.clock_skew = ctx.client.clock_skew;
+  e.client_secret = ctx.client.client_secret;
+  if (!ctx.client.allowed_algs.empty()) e.allowed_algs = ctx.client.allowed_algs;
+  return e;
+}
+
+Result<Json> validate_with(const std::string& id_token, const Json& jwks_doc, const IdTokenExpectations& e) {
+  SSOKIT_TRY(Jwks jwks, Jwks::parse(jwks_doc.is_object() ? jwks_doc : Json{{"keys", Json::array()}}));
+  SSOKIT_TRY(ValidatedIdToken token, validate_id_token(id_token, jwks, e));
+  return token.claims;
+}
+
+// Validates the ID token of state["tokens"] with the cached JWKS, or asks for the JWKS when the
+// key is not there (first use, or rotation after the refetch interval).
+Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std::int64_t now,
+                                        Result<FlowStep> (*next)(Json, const FlowContext&, std::int64_t)) {
+  const std::string id_token = text(member(state, "tokens"), "id_token");
+  const Json& e = member(state, "expect");
+  std::optional<std::string> nonce;
+  if (auto n = json_string(e, "nonce")) nonce = *n;
+  std::optional<std::int64_t> max_age = json_int(e, "max_age");
+  auto expectations = expectations_for(ctx, nonce, max_age, now);
+
+  const bool have_keys = member(state, "jwks").is_object();
+  auto claims = validate_with(id_token, member(state, "jwks"), expectations);
+  if (!claims.ok() && claims.error().code == ErrorCode::id_token_key_not_found && !ctx.provider.jwks_uri.empty()) {
+    const std::int64_t fetched_at = json_int(state, "jwks_fetched_at").value_or(0);
+    const std::int64_t interval = json_int(state, "jwks_refetch_interval").value_or(60);
+    if (!have_keys || (!json_bool(state, "jwks_refetched").value_or(false) && now - fetched_at >= interval)) {
+      state["phase"] = "jwks";
+      return send(std::move(state), jwks_request(ctx.provider));
+    }
+  }
+  if (!claims.ok()) return claims.take_error();
+  // OIDC Core 12.2: a refreshed ID token is about the same user from the same issuer.
+  if (const Json* previous = json_member(state, "previous_claims"); previous != nullptr && previous->is_object()) {
+    if (json_string(*previous, "sub") != json_string(claims.value(), "sub")) {
+      return make_error(ErrorCode::refresh_failed, "the refreshed ID token is about another subject; sign in again");
+    }
+  }
+  state["claims"] = std::move(claims).value();
+  return next(std::move(state), ctx, now);
+}
+
+Result<Json> make_profile(const Json& state, std::int64_t now) {
+  const Json& mapping_spec = member(member(state, "options"), "profile_mapping");
+  Result<ProfileMapping> mapping = mapping_spec.is_string() ? profile_preset(mapping_spec.get<std::string>())
+                                                            : parse_profile_mapping(mapping_spec);
+  if (!mapping.ok()) return mapping.take_error();
+  const Json& userinfo = member(state, "userinfo");
+  SSOKIT_TRY(Profile profile, map_profile(member(state, "claims"), userinfo.is_object() ? userinfo : Json::object(),
+                                          mapping.value(), now));
+  return profile.to_json();
+}
+
+Result<FlowStep> signin_done(Json state, std::int64_t now) {
+  Session session;
+  SSOKIT_TRY(session.tokens, TokenSet::from_json(member(state, "tokens")));
+  session.claims = member(state, "claims");
+  if (member(state, "userinfo").is_object()) session.userinfo = member(state, "userinfo");
+  SSOKIT_TRY(session.profile, make_profile(state, now));
+  session.return_to = json_string(member(state, "transaction"), "return_to").value_or("/");
+  session.updated_at = now;
+  Json result = {{"session", session.to_json()}, {"jwks", member(state, "jwks")},
+                 {"jwks_fetched_at", member(state, "jwks_fetched_at")}};
+  return finish(std::move(state), std::move(result));
+}
+
+Result<FlowStep> signin_after_id_token(Json state, const FlowContext& ctx, std::int64_t now) {
+  if (json_bool(member(state, "options"), "fetch_userinfo").value_or(true) && !ctx.provider.userinfo_endpoint.empty()) {
+    SSOKIT_TRY(HttpRequest request, userinfo_request(ctx.provider, text(member(state, "tokens"), "access_token")));
+    state["phase"] = "userinfo";
+    return send(std::move(state), std::move(request));
+  }
+  return signin_done(std::move(state), now);
+}
+
+Result<FlowStep> refresh_done(Json state, const FlowContext&, std::int64_t now) {
+  SSOKIT_TRY(Session session, Session::from_json(member(state, "session")));
+  SSOKIT_TRY(TokenSet fresh, TokenSet::from_json(member(state, "tokens")));
+  // Rotation: a new refresh token replaces the old one; without one, the old stays valid.
+  if (fresh.refresh_token.empty()) fresh.refresh_token = session.tokens.refresh_token;
+  if (fresh.id_token.empty()) {
+    fresh.id_token = session.tokens.id_token;
+  } else {
+    session.claims = member(state, "claims");
+  }
+  session.tokens = std::move(fresh);
+  session.updated_at = now;
+  Json result = {{"session", session.to_json()}, {"jwks", member(state, "jwks")},
+                 {"jwks_fetched_at", member(state, "jwks_fetched_at")}};
+  return finish(std::move(state), std::move(result));
+}
+
+Json base_state(const char* kind, const ClientConfig& client, const ProviderMetadata& provider,
+                const SignInOptions& options) {
+  return {{"kind", kind},
+          {"phase", "token"},
+          {"client", client.to_json()},
+          {"provider", provider.to_json()},
+          {"options", options_to_json(options)},
+          {"jwks", options.jwks.is_object() ? options.jwks : Json(nullptr)},
+          {"jwks_fetched_at", options.jwks_fetched_at},
+          {"jwks_refetch_interval", options.jwks_refetch_interval}};
+}
+
+// Refresh failures: a refused grant means the session is over; anything else may be transient.
+Error refresh_error(Error e) {
+  if (e.code == ErrorCode::token_error && json_string(e.details, "error") == std::optional<std::string>("invalid_grant")) {
+    return make_error(ErrorCode::login_required, "the provider no longer accepts the refresh token; sign in again", e.details);
+  }
+  if (e.code == ErrorCode::token_error || e.code == ErrorCode::http_error || e.code == ErrorCode::invalid_response) {
+    Json details = e.details;
+    details["cause"] = e.code_name();
+    return make_error(ErrorCode::refresh_failed, "refreshing the session failed: " + e.message, std::move(details));
+  }
+  return e;
+}
+
+}  // namespace
+
+Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
+                             const Transaction& transaction, std::string_view callback_url,
+                             const SignInOptions& options, std::int64_t now) {
+  if (transaction.client_id != client.client_id || transaction.issuer != provider.issuer) {
+    return make_error(ErrorCode::state_mismatch, "the pending sign-in was started for another client or provider");
+  }
+  SSOKIT_TRY(CallbackResult callback, process_callback(callback_url, transaction, provider, now));
+  SSOKIT_TRY(HttpRequest request, authorization_code_request(client, provider, transaction, callback.code));
+  Json state = base_state("signin", client, provider, options);
+  state["transaction"] = transaction.to_json();
+  Json expect = Json::object();
+  if (!transaction.nonce.empty()) expect["nonce"] = transaction.nonce;
+  if (transaction.max_age) expect["max_age"] = *transaction.max_age;
+  state["expect"] = std::move(expect);
+  state["openid"] = !transaction.nonce.empty();
+  return send(std::move(state), std::move(request));
+}
+
+Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
+                              const SignInOptions& options, std::int64_t now) {
+  (void)now;
+  auto request = refresh_request(client, provider, session.tokens.refresh_token);
+  if (!request.ok()) return request.take_error();
+  Json state = base_state("refresh", client, provider, options);
+  state["session"] = session.to_json();
+  state["previous_claims"] = session.claims;
+  state["expect"] = Json::object();
+  return send(std::move(state), std::move(request).value());
+}
+
+Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
+  if (!input.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
+  Json state = input;
+  SSOKIT_TRY(FlowContext ctx, context_of(state));
+  const std::string kind = text(state, "kind");
+  const std::string phase = text(state, "phase");
+  const bool refresh = kind == "refresh";
+  if (kind != "signin" && !refresh) return make_error(ErrorCode::invalid_argument, "flow state has an unknown kind");
+
+  if (phase == "token") {
+    auto tokens = process_token_response(response, now);
+    if (!tokens.ok()) return refresh ? refresh_error(tokens.take_error()) : tokens.take_error();
+    state["tokens"] = tokens->to_json();
+    if (tokens->id_token.empty()) {
+      if (!refresh && json_bool(state, "openid").value_or(false)) {
+        return make_error(ErrorCode::id_token_missing,
+                          "the token response has no id_token although the openid scope was requested");
+      }
+      return refresh ? refresh_done(std::move(state), ctx, now) : signin_after_id_token(std::move(state), ctx, now);
+    }
+    return validate_or_fetch_keys(std::move(state), ctx, now, refresh ? refresh_done : signin_after_id_token);
+  }
+  if (phase == "jwks") {
+    SSOKIT_TRY(Json jwks, parse_jwks_response(response));
+    if (member(state, "jwks").is_object()) state["jwks_refetched"] = true;
+    state["jwks"] = std::move(jwks);
+    state["jwks_fetched_at"] = now;
+    return validate_or_fetch_keys(std::move(state), ctx, now, refresh ? refresh_done : signin_after_id_token);
+  }
+  if (phase == "userinfo" && !refresh) {
+    const std::string sub = text(member(state, "claims"), "sub");
+    SSOKIT_TRY(Json userinfo, process_userinfo_response(response, sub));
+    state["userinfo"] = std::move(userinfo);
+    return signin_done(std::move(state), now);
+  }
+  return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase");
+}
+
+Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock) {
+  if (!first.ok()) return first.take_error();
+  FlowStep step = std::move(first).value();
+  for (int i = 0; i < kMaxFlowRequests; ++i) {
+    if (step.result) return std::move(*step.result);
+    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
+    SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
+    SSOKIT_TRY(step, flow_step(step.state, response, clock()));
+  }
+  if (step.result) return std::move(*step.result);
+  return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
+}
+
+}  // namespace ssokit

@@ -1,0 +1,316 @@
+// Test identity provider: the real `oidc-provider` (v9, OpenID Certified) on 127.0.0.1, a free
+// port, in memory. Tests get its issuer, its three clients and its demo accounts, and stop it.
+//
+//   const idp = await startProvider({ accessTokenTtl: 120 });
+//   ... idp.issuer, idp.clients.native.client_id, idp.provider (for hooks) ...
+//   await idp.stop();
+//
+// Notes on the configuration:
+// - PKCE is required for every client; oidc-provider v9 knows only S256.
+// - Refresh tokens: oidc-provider's default issues them only for `offline_access`, which it keeps
+//   only with `prompt=consent`. Here `issueRefreshToken` also issues one to every client that has
+//   the refresh_token grant, so a plain `openid profile email` sign-in gets one too. Such a token
+//   (no offline_access) ends with the provider session (logout ends it).
+// - Accounts: any login name signs in with any password. A demo account's login name (e.g.
+//   viewer@example.com) is mapped to its fixed opaque subject (acct-0001-...); any other login
+//   name is its own subject (oidc-provider's dev behaviour), e.g. login "viewer" -> sub "viewer".
+//   The subject is the same in the ID token, user-info and introspection.
+import { createServer } from 'node:http';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+
+// oidc-provider prints an "Unsupported runtime" warning on import under Node 20 and one notice
+// per defaulted helper. They go through console.warn / console.info with a fixed prefix; drop only
+// those lines (set SSOKIT_IDP_VERBOSE=1 to see them).
+function quietProviderNotices() {
+  if (process.env.SSOKIT_IDP_VERBOSE || console.__ssokitQuiet) return;
+  for (const level of ['warn', 'info']) {
+    const original = console[level].bind(console);
+    console[level] = (...args) => {
+      if (typeof args[0] === 'string' && args[0].startsWith('oidc-provider ')) return;
+      original(...args);
+    };
+  }
+  console.__ssokitQuiet = true;
+}
+quietProviderNotices();
+const { default: Provider } = await import('oidc-provider');
+
+export const CONFIDENTIAL_SECRET = 'confidential-secret-for-tests-only';
+
+export const clients = Object.freeze({
+  native: Object.freeze({
+    client_id: 'ssokit-native',
+    application_type: 'native',
+    token_endpoint_auth_method: 'none',
+    // Native clients: a loopback redirect URI matches on any port (RFC 8252 7.3).
+    redirect_uris: ['http://127.0.0.1/callback'],
+    post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+    grant_types: ['authorization_code', 'refresh_token', 'urn:ietf:params:oauth:grant-type:device_code'],
+    response_types: ['code'],
+  }),
+  web: Object.freeze({
+    client_id: 'ssokit-web',
+    application_type: 'web',
+    token_endpoint_auth_method: 'none',
+    // Web clients need an exact match: startProvider({ webRedirectUris }) sets these.
+    redirect_uris: ['http://127.0.0.1:8080/callback'],
+    post_logout_redirect_uris: ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/logged-out'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  }),
+  confidential: Object.freeze({
+    client_id: 'ssokit-confidential',
+    client_secret: CONFIDENTIAL_SECRET,
+    application_type: 'native',
+    token_endpoint_auth_method: 'client_secret_basic',
+    redirect_uris: ['http://127.0.0.1/callback'],
+    post_logout_redirect_uris: ['http://127.0.0.1/logged-out'],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+  }),
+});
+
+// Demo accounts by login name. Any other login name also signs in (see claimsFor).
+export const accounts = Object.freeze({
+  'viewer@example.com': Object.freeze({
+    sub: 'acct-0001-vera-viewer',
+    given_name: 'Vera',
+    family_name: 'Viewer',
+    name: 'Vera Viewer',
+    email: 'viewer@example.com',
+    email_verified: true,
+    groups: ['subscribers', 'premium'],
+    membership_status: 'active',
+    membership_type: 'annual',
+  }),
+  'lapsed@example.com': Object.freeze({
+    sub: 'acct-0002-lars-lapsed',
+    given_name: 'Lars',
+    family_name: 'Lapsed',
+    name: 'Lars Lapsed',
+    email: 'lapsed@example.com',
+    email_verified: false,
+    groups: [],
+    membership_status: 'expired',
+    membership_type: 'monthly',
+  }),
+});
+
+// Scope -> claims. Keys that are arrays become scopes in oidc-provider (scopes_supported).
+const CLAIMS = {
+  openid: ['sub'],
+  profile: ['given_name', 'family_name', 'name'],
+  email: ['email', 'email_verified'],
+  groups: ['groups'],
+  membership: ['membership_status', 'membership_type'],
+};
+
+/** The subject for a login name: a demo account's fixed sub, else the login name itself. */
+export function accountIdFor(login, known = accounts) {
+  const key = String(login).trim().toLowerCase();
+  return known[key]?.sub ?? String(login).trim();
+}
+
+// Claims for a subject: a demo account's, else made up from the login name.
+function claimsFor(login, sub, known) {
+  const key = String(login).trim().toLowerCase();
+  if (known[key]) return { ...known[key], sub };
+  const local = key.split('@')[0] || 'user';
+  const given = local.charAt(0).toUpperCase() + local.slice(1);
+  return {
+    sub,
+    given_name: given,
+    family_name: 'Tester',
+    name: `${given} Tester`,
+    email: key.includes('@') ? key : `${key}@example.com`,
+    email_verified: true,
+    groups: ['subscribers'],
+    membership_status: 'active',
+    membership_type: 'monthly',
+  };
+}
+
+function signingKeys() {
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  // The first key of an algorithm signs; RS256 is the default ID token algorithm.
+  return {
+    keys: [
+      { ...rsa, kid: 'rsa-' + randomBytes(4).toString('hex'), use: 'sig', alg: 'RS256' },
+      { ...ec, kid: 'ec-' + randomBytes(4).toString('hex'), use: 'sig', alg: 'ES256' },
+    ],
+  };
+}
+
+function isLoopbackOrigin(origin) {
+  try {
+    const { hostname } = new URL(origin);
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return false;
+  }
+}
+
+function listen(server) {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve(server.address().port);
+    });
+  });
+}
+
+/**
+ * Starts oidc-provider on http://127.0.0.1:<free port>.
+ * @param {object} [options]
+ * @param {number} [options.accessTokenTtl=3600] seconds
+ * @param {number} [options.idTokenTtl=3600] seconds
+ * @param {number} [options.refreshTokenTtl=1209600] seconds (14 days)
+ * @param {number} [options.deviceCodeTtl=600] seconds
+ * @param {boolean} [options.rotateRefreshTokens=true] a refresh returns a new refresh token and
+ *   the old one stops working
+ * @param {boolean} [options.idTokenProfileClaims=false] put the scopes' claims in the ID token
+ *   too (by default the ID token has only sub/nonce/aud/exp/iat/iss/at_hash/sid/auth_time)
+ * @param {string[]} [options.webRedirectUris] exact redirect URIs of ssokit-web
+ * @param {string[]} [options.webPostLogoutRedirectUris] default: each redirect URI's origin + '/'
+ *   and origin + '/logged-out'
+ * @param {object[]} [options.extraClients] more client metadata objects
+ * @param {object} [options.accounts] more demo accounts by login name ({ sub, ...claims })
+ */
+export async function startProvider(options = {}) {
+  const {
+    accessTokenTtl = 3600,
+    idTokenTtl = 3600,
+    refreshTokenTtl = 14 * 24 * 3600,
+    deviceCodeTtl = 600,
+    rotateRefreshTokens = true,
+    idTokenProfileClaims = false,
+    webRedirectUris = clients.web.redirect_uris,
+    extraClients = [],
+  } = options;
+  const webPostLogoutRedirectUris = options.webPostLogoutRedirectUris
+    ?? [...new Set(webRedirectUris.flatMap((u) => {
+      const { origin } = new URL(u);
+      return [`${origin}/`, `${origin}/logged-out`];
+    }))];
+  const known = { ...accounts };
+  for (const [login, claims] of Object.entries(options.accounts ?? {})) {
+    known[login.toLowerCase()] = { ...claims, sub: claims.sub ?? `acct-${login.toLowerCase()}` };
+  }
+  // Demo subject -> login name; any other subject is a login name.
+  const loginsBySub = new Map(Object.entries(known).map(([login, a]) => [a.sub, login]));
+
+  const server = createServer();
+  const sockets = new Set();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  const port = await listen(server);
+  const issuer = `http://127.0.0.1:${port}`;
+
+  const clientList = [
+    { ...clients.native },
+    {
+      ...clients.web,
+      redirect_uris: [...webRedirectUris],
+      post_logout_redirect_uris: [...webPostLogoutRedirectUris],
+    },
+    { ...clients.confidential },
+    ...extraClients,
+  ];
+
+  const provider = new Provider(issuer, {
+    clients: clientList,
+    jwks: signingKeys(),
+    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    claims: CLAIMS,
+    // With true (the default) the ID token carries scope claims only when no access token is
+    // issued, i.e. profile claims come from user-info.
+    conformIdTokenClaims: !idTokenProfileClaims,
+    pkce: { required: () => true },
+    features: {
+      devInteractions: { enabled: true },
+      deviceFlow: { enabled: true },
+      revocation: { enabled: true },
+      rpInitiatedLogout: { enabled: true },
+      userinfo: { enabled: true },
+      introspection: { enabled: true },
+    },
+    async findAccount(_ctx, id) {
+      const login = loginsBySub.get(id) ?? id;
+      const sub = id;
+      return {
+        accountId: sub,
+        async claims() {
+          return claimsFor(login, sub, known);
+        },
+      };
+    },
+    async issueRefreshToken(_ctx, client) {
+      // Also without offline_access, for any client allowed the refresh_token grant.
+      return client.grantTypeAllowed('refresh_token');
+    },
+    rotateRefreshToken: () => rotateRefreshTokens,
+    clientBasedCORS: (_ctx, origin) => isLoopbackOrigin(origin),
+    ttl: {
+      AccessToken: () => accessTokenTtl,
+      AuthorizationCode: () => 60,
+      IdToken: () => idTokenTtl,
+      DeviceCode: () => deviceCodeTtl,
+      Interaction: () => 3600,
+      Session: () => 14 * 24 * 3600,
+      Grant: () => 14 * 24 * 3600,
+      RefreshToken(ctx, token, client) {
+        // As oidc-provider's default: a public browser client's rotated token keeps the
+        // remaining lifetime of the one it replaces.
+        const rotated = ctx?.oidc?.entities.RotatedRefreshToken;
+        if (rotated && client.applicationType === 'web' && client.clientAuthMethod === 'none'
+          && !token.isSenderConstrained()) {
+          return rotated.remainingTTL;
+        }
+        return refreshTokenTtl;
+      },
+    },
+  });
+
+  // The dev login page hands over the typed login name as the account id; a demo account's
+  // session gets its fixed subject instead (the session's account id is the `sub`, and
+  // oidc-provider checks they agree, so the mapping has to happen here, not in findAccount).
+  const interactionFinished = provider.interactionFinished.bind(provider);
+  provider.interactionFinished = (req, res, result, opts) => {
+    if (typeof result?.login?.accountId === 'string') {
+      result = { ...result, login: { ...result.login, accountId: accountIdFor(result.login.accountId, known) } };
+    }
+    return interactionFinished(req, res, result, opts);
+  };
+
+  server.on('request', provider.callback());
+
+  let stopped;
+  function stop() {
+    stopped ??= new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections?.();
+      for (const s of sockets) s.destroy();
+    });
+    return stopped;
+  }
+
+  return {
+    issuer,
+    port,
+    provider,
+    server,
+    stop,
+    clients: {
+      native: clientList[0],
+      web: clientList[1],
+      confidential: clientList[2],
+      extra: clientList.slice(3),
+    },
+    accounts: known,
+    accountIdFor: (login) => accountIdFor(login, known),
+  };
+}

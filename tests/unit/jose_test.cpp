@@ -1,0 +1,184 @@
+// JWK/JWS and ID token validation through the C++ API. The bulk of the ID-token rules is in the
+// generated shared cases (tests/cases/jose.json); these tests cover the C++-only surface.
+#include <gtest/gtest.h>
+
+#include "ssokit/id_token.hpp"
+#include "ssokit/jose.hpp"
+
+namespace ssokit {
+namespace {
+
+// RFC 7515 Appendix A.1 (HS256).
+constexpr char kA1Jws[] =
+    "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9."
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+    "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+constexpr char kA1Key[] = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow";
+
+// RFC 7515 Appendix A.3 (ES256).
+constexpr char kA3Jws[] =
+    "eyJhbGciOiJFUzI1NiJ9."
+    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ."
+    "DtEhU3ljbEg8L38VWAfUAqOyKAM6-Xx-F4GawxaepmXFCgfTjDxw5djxLa8ISlSApmWQxfKTUJqPP3-Kg6NU1Q";
+const Json kA3Key = {{"kty", "EC"},
+                     {"crv", "P-256"},
+                     {"x", "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU"},
+                     {"y", "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0"}};
+
+TEST(JoseJws, ParsesCompactForm) {
+  auto jws = parse_jws(kA1Jws);
+  ASSERT_TRUE(jws.ok()) << jws.error().to_string();
+  EXPECT_EQ(jws->alg, "HS256");
+  EXPECT_EQ(jws->kid, "");
+  EXPECT_EQ(jws->header["typ"], "JWT");
+  EXPECT_EQ(jws->payload["iss"], "joe");
+  EXPECT_EQ(jws->signature.size(), 32u);
+  EXPECT_EQ(jws->signing_input, std::string(kA1Jws).substr(0, std::string(kA1Jws).rfind('.')));
+}
+
+TEST(JoseJws, RejectsMalformedWithGivenCode) {
+  for (const char* bad : {"", "a.b", "a.b.c.d", "..", "eyJhbGciOiJFUzI1NiJ9..", "e30.e30.AA==", "e30.W10.AA"}) {
+    auto r = parse_jws(bad, ErrorCode::invalid_argument);
+    ASSERT_FALSE(r.ok()) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::invalid_argument) << bad;
+  }
+  EXPECT_TRUE(parse_jws("e30.e30.AA").ok());  // {} . {} . one signature byte: well-formed
+  EXPECT_EQ(parse_jws("e30.e30").error().code, ErrorCode::id_token_malformed);
+}
+
+TEST(JoseJws, BytesPayloadAllowedOnlyInParseJwsBytes) {
+  const std::string compact = "eyJhbGciOiJIUzI1NiJ9.Zm9v.AA";
+  EXPECT_FALSE(parse_jws(compact).ok());
+  auto r = parse_jws_bytes(compact);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->payload_bytes, "foo");
+  EXPECT_TRUE(r->payload.is_null());
+}
+
+TEST(JoseJws, VerifiesRfc7515Hs256) {
+  auto jws = parse_jws(kA1Jws);
+  ASSERT_TRUE(jws.ok());
+  auto key = parse_jwk({{"kty", "oct"}, {"k", kA1Key}});
+  ASSERT_TRUE(key.ok()) << key.error().to_string();
+  EXPECT_TRUE(verify_jws_signature(jws.value(), key.value()).ok());
+  Jws tampered = jws.value();
+  tampered.signing_input += "x";
+  auto r = verify_jws_signature(tampered, key.value());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::id_token_signature_invalid);
+}
+
+TEST(JoseJws, VerifiesRfc7515Es256AndRefusesWrongKeyType) {
+  auto jws = parse_jws(kA3Jws);
+  ASSERT_TRUE(jws.ok());
+  auto key = parse_jwk(kA3Key);
+  ASSERT_TRUE(key.ok()) << key.error().to_string();
+  EXPECT_TRUE(verify_jws_signature(jws.value(), key.value()).ok());
+  // The same signature under another alg with this key is refused before any math.
+  Jws as_hs = jws.value();
+  as_hs.alg = "HS256";
+  EXPECT_FALSE(verify_jws_signature(as_hs, key.value()).ok());
+  Jws as_es384 = jws.value();
+  as_es384.alg = "ES384";
+  EXPECT_FALSE(verify_jws_signature(as_es384, key.value()).ok());
+}
+
+TEST(JoseJwk, ParsesAndRejectsKeys) {
+  auto ec = parse_jwk(kA3Key);
+  ASSERT_TRUE(ec.ok());
+  EXPECT_EQ(ec->crv, "P-256");
+  EXPECT_EQ(ec->x.size(), 32u);
+
+  Json short_x = kA3Key;
+  short_x["x"] = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVA";  // 31 bytes
+  EXPECT_FALSE(parse_jwk(short_x).ok());
+  Json off_curve = kA3Key;
+  off_curve["y"] = "x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a1";
+  EXPECT_FALSE(parse_jwk(off_curve).ok());
+  Json p521 = kA3Key;
+  p521["crv"] = "P-521";
+  EXPECT_FALSE(parse_jwk(p521).ok());
+  Json bad_kid = kA3Key;
+  bad_kid["kid"] = 5;
+  EXPECT_FALSE(parse_jwk(bad_kid).ok());
+  Json padded = kA3Key;
+  padded["x"] = "f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU=";
+  EXPECT_FALSE(parse_jwk(padded).ok());
+  EXPECT_FALSE(parse_jwk(Json::array()).ok());
+  EXPECT_FALSE(parse_jwk({{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", "AA"}}).ok());
+  EXPECT_EQ(parse_jwk({{"kty", "RSA"}, {"n", "AQAB"}, {"e", "AQAB"}}, ErrorCode::invalid_response).error().code,
+            ErrorCode::invalid_response);  // 17-bit modulus
+}
+
+TEST(JoseJwk, UsableFor) {
+  auto key = parse_jwk(kA3Key).value();
+  EXPECT_TRUE(jwk_usable_for(key, "ES256"));
+  EXPECT_FALSE(jwk_usable_for(key, "ES384"));
+  EXPECT_FALSE(jwk_usable_for(key, "RS256"));
+  EXPECT_FALSE(jwk_usable_for(key, "none"));
+  key.use = "enc";
+  EXPECT_FALSE(jwk_usable_for(key, "ES256"));
+  key.use = "sig";
+  key.key_ops = std::vector<std::string>{"sign"};
+  EXPECT_FALSE(jwk_usable_for(key, "ES256"));
+  key.key_ops = std::vector<std::string>{"sign", "verify"};
+  EXPECT_TRUE(jwk_usable_for(key, "ES256"));
+  key.alg = "ES384";
+  EXPECT_FALSE(jwk_usable_for(key, "ES256"));
+  Jwk oct;
+  oct.kty = "oct";
+  oct.k = Bytes(31, 1);
+  EXPECT_FALSE(jwk_usable_for(oct, "HS256"));
+  oct.k = Bytes(32, 1);
+  EXPECT_TRUE(jwk_usable_for(oct, "HS256"));
+}
+
+TEST(JoseJwks, ShapeAndSkipping) {
+  EXPECT_EQ(Jwks::parse(Json::array()).error().code, ErrorCode::invalid_response);
+  EXPECT_EQ(Jwks::parse({{"keys", Json::object()}}).error().code, ErrorCode::invalid_response);
+  Json with_kid = kA3Key;
+  with_kid["kid"] = "k1";
+  auto set = Jwks::parse({{"keys", {with_kid, {{"kty", "oct"}, {"k", kA1Key}}, 42, {{"kty", "EC"}}}}});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->keys().size(), 1u);
+  EXPECT_EQ(set->skipped(), 3u);  // oct (never from a JWKS), non-object, incomplete EC
+  EXPECT_TRUE(set->select("ES256", std::string("k1")).ok());
+  EXPECT_TRUE(set->select("ES256", std::nullopt).ok());
+  EXPECT_EQ(set->select("ES256", std::string("k2")).error().code, ErrorCode::id_token_key_not_found);
+  EXPECT_EQ(set->select("HS256", std::nullopt).error().code, ErrorCode::id_token_key_not_found);
+}
+
+TEST(JoseIdToken, Rfc7515TokensAreNotIdTokens) {
+  auto set = Jwks::parse({{"keys", {kA3Key}}}).value();
+  IdTokenExpectations e;
+  e.issuer = "joe";
+  e.client_id = "c";
+  e.now = 1300819380;
+  auto r = validate_id_token(kA3Jws, set, e);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::id_token_aud_mismatch);  // signature and iss pass, no aud
+  // The message never echoes the token.
+  EXPECT_EQ(r.error().to_string().find("eyJ"), std::string::npos);
+  auto hs = validate_id_token(kA1Jws, set, e);
+  EXPECT_EQ(hs.error().code, ErrorCode::id_token_alg_not_allowed);
+  EXPECT_EQ(validate_id_token("", set, e).error().code, ErrorCode::id_token_malformed);
+}
+
+TEST(JoseIdToken, DecodeJwtIsUnverified) {
+  auto r = decode_jwt(kA3Jws);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->header["alg"], "ES256");
+  EXPECT_EQ(r->payload["exp"], 1300819380);
+  EXPECT_EQ(decode_jwt("a.b").error().code, ErrorCode::id_token_malformed);
+}
+
+TEST(JoseLowLevel, RejectsBadInputsQuietly) {
+  EXPECT_FALSE(verify_ecdsa_p1363("P-521", Bytes(66), Bytes(66), HashAlg::sha512, "m", Bytes(132)));
+  EXPECT_FALSE(verify_rsa_pkcs1(HashAlg::sha256, Bytes(256, 0xff), {1, 0, 1}, "m", Bytes()));
+  EXPECT_FALSE(verify_rsa_pss(HashAlg::sha256, Bytes{}, Bytes{}, "m", Bytes(256)));
+  EXPECT_FALSE(verify_hmac(HashAlg::sha256, Bytes(32), "m", Bytes{}));
+  EXPECT_FALSE(ec_point_valid("P-256", Bytes(32), Bytes(32)));
+}
+
+}  // namespace
+}  // namespace ssokit
