@@ -1,7 +1,7 @@
 // WebAssembly benchmarks in Node: payload size, cold start to the first PKCE pair (fresh
 // processes, median of 5), and the same primitive operations as bench/primitives_bench.cpp.
 // Run: node bench/wasm_bench.mjs   (after scripts/bootstrap.sh)
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { execFileSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
@@ -10,7 +10,9 @@ import { loadCore } from '../web/src/index.js';
 
 const dist = new URL('../web/dist/', import.meta.url);
 const sizes = {};
-for (const file of ['ssokit-core.wasm', 'ssokit-core.js', '../src/core.js', '../src/index.js', '../src/errors.js']) {
+// Everything a portal page loads: the wasm, its glue, and every module of web/src.
+const srcFiles = readdirSync(new URL('../src/', dist)).filter((f) => f.endsWith('.js')).sort().map((f) => `../src/${f}`);
+for (const file of ['ssokit-core.wasm', 'ssokit-core.js', ...srcFiles]) {
   const bytes = readFileSync(new URL(file, dist));
   sizes[file.replace('../', 'web/')] = { raw: bytes.length, gzip9: gzipSync(bytes, { level: 9 }).length };
 }

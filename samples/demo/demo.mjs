@@ -9,7 +9,8 @@ import { startProvider } from '../../tests/idp/harness.mjs';
 import { completeAuthorization } from '../../tests/idp/user-agent.mjs';
 
 const cli = fileURLToPath(new URL('../../build/bin/ssokit', import.meta.url));
-const user = process.env.SSOKIT_DEMO_USER ?? 'viewer';
+const user = process.env.SSOKIT_DEMO_USER ?? 'viewer@example.com';
+const scope = 'openid profile email groups membership';
 
 function show(title, profile) {
   console.log(`\n${title}`);
@@ -21,7 +22,7 @@ function show(title, profile) {
 // Native: `ssokit login` prints "Open: <url>" on stderr, waits on its loopback redirect URI.
 function nativeSignIn(issuer) {
   return new Promise((resolve, reject) => {
-    const child = spawn(cli, ['login', '--issuer', issuer, '--client-id', 'ssokit-native', '--timeout', '60'], {
+    const child = spawn(cli, ['login', '--issuer', issuer, '--client-id', 'ssokit-native', '--scope', scope, '--timeout', '60'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -50,7 +51,7 @@ function nativeSignIn(issuer) {
 }
 
 async function wasmSignIn(issuer) {
-  const sso = await createSsoClient({ issuer, clientId: 'ssokit-native', redirectUri: 'http://127.0.0.1:7891/callback' });
+  const sso = await createSsoClient({ issuer, clientId: 'ssokit-native', redirectUri: 'http://127.0.0.1:7891/callback', scope });
   const { url } = await sso.login({ returnTo: '/library', redirect: false });
   const callbackUrl = await completeAuthorization(url, { login: user, password: 'demo' });
   return sso.handleRedirectCallback(callbackUrl);

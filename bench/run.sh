@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every benchmark in one run (numbers for BENCHMARKS.md): native Google Benchmark, WebAssembly
+# payload / cold start / primitive rates, and ID-token validation natively, in WebAssembly and
+# with Node's crypto.verify on the same tokens. Run after scripts/bootstrap.sh:
+#   bash bench/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+echo "== native (build/bin/ssokit_bench)"
+build/bin/ssokit_bench --benchmark_min_time=1 2>&1 | grep -E '^(BM_|Benchmark|---)'
+echo "== WebAssembly payload, cold start, primitives (bench/wasm_bench.mjs)"
+node bench/wasm_bench.mjs
+echo "== ID-token validation: WebAssembly vs Node crypto.verify (bench/verify_bench.mjs)"
+node bench/verify_bench.mjs
