@@ -1,13 +1,15 @@
-# Dependencies. Natively: Debian's packages. WebAssembly: mbedTLS compiled from Debian's source
-# package (fetched into .deps/ by scripts/bootstrap.sh) with a minimal configuration, and
-# nlohmann/json's headers through an include directory of their own (never all of /usr/include).
+# Dependencies. Native (host) builds: Debian's packages. WebAssembly and cross builds (armhf,
+# aarch64): mbedTLS compiled from Debian's source package (fetched into .deps/ by
+# scripts/bootstrap.sh) with the SDK's minimal configuration, and nlohmann/json's headers through
+# an include directory of their own (never all of /usr/include). Cross builds also compile
+# GoogleTest from Debian's googletest sources (/usr/src/googletest).
 
-if(EMSCRIPTEN)
+if(EMSCRIPTEN OR CMAKE_CROSSCOMPILING)
   set(SSOKIT_MBEDTLS_SOURCE_DIR "${PROJECT_SOURCE_DIR}/.deps/mbedtls" CACHE PATH "mbedTLS source tree")
   if(NOT EXISTS "${SSOKIT_MBEDTLS_SOURCE_DIR}/library/ctr_drbg.c")
     message(FATAL_ERROR "mbedTLS source not found in ${SSOKIT_MBEDTLS_SOURCE_DIR}: run scripts/bootstrap.sh")
   endif()
-  # Only the modules the SDK uses (see cmake/mbedtls_config_wasm.h).
+  # Only the modules the SDK uses (see cmake/mbedtls_config_wasm.h, the minimal configuration).
   set(_mbedtls_modules
     aes asn1parse asn1write base64 bignum cipher cipher_wrap constant_time ctr_drbg ecdsa ecp
     ecp_curves gcm md oid platform platform_util rsa rsa_internal sha1 sha256 sha512)
@@ -36,9 +38,21 @@ else()
   set_target_properties(ssokit::mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBRARY}"
                                                       INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
   find_package(nlohmann_json 3.10 REQUIRED)
-  find_package(CURL REQUIRED)
+endif()
+
+if(NOT EMSCRIPTEN)
+  if(SSOKIT_WITH_CURL)
+    find_package(CURL REQUIRED)
+  endif()
   if(SSOKIT_BUILD_TESTS)
-    find_package(GTest REQUIRED)
+    if(CMAKE_CROSSCOMPILING)
+      set(INSTALL_GTEST OFF CACHE BOOL "" FORCE)
+      set(BUILD_GMOCK ON CACHE BOOL "" FORCE)
+      # googletest's own CMake defines the GTest:: aliases.
+      add_subdirectory(/usr/src/googletest "${CMAKE_BINARY_DIR}/googletest" EXCLUDE_FROM_ALL SYSTEM)
+    else()
+      find_package(GTest REQUIRED)
+    endif()
   endif()
   if(SSOKIT_BUILD_BENCH)
     find_package(benchmark REQUIRED)

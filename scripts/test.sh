@@ -60,7 +60,16 @@ cmake --preset asan >/dev/null && cmake --build --preset asan -j"$(nproc)" >buil
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   run_ctest asan ctest --preset asan -j2
 
-mapfile -t node_tests < <(find tests/wasm tests/idp -name '*.test.mjs' | sort)
+echo "== building armhf and aarch64 (cross, tests under qemu-user)"
+if bash scripts/cross.sh armhf aarch64 >build/test-logs/cross.log 2>&1; then
+  run_ctest armhf ctest --preset armhf -j2
+  run_ctest aarch64 ctest --preset aarch64 -j2
+else
+  tail -30 build/test-logs/cross.log
+  failed=$((failed + 1)); suite_failures+=("cross build (see build/test-logs/cross.log)")
+fi
+
+mapfile -t node_tests < <(find tests/wasm tests/idp tests/e2e -name '*.test.mjs' 2>/dev/null | sort)
 run_node wasm-and-node "${node_tests[@]}"
 
 if [ ${#suite_failures[@]} -gt 0 ]; then
