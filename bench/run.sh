@@ -11,3 +11,7 @@ echo "== WebAssembly payload, cold start, primitives (bench/wasm_bench.mjs)"
 node bench/wasm_bench.mjs
 echo "== ID-token validation: WebAssembly vs Node crypto.verify (bench/verify_bench.mjs)"
 node bench/verify_bench.mjs
+echo "== Browser payload beside peer SDKs (bench/peer_sizes.mjs)"
+node bench/peer_sizes.mjs
+echo "== Page load to the provider redirect in Chromium, ssokit vs oidc-client-ts (bench/portal_startup.mjs)"
+node bench/portal_startup.mjs --runs 10

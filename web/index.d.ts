@@ -42,14 +42,43 @@ export interface Core {
 }
 export function loadCore(options?: CoreOptions): Promise<Core>;
 
-/** Where the SDK keeps pending sign-ins and the session. */
+/**
+ * Where the SDK keeps pending sign-ins and the session: string values under string keys.
+ * A custom adapter's methods may be synchronous or return promises.
+ */
 export interface SsoStorage {
+  get(key: string): string | null | undefined | Promise<string | null | undefined>;
+  set(key: string, value: string): void | Promise<void>;
+  remove(key: string): void | Promise<void>;
+}
+
+/** The adapters the package makes: always asynchronous, failures are SsoError('storage_error'). */
+export interface SsoStorageAdapter {
+  readonly kind: 'memory' | 'session' | 'local' | 'web' | 'indexeddb' | 'custom';
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
   remove(key: string): Promise<void>;
 }
-export function memoryStorage(): SsoStorage;
-export function webStorage(area: Storage): SsoStorage;
+
+/**
+ * 'memory': this page only (lost on reload; the smallest exposure to XSS).
+ * 'session': sessionStorage (this tab, survives reloads and the redirect to the provider).
+ * 'local': localStorage (every tab, survives restarts). 'indexeddb': IndexedDB (every tab, async).
+ * Asking for one this environment lacks throws SsoError('storage_error'): no silent fallback.
+ */
+export type StorageChoice = 'memory' | 'session' | 'local' | 'indexeddb' | SsoStorage;
+
+export function memoryStorage(): SsoStorageAdapter;
+/** A Web Storage area (sessionStorage, localStorage, or anything with getItem/setItem/removeItem). */
+export function webStorage(area: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>, kind?: 'session' | 'local' | 'web'): SsoStorageAdapter;
+export function indexedDbStorage(options?: { dbName?: string; storeName?: string; indexedDB?: IDBFactory }): SsoStorageAdapter;
+export function customStorage(adapter: SsoStorage): SsoStorageAdapter;
+export function resolveStorage(choice?: StorageChoice): SsoStorageAdapter;
+
+/** The subset of the Web Locks API (navigator.locks) the client uses. */
+export interface LockManagerLike {
+  request<T>(name: string, callback: (lock: unknown) => Promise<T> | T): Promise<T>;
+}
 
 /** The canonical profile (see docs/profile-mapping.md). */
 export interface Profile {
@@ -72,10 +101,10 @@ export interface SsoClientOptions {
   /** Confidential clients only (server side); never ship a secret to a browser. */
   clientSecret?: string;
   clientAuth?: 'none' | 'client_secret_basic' | 'client_secret_post';
-  /** Session storage: 'memory' (default), 'session', 'local', or a custom adapter. */
-  storage?: 'memory' | 'session' | 'local' | SsoStorage;
-  /** Storage for pending sign-ins (default: the same as `storage`). */
-  transactionStorage?: 'memory' | 'session' | 'local' | SsoStorage;
+  /** Where the session (tokens) is kept: 'memory' (default), 'session', 'local', 'indexeddb' or a custom adapter. */
+  storage?: StorageChoice;
+  /** Where pending sign-ins are kept (default: 'session' in browsers, 'memory' where sessionStorage is missing). */
+  transactionStorage?: StorageChoice;
   fetch?: typeof fetch;
   timeoutMs?: number;
   /** Current time in unix seconds (tests inject it). */
@@ -92,7 +121,12 @@ export interface SsoClientOptions {
   navigate?: (url: string) => void | Promise<void>;
   /** Discovery cache lifetime in seconds (default 3600). */
   metadataTtl?: number;
+  /** Prefix of the storage keys and name of the cross-tab channel (default 'ssokit'). */
   storageKey?: string;
+  /** Announce session changes to other tabs on BroadcastChannel('ssokit:<storageKey>') (default true). */
+  crossTab?: boolean;
+  /** Lock manager for refreshes (default navigator.locks; without it, a lock within this page). */
+  locks?: LockManagerLike | null;
   wasmBinary?: ArrayBuffer | Uint8Array;
   wasmUrl?: string | URL;
 }
@@ -110,6 +144,15 @@ export interface LoginOptions {
   redirect?: boolean;
 }
 
+export interface PopupLoginOptions extends Omit<LoginOptions, 'redirect'> {
+  /** Sign in in a popup; call from a click handler. The popup's callback page calls completePopupCallback(). */
+  popup: true;
+  /** window.open features (default a centred 500x650 popup). */
+  popupFeatures?: string;
+  /** Give up after this long (default 300000 ms): SsoError('timeout'). */
+  popupTimeoutMs?: number;
+}
+
 export interface SignInResult {
   profile: Profile;
   claims: Record<string, unknown>;
@@ -123,18 +166,203 @@ export interface PublicSession {
   expiresAt: number;
 }
 
+export interface LogoutOptions {
+  postLogoutRedirectUri?: string;
+  state?: string;
+  /** Navigate to the provider's logout page (default true). */
+  redirect?: boolean;
+  /** Only forget the session here (and in the other tabs); no provider logout URL. */
+  localOnly?: boolean;
+}
+
+/** What to show for a device sign-in (RFC 8628). */
+export interface DeviceCode {
+  userCode: string;
+  verificationUri: string;
+  /** The verification URL with the code in it, when the provider gives one (best for a QR code). */
+  verificationUriComplete?: string;
+  /** Seconds until the code expires. */
+  expiresIn: number;
+}
+
+export interface DeviceLoginOptions {
+  /** Called once with the code to show; polling starts right away. */
+  onCode?: (code: DeviceCode) => void;
+  /** Aborting rejects with SsoError code 'cancelled'. */
+  signal?: AbortSignal;
+  /** Overrides the client's scope for this sign-in. */
+  scope?: string;
+}
+
 export interface SsoClient {
-  login(options?: LoginOptions): Promise<{ url: string }>;
+  /** Device authorization grant (RFC 8628): errors access_denied, device_code_expired, cancelled. */
+  deviceLogin(options?: DeviceLoginOptions): Promise<{ profile: Profile; claims: Record<string, unknown> }>;
+  /** Redirect sign-in: stores the pending sign-in and navigates (unless redirect: false). */
+  login(options?: LoginOptions & { popup?: false }): Promise<{ url: string }>;
+  /** Popup sign-in: resolves with the completed sign-in. Closing the popup: SsoError('cancelled'). */
+  login(options: PopupLoginOptions): Promise<SignInResult & { url: string }>;
   handleRedirectCallback(url?: string): Promise<SignInResult>;
   getAccessToken(): Promise<string>;
+  /** Refreshes now (skipped when another tab just did); concurrent callers share one refresh. */
   refresh(): Promise<unknown>;
   getProfile(): Promise<Profile | null>;
   getSession(): Promise<PublicSession | null>;
   isAuthenticated(): Promise<boolean>;
-  logout(options?: { postLogoutRedirectUri?: string; state?: string; redirect?: boolean; localOnly?: boolean }): Promise<{ url: string | null }>;
+  /** Forgets the session in every tab and returns (and by default opens) the provider's logout URL. */
+  logout(options?: LogoutOptions): Promise<{ url: string | null }>;
   revoke(): Promise<void>;
   onSessionChange(listener: (session: PublicSession | null) => void): () => void;
-  discover(): Promise<Record<string, unknown>>;
+  discover(): Promise<ProviderMetadata>;
+  /** Stops listening to other tabs. */
+  close(): void;
 }
 
 export function createSsoClient(options: SsoClientOptions): Promise<SsoClient>;
+
+/**
+ * For the callback page of a popup sign-in: posts the URL to the opener (same origin only) and
+ * closes the popup. Returns false when the page is not a popup.
+ */
+export function completePopupCallback(url?: string): boolean;
+
+// ---- transport ---------------------------------------------------------------------------------
+
+/** An HTTP request built by the core. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | string;
+  url: string;
+  headers: [string, string][];
+  body?: string;
+  idempotent?: boolean;
+}
+
+/** An HTTP response handed back to the core. */
+export interface HttpResponse {
+  status: number;
+  headers: [string, string][] | Record<string, string>;
+  body: string;
+}
+
+/** Sends core requests with fetch (no redirects followed, no credentials, 1 MiB cap, timeout). */
+export function fetchTransport(fetchImpl?: typeof fetch, options?: { timeoutMs?: number }): (request: HttpRequest) => Promise<HttpResponse>;
+
+// ---- low-level steps ---------------------------------------------------------------------------
+
+/** The provider's discovery document as validated by the core (OpenID field names). */
+export interface ProviderMetadata {
+  issuer: string;
+  authorization_endpoint: string;
+  token_endpoint?: string;
+  userinfo_endpoint?: string;
+  jwks_uri?: string;
+  end_session_endpoint?: string;
+  revocation_endpoint?: string;
+  device_authorization_endpoint?: string;
+  [field: string]: unknown;
+}
+
+/** A pending authorization (state, nonce, PKCE verifier, return path): keep it as is until the callback. */
+export interface Transaction {
+  v: 1;
+  state: string;
+  code_verifier: string;
+  redirect_uri: string;
+  return_to: string;
+  issuer: string;
+  client_id: string;
+  nonce?: string;
+  max_age?: number;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface ClientSettings {
+  issuer: string;
+  clientId: string;
+  redirectUri: string;
+  scope?: string;
+  clientSecret?: string;
+  clientAuth?: 'none' | 'client_secret_basic' | 'client_secret_post';
+  clockSkew?: number;
+  allowedAlgs?: string[];
+}
+
+export interface TokenSet {
+  tokenType: string;
+  accessToken: string;
+  refreshToken?: string;
+  idToken?: string;
+  scope?: string;
+  expiresIn?: number;
+  /** Unix seconds. */
+  expiresAt?: number;
+}
+
+export interface JsonWebKeySet { keys: Record<string, unknown>[] }
+
+export interface FetchOptions { fetch?: typeof fetch; timeoutMs?: number }
+
+export function discoveryRequest(issuer: string): Promise<HttpRequest>;
+export function processDiscovery(issuer: string, response: HttpResponse): Promise<ProviderMetadata>;
+export function discover(issuer: string, options?: FetchOptions): Promise<ProviderMetadata>;
+
+export function buildAuthorizationUrl(options: {
+  client: ClientSettings;
+  provider: ProviderMetadata;
+  returnTo?: string;
+  scope?: string;
+  prompt?: string;
+  loginHint?: string;
+  maxAge?: number;
+  acrValues?: string;
+  uiLocales?: string;
+  extraParams?: Record<string, string> | [string, string][];
+  now?: number;
+}): Promise<{ url: string; transaction: Transaction }>;
+
+export function callbackState(url: string): Promise<string>;
+export function parseCallback(options: { url: string; transaction: Transaction; provider: ProviderMetadata; now?: number }): Promise<{ code: string; state: string }>;
+
+export function tokenRequest(options: { client: ClientSettings; provider: ProviderMetadata; transaction: Transaction; code: string }): Promise<HttpRequest>;
+export function refreshTokenRequest(options: { client: ClientSettings; provider: ProviderMetadata; refreshToken: string; scope?: string }): Promise<HttpRequest>;
+export function processTokenResponse(response: HttpResponse, options?: { now?: number }): Promise<TokenSet>;
+
+export function validateIdToken(options: {
+  idToken: string;
+  jwks: JsonWebKeySet;
+  issuer: string;
+  clientId: string;
+  nonce?: string;
+  maxAge?: number;
+  clockSkew?: number;
+  allowedAlgs?: string[];
+  clientSecret?: string;
+  now?: number;
+}): Promise<{ header: Record<string, unknown>; claims: Record<string, unknown> }>;
+
+/** NOT verified: for display and debugging only. */
+export function decodeJwt(jwt: string): Promise<{ header: Record<string, unknown>; payload: Record<string, unknown> }>;
+
+export function userinfoRequest(options: { provider: ProviderMetadata; accessToken: string }): Promise<HttpRequest>;
+export function processUserinfo(response: HttpResponse, options: { sub: string }): Promise<Record<string, unknown>>;
+export function userinfo(options: { provider: ProviderMetadata; accessToken: string; sub: string } & FetchOptions): Promise<Record<string, unknown>>;
+
+export function mapProfile(options: {
+  claims: Record<string, unknown>;
+  userinfo?: Record<string, unknown>;
+  mapping?: string | Record<string, unknown>;
+  now?: number;
+}): Promise<Profile>;
+
+export function buildLogoutUrl(options: {
+  provider: ProviderMetadata;
+  idTokenHint?: string;
+  postLogoutRedirectUri?: string;
+  state?: string;
+  clientId?: string;
+  uiLocales?: string;
+}): Promise<string>;
+
+export function revocationRequest(options: { client: ClientSettings; provider: ProviderMetadata; token: string; tokenTypeHint?: 'access_token' | 'refresh_token' }): Promise<HttpRequest>;
+export function processRevocation(response: HttpResponse): Promise<void>;
+export function revoke(options: { client: ClientSettings; provider: ProviderMetadata; token: string; tokenTypeHint?: 'access_token' | 'refresh_token' } & FetchOptions): Promise<void>;

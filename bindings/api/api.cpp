@@ -30,7 +30,8 @@ Result<Bytes> need_hex(const Json& p, std::string_view name) {
 namespace {
 
 // Add a concern's table here.
-const MethodTable kTables[] = {crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods()};
+const MethodTable kTables[] = {crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods(),
+                                 device_methods()};
 
 }  // namespace
 

@@ -4,7 +4,6 @@
 #include "ssokit/session.hpp"
 
 namespace ssokit::api {
-namespace {
 
 Result<SignInOptions> signin_options(const Json& p) {
   SignInOptions o;
@@ -23,8 +22,11 @@ Json step_to_json(const FlowStep& step) {
   Json j = {{"state", step.state}};
   if (step.request) j["request"] = request_to_json(*step.request);
   if (step.result) j["result"] = *step.result;
+  if (step.wait_seconds > 0) j["wait_seconds"] = step.wait_seconds;  // device flow polls
   return j;
 }
+
+namespace {
 
 Result<Json> m_signin_start(const Json& p) {
   SSOKIT_TRY(ClientConfig client, client_from_json(p));

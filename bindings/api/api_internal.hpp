@@ -7,6 +7,7 @@
 #include "api.hpp"
 #include "ssokit/base64.hpp"
 #include "ssokit/oauth.hpp"
+#include "ssokit/session.hpp"
 
 namespace ssokit::api {
 
@@ -26,6 +27,7 @@ MethodTable oauth_methods();   // api_oauth.cpp: discovery, authorize, callback,
 MethodTable url_methods();     // api_url.cpp: URLs, percent/form encoding, origins, return URLs
 MethodTable profile_methods(); // api_profile.cpp: profile mapping (claims + user-info -> profile)
 MethodTable flow_methods();    // api_flow.cpp: sign-in completion and refresh as step machines
+MethodTable device_methods();  // api_device.cpp: device authorization grant (RFC 8628)
 
 // Parameter helpers: errors are invalid_argument naming the parameter.
 Error bad_param(std::string_view name, std::string_view what);
@@ -41,5 +43,9 @@ Result<std::int64_t> need_now(const Json& params);
 Result<ProviderMetadata> provider_from_json(const Json& params);  // params.provider
 Result<ClientConfig> client_from_json(const Json& params);        // params.client
 Result<Transaction> transaction_from_json(const Json& params);    // params.transaction
+// Step machines (api_flow.cpp): params.options -> SignInOptions; a FlowStep as {state, request?,
+// result?, wait_seconds?}.
+Result<SignInOptions> signin_options(const Json& params);
+Json step_to_json(const FlowStep& step);
 
 }  // namespace ssokit::api

@@ -3,6 +3,7 @@
 // failure is {"error":{...}} on stdout plus one human line on stderr with exit 1; usage errors exit 2.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -11,6 +12,7 @@
 #include "ssokit/http.hpp"
 #include "ssokit/json.hpp"
 #include "ssokit/oauth.hpp"
+#include "ssokit/client.hpp"
 #include "ssokit/session.hpp"
 
 namespace ssokit::cli {
@@ -57,6 +59,7 @@ struct Command {
 std::vector<Command> basic_commands();    // pkce, authorize-url, logout-url
 std::vector<Command> session_commands();  // login, refresh, revoke
 std::vector<Command> jwt_commands();      // decode, verify
+std::vector<Command> device_commands();   // device (RFC 8628 device authorization grant)
 
 // Shared by commands: the client secret comes from SSOKIT_CLIENT_SECRET, never from argv.
 std::string client_secret_from_env();
@@ -69,21 +72,20 @@ HttpTransport& transport();
 // --end-session-endpoint) is given, which skips the network for offline use.
 Result<ProviderMetadata> provider_for(const Args& args);
 
-// A token store in a JSON file (mode 0600, replaced atomically). Plaintext: for the CLI and tests;
-// players use the encrypted store.
-class FileTokenStore final : public TokenStore {
- public:
-  explicit FileTokenStore(std::string path) : path_(std::move(path)) {}
-  Result<std::optional<std::string>> get(std::string_view key) override;
-  Status put(std::string_view key, std::string_view value) override;
-  Status remove(std::string_view key) override;
-
- private:
-  Result<Json> load() const;
-  Status write(const Json& doc) const;
-  std::string path_;
-};
 inline constexpr const char* kStorageKey = "ssokit";
+
+// The token store behind --store FILE: the encrypted store (native/store, AES-256-GCM) when
+// SSOKIT_STORE_KEY (32 bytes as 64 hex digits or 43 base64url characters) or SSOKIT_STORE_KEY_FILE
+// (a mode-0600 file with the key) is set, else the plaintext FileTokenStore. Key problems
+// (missing, malformed, both variables set) surface on the store's first get/put.
+std::unique_ptr<TokenStore> open_store(const std::string& path);
 Result<std::optional<Session>> load_session(const std::string& store_path);
+
+// --profile-mapping: a preset name, or the path of a mapping file (docs/profile-mapping.md).
+Result<Json> profile_mapping_of(const Args& args);
+// SsoClient options from --issuer, --client-id, --scope, --profile-mapping and SSOKIT_CLIENT_SECRET.
+Result<SsoClientOptions> client_options(const Args& args, std::string redirect_uri);
+// What login, refresh and device print: the token set the user asked for, claims and profile.
+Json session_output(const Session& s);
 
 }  // namespace ssokit::cli

@@ -11,42 +11,6 @@
 namespace ssokit::cli {
 namespace {
 
-Result<Json> profile_mapping_of(const Args& args) {
-  const std::string spec = args.get_or("profile-mapping", "oidc");
-  if (spec.find('/') == std::string::npos && spec.find('.') == std::string::npos) return Json(spec);  // a preset
-  std::ifstream in(spec, std::ios::binary);
-  if (!in) return make_error(ErrorCode::invalid_argument, "cannot read the profile mapping file " + spec);
-  std::stringstream text;
-  text << in.rdbuf();
-  return parse_json_object(text.str(), ErrorCode::invalid_argument);
-}
-
-Result<SsoClientOptions> client_options(const Args& args, std::string redirect_uri) {
-  SsoClientOptions options;
-  options.config.issuer = *args.get("issuer");
-  options.config.client_id = *args.get("client-id");
-  options.config.client_secret = client_secret_from_env();
-  options.config.auth = options.config.client_secret.empty() ? ClientAuth::none : ClientAuth::client_secret_basic;
-  options.config.redirect_uri = std::move(redirect_uri);
-  options.config.scope = args.get_or("scope", options.config.scope);
-  options.storage_key = kStorageKey;
-  SSOKIT_TRY(options.signin.profile_mapping, profile_mapping_of(args));
-  return options;
-}
-
-// The CLI prints tokens on purpose (it is the token set the user asked for), as DESIGN.md fixes.
-Json session_output(const Session& s) {
-  Json out{{"token_type", s.tokens.token_type},
-           {"access_token", s.tokens.access_token},
-           {"expires_in", s.tokens.expires_in ? Json(*s.tokens.expires_in) : Json(nullptr)},
-           {"refresh_token", s.tokens.refresh_token.empty() ? Json(nullptr) : Json(s.tokens.refresh_token)},
-           {"id_token", s.tokens.id_token},
-           {"claims", s.claims},
-           {"profile", s.profile}};
-  if (!s.tokens.scope.empty()) out["scope"] = s.tokens.scope;
-  return out;
-}
-
 // RFC 8252 section 7.3: the redirect URI is http://127.0.0.1:PORT/path on loopback.
 struct Loopback {
   std::string host = "127.0.0.1";
@@ -79,11 +43,8 @@ Result<Json> run_login(const Args& args) {
   SSOKIT_TRY(native::LoopbackListener listener, native::LoopbackListener::bind(lb.host, lb.port, lb.path));
   SSOKIT_TRY(SsoClientOptions options, client_options(args, listener.redirect_uri()));
 
-  MemoryTokenStore memory;
-  std::optional<FileTokenStore> file;
-  if (auto path = args.get("store")) file.emplace(*path);
-  TokenStore& store = file ? static_cast<TokenStore&>(*file) : memory;
-  SsoClient client(std::move(options), transport(), store, system_random(), now_seconds);
+  std::unique_ptr<TokenStore> store = args.get("store") ? open_store(*args.get("store")) : std::make_unique<MemoryTokenStore>();
+  SsoClient client(std::move(options), transport(), *store, system_random(), now_seconds);
 
   AuthorizationOptions authorization;
   if (auto p = args.get("prompt")) authorization.prompt = *p;
@@ -105,16 +66,16 @@ Result<Json> run_login(const Args& args) {
 
 Result<Json> run_refresh(const Args& args) {
   SSOKIT_TRY(SsoClientOptions options, client_options(args, args.get_or("redirect-uri", "http://127.0.0.1/callback")));
-  FileTokenStore store(*args.get("store"));
-  SsoClient client(std::move(options), transport(), store, system_random(), now_seconds);
+  auto store = open_store(*args.get("store"));
+  SsoClient client(std::move(options), transport(), *store, system_random(), now_seconds);
   SSOKIT_TRY(Session session, client.refresh());
   return session_output(session);
 }
 
 Result<Json> run_revoke(const Args& args) {
   SSOKIT_TRY(SsoClientOptions options, client_options(args, "http://127.0.0.1/callback"));
-  FileTokenStore store(*args.get("store"));
-  SsoClient client(std::move(options), transport(), store, system_random(), now_seconds);
+  auto store = open_store(*args.get("store"));
+  SsoClient client(std::move(options), transport(), *store, system_random(), now_seconds);
   SSOKIT_TRY(std::optional<Session> current, client.session());
   if (!current) return make_error(ErrorCode::login_required, "the store holds no session to revoke");
   SSOKIT_CHECK(client.revoke());
@@ -131,16 +92,20 @@ std::vector<Command> session_commands() {
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
        "[--store FILE] [--prompt P] [--login-hint H] [--profile-mapping PRESET|FILE]",
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
-       "profile. A confidential client's secret comes from SSOKIT_CLIENT_SECRET.",
+       "profile. A confidential client's secret comes from SSOKIT_CLIENT_SECRET. --store FILE is encrypted "
+       "(AES-256-GCM) when SSOKIT_STORE_KEY (32 bytes: 64 hex digits or base64url) or SSOKIT_STORE_KEY_FILE "
+       "(a chmod-600 key file) is set, else plain JSON.",
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
         {"profile-mapping"}},
        0, 0, run_login},
       {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE]",
-       "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed).",
+       "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed). "
+       "SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
        {issuer, client_id, {"store", true, true}, {"profile-mapping"}, {"scope"}, {"redirect-uri"}}, 0, 0,
        run_refresh},
       {"revoke", "--issuer URL --client-id ID --store FILE",
-       "Revokes the session's refresh token (RFC 7009) and forgets the session.",
+       "Revokes the session's refresh token (RFC 7009) and forgets the session. "
+       "SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
        {issuer, client_id, {"store", true, true}}, 0, 0, run_revoke},
   };
 }

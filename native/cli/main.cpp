@@ -13,6 +13,7 @@ std::vector<Command> all_commands() {
   auto commands = ssokit::cli::basic_commands();
   for (auto& c : ssokit::cli::session_commands()) commands.push_back(std::move(c));
   for (auto& c : ssokit::cli::jwt_commands()) commands.push_back(std::move(c));
+  for (auto& c : ssokit::cli::device_commands()) commands.push_back(std::move(c));
   return commands;
 }
 

@@ -2,14 +2,12 @@
 // oidc-provider: this test plays the browser (tests/idp/user-agent.mjs) for `ssokit login`.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { runCli } from './run-cli.mjs';
 import { startProvider, completeAuthorization } from './harness.mjs';
 
-const cli = fileURLToPath(new URL('../../build/bin/ssokit', import.meta.url));
 const CONFIDENTIAL_SECRET = 'confidential-secret-for-tests-only';
 
 let provider;
@@ -23,34 +21,7 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-// Runs the CLI; `onStderrLine` sees stderr line by line (the login's "Open:" line).
-function run(args, { env = {}, onStderrLine, timeoutMs = 30000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cli, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let pending = '';
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`ssokit ${args[0]} timed out`)); }, timeoutMs);
-    child.stdout.on('data', (d) => { stdout += d; });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      pending += d;
-      let nl;
-      while ((nl = pending.indexOf('\n')) >= 0) {
-        const line = pending.slice(0, nl);
-        pending = pending.slice(nl + 1);
-        onStderrLine?.(line);
-      }
-    });
-    child.on('error', (e) => { clearTimeout(timer); reject(e); });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      let json;
-      try { json = JSON.parse(stdout); } catch { json = undefined; }
-      resolve({ code, stdout, stderr, json });
-    });
-  });
-}
+const run = runCli;
 
 // `ssokit login`, with this test acting as the browser once the Open: line appears.
 async function login(args, env = {}) {

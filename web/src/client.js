@@ -1,13 +1,48 @@
 // createSsoClient: the high-level sign-in client. Every protocol decision is made by the
-// WebAssembly core (the same code as natively); this file only moves requests with fetch and
-// keeps state in the chosen storage.
+// WebAssembly core (the same code as natively); this file only moves requests with fetch, keeps
+// state in the chosen storage and keeps the tabs of one origin in step.
+//
+// Across tabs: every session change is announced on BroadcastChannel('ssokit:<storageKey>'); the
+// other clients re-read storage and call their onSessionChange listeners. A sign-out clears the
+// session in every tab, even where storage is per tab (memory, sessionStorage). A refresh runs
+// under a lock (Web Locks when the browser has them, else a lock within this JavaScript realm):
+// the holder re-reads the stored session first and skips the refresh if another tab did it.
 import { loadCore } from './core.js';
 import { SsoError } from './errors.js';
-import { resolveStorage } from './storage.js';
+import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from './storage.js';
 import { fetchTransport } from './transport.js';
+import { waitForPopupCallback, openPopup } from './popup.js';
 
 const MAX_FLOW_REQUESTS = 8;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+// Fallback lock when navigator.locks is missing (Node, old browsers): serializes the clients of
+// this realm only. Keyed by lock name; each entry is the tail of a promise chain.
+const realmLocks = new Map();
+function realmLock(name, fn) {
+  const previous = realmLocks.get(name) ?? Promise.resolve();
+  const run = previous.then(() => fn());
+  const tail = run.then(() => {}, () => {});
+  realmLocks.set(name, tail);
+  tail.then(() => { if (realmLocks.get(name) === tail) realmLocks.delete(name); });
+  return run;
+}
+
+// Device flow: waits `ms`, or rejects with SsoError('cancelled') as soon as `signal` aborts.
+function waitOrCancel(ms, signal) {
+  const cancelled = () => new SsoError('cancelled', 'the device sign-in was cancelled');
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) { reject(cancelled()); return; }
+    const onAbort = () => { clearTimeout(timer); reject(cancelled()); };
+    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function defaultLocks() {
+  const locks = globalThis.navigator?.locks;
+  return locks && typeof locks.request === 'function' ? locks : null;
+}
 
 /**
  * @param {object} options see index.d.ts (SsoClientOptions)
@@ -18,6 +53,7 @@ export async function createSsoClient(options = {}) {
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
     profileMapping = 'oidc', fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
+    crossTab = true, locks = defaultLocks(),
   } = options;
   if (!issuer || !clientId || !redirectUri) {
     throw new SsoError('invalid_argument', 'createSsoClient needs issuer, clientId and redirectUri');
@@ -25,7 +61,7 @@ export async function createSsoClient(options = {}) {
   const core = await loadCore({ wasmBinary, wasmUrl });
   const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
   const sessions = resolveStorage(storage);
-  const pending = resolveStorage(transactionStorage ?? storage);
+  const pending = transactionStorage ? resolveStorage(transactionStorage) : defaultTransactionStorage();
   const client = { issuer, client_id: clientId, redirect_uri: redirectUri, scope };
   if (clientSecret) client.client_secret = clientSecret;
   if (clientAuth) client.auth = clientAuth;
@@ -34,13 +70,54 @@ export async function createSsoClient(options = {}) {
   const sessionKey = `${storageKey}.session`;
   const txKey = (state) => `${storageKey}.tx.${state}`;
   const latestTxKey = `${storageKey}.tx.latest`;
+  const refreshLockName = `ssokit:${storageKey}:refresh`;
   const listeners = new Set();
+  const sharedSessions = isSharedAcrossTabs(sessions);
 
   let provider = null;
   let providerFetchedAt = 0;
   let jwksCache = { jwks: null, fetchedAt: 0 };
   let refreshing = null;
+  let lastAnnounced;  // the stored text the listeners were last told about (undefined: never)
 
+  const withLock = (fn) => (locks ? locks.request(refreshLockName, fn) : realmLock(refreshLockName, fn));
+
+  // ---- cross-tab announcements ------------------------------------------------------------
+  let channel = null;
+  if (crossTab && typeof globalThis.BroadcastChannel === 'function') {
+    channel = new globalThis.BroadcastChannel(`ssokit:${storageKey}`);
+    channel.onmessage = (event) => { onAnnouncement(event.data).catch(() => {}); };
+    channel.unref?.();  // Node: an idle client must not keep the process alive (after onmessage, which refs)
+  }
+
+  async function onAnnouncement(message) {
+    if (!message || typeof message !== 'object') return;
+    if (message.type === 'signed_out') {
+      // Per-tab storage still holds this tab's copy: a sign-out anywhere ends it here too.
+      // (Shared storage is already clear; removing again could drop a newer sign-in.)
+      if (!sharedSessions) await sessions.remove(sessionKey);
+      const text = sharedSessions ? await sessions.get(sessionKey) : null;
+      notify(text, text ? parseSession(text) : null);
+    } else if (message.type === 'updated' && sharedSessions) {
+      const text = await sessions.get(sessionKey);
+      notify(text, text ? parseSession(text) : null);
+    }
+  }
+
+  function announce(type) {
+    try { channel?.postMessage({ type }); } catch { /* a closed channel: nothing to tell */ }
+  }
+
+  function notify(text, session) {
+    if (text === lastAnnounced) return;
+    lastAnnounced = text;
+    const value = session ? publicSession(session) : null;
+    for (const listener of listeners) {
+      try { listener(value); } catch { /* a listener's error is its own */ }
+    }
+  }
+
+  // ---- provider and flows -------------------------------------------------------------------
   async function discover() {
     if (provider && clock() - providerFetchedAt < metadataTtl) return provider;
     const request = core.call('discovery.request', { issuer });
@@ -64,49 +141,117 @@ export async function createSsoClient(options = {}) {
     return { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, jwks: jwksCache.jwks, jwks_fetched_at: jwksCache.fetchedAt };
   }
 
+  function parseSession(text) {
+    try {
+      const session = JSON.parse(text);
+      if (session && typeof session === 'object' && session.tokens && typeof session.tokens === 'object') return session;
+    } catch { /* fall through */ }
+    return null;
+  }
+
   async function readSession() {
     const text = await sessions.get(sessionKey);
     if (!text) return null;
-    try {
-      return JSON.parse(text);
-    } catch {
+    const session = parseSession(text);
+    if (!session) {
       await sessions.remove(sessionKey);
       throw new SsoError('storage_error', 'the stored session is unreadable; sign in again');
     }
+    return session;
   }
 
   async function writeSession(session) {
-    if (session) await sessions.set(sessionKey, JSON.stringify(session));
+    const text = session ? JSON.stringify(session) : null;
+    if (text) await sessions.set(sessionKey, text);
     else await sessions.remove(sessionKey);
-    for (const listener of listeners) {
-      try { listener(session ? publicSession(session) : null); } catch { /* a listener's error is its own */ }
-    }
+    notify(text, session);
+    announce(session ? 'updated' : 'signed_out');
   }
 
   function publicSession(s) {
     return { profile: s.profile, claims: s.claims, expiresAt: s.tokens.expires_at ?? 0 };
   }
 
-  return {
-    /** Builds the authorization URL, stores the pending sign-in, and redirects (browsers). */
-    async login({ returnTo = '/', prompt, loginHint, maxAge, acrValues, uiLocales, extraParams, redirect = true } = {}) {
-      const metadata = await discover();
-      const opts = { return_to: returnTo };
-      if (prompt) opts.prompt = prompt;
-      if (loginHint) opts.login_hint = loginHint;
-      if (maxAge !== undefined) opts.max_age = maxAge;
-      if (acrValues) opts.acr_values = acrValues;
-      if (uiLocales) opts.ui_locales = uiLocales;
-      if (extraParams) opts.extra = extraParams;
-      const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock() });
-      await pending.set(txKey(transaction.state), JSON.stringify(transaction));
-      // Remembered so a callback with a tampered state can be told apart from a replay.
-      await pending.set(latestTxKey, transaction.state);
-      if (redirect) {
-        if (navigate) await navigate(url);
-        else if (globalThis.location && typeof globalThis.location.assign === 'function') globalThis.location.assign(url);
+  const isDue = (session) => {
+    const expiresAt = session.tokens.expires_at ?? 0;
+    return !!expiresAt && clock() + refreshLeeway >= expiresAt;
+  };
+
+  // One refresh per tab at a time (concurrent callers share it), and one per origin under the
+  // lock. `force`: refresh even if the token is not due (an explicit refresh()).
+  function refreshSession(force) {
+    refreshing ??= (async () => {
+      try {
+        const seen = await readSession();
+        if (!seen) throw new SsoError('login_required', 'nobody is signed in');
+        return await withLock(async () => {
+          const current = await readSession();
+          if (!current) throw new SsoError('login_required', 'nobody is signed in (signed out in another tab)');
+          // Another tab refreshed while this one waited for the lock: use its result.
+          if (current.tokens.access_token !== seen.tokens.access_token) return current;
+          if (!force && !isDue(current)) return current;
+          if (!current.tokens.refresh_token) {
+            throw new SsoError('login_required', 'the session has no refresh token and its access token expired; sign in again');
+          }
+          const metadata = await discover();
+          let fresh;
+          try {
+            fresh = await runFlow(core.call('refresh.start', { client, provider: metadata, session: current, options: flowOptions(), now: clock() }));
+          } catch (e) {
+            if (e instanceof SsoError && e.code === 'login_required') await writeSession(null);
+            throw e;
+          }
+          await writeSession(fresh);
+          return fresh;
+        });
+      } finally {
+        refreshing = null;
       }
-      return { url };
+    })();
+    return refreshing;
+  }
+
+  function go(url) {
+    if (navigate) return navigate(url);
+    if (globalThis.location && typeof globalThis.location.assign === 'function') globalThis.location.assign(url);
+    return undefined;
+  }
+
+  const sso = {
+    /**
+     * Builds the authorization URL, stores the pending sign-in, and redirects (browsers).
+     * With `popup: true` the provider opens in a popup instead, and this resolves with the
+     * completed sign-in once the popup's callback page called completePopupCallback().
+     */
+    async login({
+      returnTo = '/', prompt, loginHint, maxAge, acrValues, uiLocales, extraParams, redirect = true,
+      popup = false, popupFeatures, popupTimeoutMs,
+    } = {}) {
+      // Opened before the first await: browsers allow popups only within the click's task.
+      const win = popup ? openPopup(popupFeatures) : null;
+      try {
+        const metadata = await discover();
+        const opts = { return_to: returnTo };
+        if (prompt) opts.prompt = prompt;
+        if (loginHint) opts.login_hint = loginHint;
+        if (maxAge !== undefined) opts.max_age = maxAge;
+        if (acrValues) opts.acr_values = acrValues;
+        if (uiLocales) opts.ui_locales = uiLocales;
+        if (extraParams) opts.extra = extraParams;
+        const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock() });
+        await pending.set(txKey(transaction.state), JSON.stringify(transaction));
+        // Remembered so a callback with a tampered state can be told apart from a replay.
+        await pending.set(latestTxKey, transaction.state);
+        if (win) {
+          win.location.href = url;
+          const callbackUrl = await waitForPopupCallback(win, { redirectUri, timeoutMs: popupTimeoutMs });
+          return { url, ...(await sso.handleRedirectCallback(callbackUrl)) };
+        }
+        if (redirect) await go(url);
+        return { url };
+      } finally {
+        try { win?.close(); } catch { /* already closed */ }
+      }
     },
 
     /** Completes the sign-in from the URL the provider redirected to. */
@@ -139,39 +284,73 @@ export async function createSsoClient(options = {}) {
       return { profile: session.profile, claims: session.claims, returnTo: session.return_to };
     },
 
+    /**
+     * Device authorization grant (RFC 8628), for TVs and players: asks the provider for a user
+     * code, calls onCode({ userCode, verificationUri, verificationUriComplete, expiresIn }) once
+     * (show it, and a QR code of verificationUriComplete ?? verificationUri; polling starts right
+     * away), waits the provider's interval between polls (+5 s on slow_down), and completes the
+     * sign-in like handleRedirectCallback. Errors: access_denied (declined), device_code_expired,
+     * cancelled (signal aborted).
+     */
+    async deviceLogin({ onCode, signal, scope: deviceScope } = {}) {
+      const stopIfCancelled = () => {
+        if (signal?.aborted) throw new SsoError('cancelled', 'the device sign-in was cancelled');
+      };
+      stopIfCancelled();
+      const metadata = await discover();
+      const deviceClient = deviceScope ? { ...client, scope: deviceScope } : client;
+      const request = core.call('device.start', { client: deviceClient, provider: metadata });
+      const device = core.call('device.process', { response: await send(request), now: clock() });
+      stopIfCancelled();
+      onCode?.({
+        userCode: device.user_code,
+        verificationUri: device.verification_uri,
+        verificationUriComplete: device.verification_uri_complete,
+        expiresIn: device.expires_in,
+      });
+      let step = core.call('device.flow_start', { client: deviceClient, provider: metadata, device, options: flowOptions(), now: clock() });
+      // The core stops polling at the code's expiry; this bound also holds for a clock that stands
+      // still (polls are at least a second apart, plus the sign-in's few requests).
+      const maxSteps = Math.max(device.expires_at - clock(), 0) + 16;
+      let backoff = 0;
+      for (let i = 0; i < maxSteps && !('result' in step); i++) {
+        await waitOrCancel(Math.max(step.wait_seconds ?? 0, backoff) * 1000, signal);
+        let response;
+        try {
+          response = await send(step.request);
+        } catch (e) {
+          // RFC 8628 3.5: network trouble while polling: wait longer and try again until expiry.
+          const polling = (step.wait_seconds ?? 0) > 0;
+          if (polling && e instanceof SsoError && (e.code === 'network_error' || e.code === 'timeout')) {
+            backoff = Math.min(Math.max(backoff, step.wait_seconds) * 2, 60);
+            if (clock() + backoff < device.expires_at) continue;
+          }
+          throw e;
+        }
+        backoff = 0;
+        stopIfCancelled();
+        step = core.call('flow.step', { state: step.state, response, now: clock() });
+      }
+      if (!('result' in step)) {
+        throw new SsoError('device_code_expired', 'the device code expired before the sign-in was confirmed; start again');
+      }
+      if (step.result.jwks) jwksCache = { jwks: step.result.jwks, fetchedAt: step.result.jwks_fetched_at };
+      const session = step.result.session;
+      await writeSession(session);
+      return { profile: session.profile, claims: session.claims };
+    },
+
     /** An access token valid for at least `refreshLeeway` seconds, refreshing when needed. */
     async getAccessToken() {
       const session = await readSession();
       if (!session) throw new SsoError('login_required', 'nobody is signed in');
-      const expiresAt = session.tokens.expires_at ?? 0;
-      if (!expiresAt || clock() + refreshLeeway < expiresAt) return session.tokens.access_token;
-      return (await this.refresh()).tokens.access_token;
+      if (!isDue(session)) return session.tokens.access_token;
+      return (await refreshSession(false)).tokens.access_token;
     },
 
-    /** Refreshes now. Concurrent callers share one refresh. */
+    /** Refreshes now (unless another tab just did). Concurrent callers share one refresh. */
     refresh() {
-      refreshing ??= (async () => {
-        try {
-          const session = await readSession();
-          if (!session) throw new SsoError('login_required', 'nobody is signed in');
-          if (!session.tokens.refresh_token) {
-            throw new SsoError('login_required', 'the session has no refresh token and its access token expired; sign in again');
-          }
-          const metadata = await discover();
-          let fresh;
-          try {
-            fresh = await runFlow(core.call('refresh.start', { client, provider: metadata, session, options: flowOptions(), now: clock() }));
-          } catch (e) {
-            if (e instanceof SsoError && e.code === 'login_required') await writeSession(null);
-            throw e;
-          }
-          await writeSession(fresh);
-          return fresh;
-        } finally {
-          refreshing = null;
-        }
-      })();
-      return refreshing;
+      return refreshSession(true);
     },
 
     async getProfile() {
@@ -188,9 +367,9 @@ export async function createSsoClient(options = {}) {
       return (await readSession()) !== null;
     },
 
-    /** Forgets the session locally and returns (and, by default, navigates to) the provider's logout URL. */
+    /** Forgets the session (in every tab) and returns (and, by default, navigates to) the provider's logout URL. */
     async logout({ postLogoutRedirectUri, state, redirect = true, localOnly = false } = {}) {
-      const session = await readSession();
+      const session = await readSession().catch(() => null);
       await writeSession(null);
       if (localOnly) return { url: null };
       const metadata = await discover();
@@ -199,10 +378,7 @@ export async function createSsoClient(options = {}) {
       if (postLogoutRedirectUri) params.post_logout_redirect_uri = postLogoutRedirectUri;
       if (state) params.state = state;
       const url = core.call('logout.url', params);
-      if (redirect) {
-        if (navigate) await navigate(url);
-        else if (globalThis.location && typeof globalThis.location.assign === 'function') globalThis.location.assign(url);
-      }
+      if (redirect) await go(url);
       return { url };
     },
 
@@ -217,7 +393,7 @@ export async function createSsoClient(options = {}) {
       core.call('revocation.process', { response: await send(request) });
     },
 
-    /** Called with the public session (or null) whenever it changes. Returns an unsubscribe function. */
+    /** Called with the public session (or null) whenever it changes, here or in another tab. Returns an unsubscribe function. */
     onSessionChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -225,5 +401,13 @@ export async function createSsoClient(options = {}) {
 
     /** The discovered provider metadata. */
     discover,
+
+    /** Stops listening to other tabs (the client still works, alone). */
+    close() {
+      if (channel) { channel.onmessage = null; channel.close(); channel = null; }
+    },
   };
+  // The state the listeners start from, so an announcement that changes nothing stays quiet.
+  lastAnnounced = await sessions.get(sessionKey).catch(() => undefined);
+  return sso;
 }

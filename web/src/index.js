@@ -15,5 +15,14 @@ export async function pkce(verifier) {
 }
 
 export { createSsoClient } from './client.js';
-export { memoryStorage, webStorage } from './storage.js';
+export { completePopupCallback } from './popup.js';
+export {
+  memoryStorage, webStorage, indexedDbStorage, customStorage, resolveStorage,
+} from './storage.js';
 export { fetchTransport } from './transport.js';
+export {
+  discoveryRequest, processDiscovery, discover, buildAuthorizationUrl, callbackState, parseCallback,
+  tokenRequest, refreshTokenRequest, processTokenResponse, validateIdToken, decodeJwt,
+  userinfoRequest, processUserinfo, userinfo, mapProfile, buildLogoutUrl,
+  revocationRequest, processRevocation, revoke,
+} from './steps.js';

@@ -3,9 +3,11 @@
 // (one refresh for many concurrent callers, also when it fails), revocation, logout.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <mutex>
 
+#include "ssokit/device.hpp"
 #include "ssokit/session.hpp"
 
 namespace ssokit {
@@ -16,6 +18,9 @@ struct SsoClientOptions {
   std::int64_t refresh_leeway = 60;   // refresh when the access token expires within this
   std::int64_t metadata_ttl = 3600;   // discovery cache lifetime
   std::string storage_key = "ssokit"; // prefix of the TokenStore keys
+  // How the device flow waits between polls; empty: std::this_thread::sleep_for. Tests inject a
+  // fake that advances their clock.
+  std::function<void(std::chrono::milliseconds)> sleep;
 };
 
 class SsoClient {
@@ -30,6 +35,14 @@ class SsoClient {
   Result<std::string> login_url(const AuthorizationOptions& options = {});
   // Completes the sign-in for the URL the browser came back to; stores and returns the session.
   Result<Session> handle_callback(std::string_view callback_url);
+  // Device Authorization Grant (RFC 8628): asks the provider for a user code, hands it to `show`
+  // (display it, with a QR code of display_uri()), waits and polls until the person confirms
+  // elsewhere, then validates and stores the session as handle_callback does. access_denied when
+  // the person declines, device_code_expired when nobody confirms in time, cancelled as soon as
+  // `cancelled` returns true (checked at least every 250 ms while waiting). Network trouble while
+  // polling backs off (doubling the wait, up to 60 s) until the code expires.
+  Result<Session> device_sign_in(const std::function<void(const DeviceAuthorization&)>& show,
+                                 const std::function<bool()>& cancelled = {});
   // The stored session, if any.
   Result<std::optional<Session>> session();
   // A usable access token; refreshes within `refresh_leeway` of expiry. login_required when
@@ -47,6 +60,7 @@ class SsoClient {
 
  private:
   Result<Json> run(Result<FlowStep> first);
+  void keep_jwks(const Json& result);
   Status save(const std::optional<Session>& session);
   Result<Session> refresh_locked();
   std::string key(std::string_view name) const;

@@ -63,6 +63,9 @@ struct FlowStep {
   Json state;                          // opaque; hand it back to flow_step
   std::optional<HttpRequest> request;  // send it, then call flow_step with the response
   std::optional<Json> result;          // the flow is done
+  // Wait this long before sending `request`: the device flow's polling interval (RFC 8628 3.5).
+  // 0 for every other step.
+  std::int64_t wait_seconds = 0;
 };
 
 // Completes a sign-in from the callback URL: callback checks, code exchange, ID-token
@@ -80,7 +83,8 @@ Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata
 
 Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std::int64_t now);
 
-// Drives a flow with a transport until it is done (at most 8 requests).
+// Drives a flow with a transport until it is done (at most 8 requests). Not for the device
+// flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in drives that.
 Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock);
 
 // Access token usable for at least `leeway` more seconds?

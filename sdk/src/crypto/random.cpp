@@ -18,6 +18,10 @@ struct CtrDrbgRandom::State {
   // For from_seed: the fixed entropy handed out once at seeding.
   Bytes seed;
   std::size_t seed_used = 0;
+  // For from_system: the process that seeded it. A fork() copies the generator's state into the
+  // child, which would then repeat the parent's bytes (state, nonce, PKCE, GCM nonces): a
+  // changed pid reseeds from the system first.
+  pid_t pid = 0;
 };
 
 namespace {
@@ -56,6 +60,7 @@ Result<std::unique_ptr<CtrDrbgRandom>> CtrDrbgRandom::from_system() {
                             sizeof kPersonalization - 1) != 0) {
     return make_error(ErrorCode::internal_error, "could not seed the random generator from the system");
   }
+  r->state_->pid = getpid();
   return r;
 }
 
@@ -73,6 +78,12 @@ Result<std::unique_ptr<CtrDrbgRandom>> CtrDrbgRandom::from_seed(const Bytes& see
 
 Status CtrDrbgRandom::fill(std::uint8_t* out, std::size_t size) {
   std::lock_guard<std::mutex> lock(state_->mutex);
+  if (state_->pid != 0 && state_->pid != getpid()) {
+    if (mbedtls_ctr_drbg_reseed(&state_->drbg, nullptr, 0) != 0) {
+      return make_error(ErrorCode::internal_error, "could not reseed the random generator after fork()");
+    }
+    state_->pid = getpid();
+  }
   while (size > 0) {
     std::size_t n = size > MBEDTLS_CTR_DRBG_MAX_REQUEST ? MBEDTLS_CTR_DRBG_MAX_REQUEST : size;
     if (mbedtls_ctr_drbg_random(&state_->drbg, out, n) != 0) {

@@ -1,6 +1,7 @@
 // Token endpoint (RFC 6749 4.1.3, 6), user-info (OIDC Core 5.3), revocation (RFC 7009) and
 // RP-initiated logout. Client authentication: none, client_secret_basic, client_secret_post.
 #include "ssokit/oauth.hpp"
+#include "oauth_internal.hpp"
 
 #include <cctype>
 
@@ -44,6 +45,11 @@ Status apply_client_auth(const ClientConfig& client, Params& form, HttpRequest& 
   return make_error(ErrorCode::invalid_argument, "unknown client authentication method");
 }
 
+}  // namespace
+
+// Shared with the device flow (oauth_internal.hpp): token-endpoint style requests and errors.
+namespace detail {
+
 Result<HttpRequest> form_post(const ClientConfig& client, const std::string& endpoint, const char* endpoint_name,
                               Params form) {
   if (endpoint.empty()) {
@@ -81,7 +87,11 @@ Error http_status_error(const HttpResponse& response, const char* what) {
                     {{"status", response.status}});
 }
 
-}  // namespace
+}  // namespace detail
+
+using detail::form_post;
+using detail::http_status_error;
+using detail::oauth_error;
 
 std::string client_auth_name(ClientAuth auth) {
   switch (auth) {

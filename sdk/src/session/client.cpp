@@ -1,6 +1,30 @@
 #include "ssokit/client.hpp"
 
+#include <algorithm>
+#include <thread>
+
 namespace ssokit {
+namespace {
+
+Error cancelled_error() { return make_error(ErrorCode::cancelled, "the device sign-in was cancelled"); }
+
+// Waits `seconds` through `sleep`, in slices short enough to notice a cancellation promptly.
+Status wait_seconds(const std::function<void(std::chrono::milliseconds)>& sleep, std::int64_t seconds,
+                    const std::function<bool()>& cancelled) {
+  constexpr std::chrono::milliseconds kSlice(250);
+  std::chrono::milliseconds left = std::chrono::seconds(seconds);
+  while (left.count() > 0) {
+    if (cancelled && cancelled()) return cancelled_error();
+    const auto d = cancelled ? std::min(left, kSlice) : left;
+    sleep(d);
+    left -= d;
+  }
+  return {};
+}
+
+void default_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
+
+}  // namespace
 
 SsoClient::SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random,
                      Clock clock)
@@ -32,13 +56,66 @@ Result<std::string> SsoClient::login_url(const AuthorizationOptions& options) {
 
 Result<Json> SsoClient::run(Result<FlowStep> first) {
   SSOKIT_TRY(Json result, run_flow(transport_, std::move(first), clock_));
+  keep_jwks(result);
+  return result;
+}
+
+void SsoClient::keep_jwks(const Json& result) {
   // Keep the JWKS for the next flow: no refetch unless a kid is unknown (key rotation).
   std::lock_guard<std::mutex> lock(state_mutex_);
   if (const Json* jwks = json_member(result, "jwks"); jwks != nullptr && jwks->is_object()) {
     options_.signin.jwks = *jwks;
     options_.signin.jwks_fetched_at = json_int(result, "jwks_fetched_at").value_or(0);
   }
-  return result;
+}
+
+Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceAuthorization&)>& show,
+                                          const std::function<bool()>& cancelled) {
+  SSOKIT_TRY(ProviderMetadata provider, discover());
+  SSOKIT_TRY(HttpRequest request, device_authorization_request(options_.config, provider));
+  SSOKIT_TRY(HttpResponse response, transport_.send(request));
+  SSOKIT_TRY(DeviceAuthorization device, process_device_authorization_response(response, clock_()));
+  if (show) show(device);
+  SignInOptions signin;
+  {
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    signin = options_.signin;
+  }
+  SSOKIT_TRY(FlowStep step, device_flow(options_.config, provider, device, signin, clock_()));
+  const std::function<void(std::chrono::milliseconds)> sleep =
+      options_.sleep ? options_.sleep : std::function<void(std::chrono::milliseconds)>(default_sleep);
+  // The step machine stops polling at the code's expiry; this budget also bounds network retries
+  // under a clock that does not move (polls are at least a second apart, plus the sign-in's requests).
+  const std::int64_t budget = std::max<std::int64_t>(device.expires_at - clock_(), 0) + 16;
+  std::int64_t backoff = 0;
+  for (std::int64_t i = 0; i < budget && !step.result; ++i) {
+    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
+    SSOKIT_CHECK(wait_seconds(sleep, std::max(step.wait_seconds, backoff), cancelled));
+    if (cancelled && cancelled()) return cancelled_error();
+    auto answer = transport_.send(*step.request);
+    if (!answer.ok()) {
+      const ErrorCode code = answer.error().code;
+      const bool polling = step.wait_seconds > 0;
+      // RFC 8628 3.5: on network trouble while polling, wait longer and try again until expiry.
+      if (polling && (code == ErrorCode::network_error || code == ErrorCode::timeout)) {
+        backoff = std::min<std::int64_t>(std::max(backoff, step.wait_seconds) * 2, 60);
+        if (clock_() + backoff < device.expires_at) continue;
+      }
+      return answer.take_error();
+    }
+    backoff = 0;
+    SSOKIT_TRY(step, flow_step(step.state, answer.value(), clock_()));
+  }
+  if (!step.result) {
+    return make_error(ErrorCode::device_code_expired,
+                      "the device code expired before the sign-in was confirmed; start the device sign-in again");
+  }
+  keep_jwks(*step.result);
+  const Json* session_json = json_member(*step.result, "session");
+  if (session_json == nullptr) return make_error(ErrorCode::internal_error, "the device flow's result has no session");
+  SSOKIT_TRY(Session session, Session::from_json(*session_json));
+  SSOKIT_CHECK(save(session));
+  return session;
 }
 
 Result<Session> SsoClient::handle_callback(std::string_view callback_url) {

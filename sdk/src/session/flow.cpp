@@ -1,6 +1,9 @@
 // Multi-request flows as step machines whose whole state is JSON (see session.hpp).
 #include "ssokit/session.hpp"
 
+#include <algorithm>
+
+#include "ssokit/device.hpp"
 #include "ssokit/id_token.hpp"
 #include "ssokit/profile.hpp"
 
@@ -201,6 +204,74 @@ Error refresh_error(Error e) {
   return e;
 }
 
+// Sign-in (and device flow) continuation once state["tokens"] holds the token response: the ID
+// token is required when openid was requested, validated (JWKS fetched if needed), then user-info.
+Result<FlowStep> signin_with_tokens(Json state, const FlowContext& ctx, std::int64_t now) {
+  if (text(member(state, "tokens"), "id_token").empty()) {
+    if (json_bool(state, "openid").value_or(false)) {
+      return make_error(ErrorCode::id_token_missing,
+                        "the token response has no id_token although the openid scope was requested");
+    }
+    return signin_after_id_token(std::move(state), ctx, now);
+  }
+  return validate_or_fetch_keys(std::move(state), ctx, now, signin_after_id_token);
+}
+
+bool scope_has(std::string_view scope, std::string_view wanted) {
+  std::size_t start = 0;
+  while (start <= scope.size()) {
+    std::size_t end = scope.find(' ', start);
+    if (end == std::string_view::npos) end = scope.size();
+    if (scope.substr(start, end - start) == wanted) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+// The next poll of the device flow, after `interval` seconds; device_code_expired when it would
+// come after the code's expiry or the poll budget is spent (a clock that stands still).
+Result<FlowStep> device_poll_request(Json state, const FlowContext& ctx, std::int64_t now) {
+  const Json& device = member(state, "device");
+  const std::int64_t interval =
+      std::clamp<std::int64_t>(json_int(device, "interval").value_or(kDefaultDevicePollInterval), 1, kMaxDeviceCodeLifetime);
+  const std::int64_t expires_at = json_int(device, "expires_at").value_or(0);
+  const std::int64_t polls = json_int(state, "polls").value_or(0);
+  if (now + interval > expires_at || polls >= json_int(state, "max_polls").value_or(0)) {
+    return make_error(ErrorCode::device_code_expired,
+                      "the device code expired before the sign-in was confirmed; start the device sign-in again");
+  }
+  SSOKIT_TRY(HttpRequest request, device_token_request(ctx.client, ctx.provider, text(device, "device_code")));
+  state["polls"] = polls + 1;
+  FlowStep step = send(std::move(state), std::move(request));
+  step.wait_seconds = interval;
+  return step;
+}
+
+Result<FlowStep> device_poll_response(Json state, const FlowContext& ctx, const HttpResponse& response,
+                                      std::int64_t now) {
+  if (!member(state, "device").is_object()) {
+    return make_error(ErrorCode::invalid_argument, "flow state is malformed; start the flow again");
+  }
+  SSOKIT_TRY(DevicePoll poll, process_device_token_response(response, now));
+  switch (poll.status) {
+    case DevicePollStatus::pending:
+      return device_poll_request(std::move(state), ctx, now);
+    case DevicePollStatus::slow_down: {
+      const std::int64_t interval = std::clamp<std::int64_t>(
+          json_int(member(state, "device"), "interval").value_or(kDefaultDevicePollInterval), 1, kMaxDeviceCodeLifetime);
+      state["device"]["interval"] = interval + kDeviceSlowDownIncrement;
+      return device_poll_request(std::move(state), ctx, now);
+    }
+    case DevicePollStatus::authorized:
+      break;
+  }
+  // The ID token is required when openid was granted (or, without a scope in the answer, asked for).
+  const std::string& granted = poll.tokens.scope.empty() ? ctx.client.scope : poll.tokens.scope;
+  state["openid"] = scope_has(granted, "openid");
+  state["tokens"] = poll.tokens.to_json();
+  return signin_with_tokens(std::move(state), ctx, now);
+}
+
 }  // namespace
 
 Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
@@ -233,6 +304,26 @@ Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata
   return send(std::move(state), std::move(request).value());
 }
 
+Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata& provider,
+                             const DeviceAuthorization& device, const SignInOptions& options, std::int64_t now) {
+  if (device.device_code.empty()) return make_error(ErrorCode::invalid_argument, "the device authorization has no device code");
+  if (device.expires_at <= now) {
+    return make_error(ErrorCode::device_code_expired, "the device code has expired; start the device sign-in again");
+  }
+  if (device.expires_at - now > kMaxDeviceCodeLifetime) {
+    return make_error(ErrorCode::invalid_argument, "the device code's expiry is implausibly far away");
+  }
+  Json state = base_state("device", client, provider, options);
+  state["phase"] = "poll";
+  state["device"] = device.to_json();
+  state["expect"] = Json::object();  // no nonce in the device flow
+  state["polls"] = 0;
+  // Polls are at least a second apart, so no more than this many fit before the expiry.
+  state["max_polls"] = device.expires_at - now + 1;
+  FlowContext ctx{client, provider};
+  return device_poll_request(std::move(state), ctx, now);
+}
+
 Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
   if (!input.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
   Json state = input;
@@ -240,20 +331,18 @@ Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std:
   const std::string kind = text(state, "kind");
   const std::string phase = text(state, "phase");
   const bool refresh = kind == "refresh";
-  if (kind != "signin" && !refresh) return make_error(ErrorCode::invalid_argument, "flow state has an unknown kind");
+  if (kind != "signin" && kind != "device" && !refresh) {
+    return make_error(ErrorCode::invalid_argument, "flow state has an unknown kind");
+  }
+  if (kind == "device" && phase == "poll") return device_poll_response(std::move(state), ctx, response, now);
 
   if (phase == "token") {
     auto tokens = process_token_response(response, now);
     if (!tokens.ok()) return refresh ? refresh_error(tokens.take_error()) : tokens.take_error();
     state["tokens"] = tokens->to_json();
-    if (tokens->id_token.empty()) {
-      if (!refresh && json_bool(state, "openid").value_or(false)) {
-        return make_error(ErrorCode::id_token_missing,
-                          "the token response has no id_token although the openid scope was requested");
-      }
-      return refresh ? refresh_done(std::move(state), ctx, now) : signin_after_id_token(std::move(state), ctx, now);
-    }
-    return validate_or_fetch_keys(std::move(state), ctx, now, refresh ? refresh_done : signin_after_id_token);
+    if (!refresh) return signin_with_tokens(std::move(state), ctx, now);
+    if (tokens->id_token.empty()) return refresh_done(std::move(state), ctx, now);
+    return validate_or_fetch_keys(std::move(state), ctx, now, refresh_done);
   }
   if (phase == "jwks") {
     SSOKIT_TRY(Json jwks, parse_jwks_response(response));
@@ -277,6 +366,9 @@ Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const st
   for (int i = 0; i < kMaxFlowRequests; ++i) {
     if (step.result) return std::move(*step.result);
     if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
+    if (step.wait_seconds > 0) {
+      return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
+    }
     SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
     SSOKIT_TRY(step, flow_step(step.state, response, clock()));
   }

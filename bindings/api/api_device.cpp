@@ -1,0 +1,73 @@
+// JSON methods for the Device Authorization Grant (RFC 8628). JavaScript: device.start ->
+// fetch -> device.process -> show the code -> device.flow_start, then wait step.wait_seconds,
+// fetch step.request, flow.step, until step.result.
+#include "api_internal.hpp"
+#include "ssokit/device.hpp"
+
+namespace ssokit::api {
+namespace {
+
+Result<Json> m_device_start(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  std::optional<std::string> scope;
+  if (const Json* s = json_member(p, "scope"); s != nullptr && !s->is_null()) {
+    if (!s->is_string()) return bad_param("scope", "must be a string");
+    scope = s->get<std::string>();
+  }
+  SSOKIT_TRY(HttpRequest r, device_authorization_request(client, provider, scope));
+  return request_to_json(r);
+}
+
+Result<Json> m_device_process(const Json& p) {
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(DeviceAuthorization d, process_device_authorization_response(response, now));
+  return d.to_json();
+}
+
+Result<Json> m_device_token_request(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(std::string device_code, need_string(p, "device_code"));
+  SSOKIT_TRY(HttpRequest r, device_token_request(client, provider, device_code));
+  return request_to_json(r);
+}
+
+Result<Json> m_device_poll(const Json& p) {
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(DevicePoll poll, process_device_token_response(response, now));
+  switch (poll.status) {
+    case DevicePollStatus::authorized: return Json{{"status", "authorized"}, {"tokens", poll.tokens.to_json()}};
+    case DevicePollStatus::pending: return Json{{"status", "pending"}};
+    case DevicePollStatus::slow_down: return Json{{"status", "slow_down"}};
+  }
+  return make_error(ErrorCode::internal_error, "unknown poll status");
+}
+
+Result<Json> m_device_flow_start(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  const Json* d = json_member(p, "device");
+  if (d == nullptr) return bad_param("device", "is required (the result of device.process)");
+  SSOKIT_TRY(DeviceAuthorization device, DeviceAuthorization::from_json(*d));
+  SSOKIT_TRY(SignInOptions options, signin_options(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(FlowStep step, device_flow(client, provider, device, options, now));
+  return step_to_json(step);
+}
+
+constexpr Method kDeviceMethods[] = {
+    {"device.start", m_device_start},
+    {"device.process", m_device_process},
+    {"device.token_request", m_device_token_request},
+    {"device.poll", m_device_poll},
+    {"device.flow_start", m_device_flow_start},
+};
+
+}  // namespace
+
+MethodTable device_methods() { return {kDeviceMethods, sizeof kDeviceMethods / sizeof kDeviceMethods[0]}; }
+
+}  // namespace ssokit::api

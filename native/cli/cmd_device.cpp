@@ -1,0 +1,93 @@
+// `ssokit device`: the Device Authorization Grant (RFC 8628) for boxes without a browser. Shows
+// the user code, the verification URL and a QR code on stderr, polls until the person confirms
+// on another device, and prints the session like `ssokit login`. Ctrl-C cancels.
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli.hpp"
+#include "qr/qr.hpp"
+#include "ssokit/client.hpp"
+
+namespace ssokit::cli {
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+static_assert(std::atomic<bool>::is_always_lock_free, "set from a signal handler");
+
+extern "C" void on_interrupt(int) { g_interrupted.store(true); }
+
+// Restores the previous SIGINT disposition when the command ends.
+class InterruptGuard {
+ public:
+  InterruptGuard() : previous_(std::signal(SIGINT, on_interrupt)) { g_interrupted.store(false); }
+  ~InterruptGuard() { std::signal(SIGINT, previous_ == SIG_ERR ? SIG_DFL : previous_); }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+ private:
+  void (*previous_)(int);
+};
+
+void show_code(const DeviceAuthorization& device, const Args& args) {
+  // The first two lines are a contract (tests and scripts parse them).
+  std::cerr << "Code: " << device.user_code << "\n" << "Visit: " << device.display_uri() << std::endl;
+  if (!args.flag("no-qr")) {
+    auto qr = native::qr_encode(device.display_uri());
+    if (qr.ok()) {
+      std::cerr << "\n" << native::qr_terminal(qr.value()) << "\n";
+    } else {
+      std::cerr << "(no QR code: " << qr.error().message << ")\n";
+    }
+    if (auto svg_path = args.get("qr-svg"); svg_path && qr.ok()) {
+      std::ofstream svg(*svg_path, std::ios::binary | std::ios::trunc);
+      svg << native::qr_svg(qr.value());
+      if (!svg) std::cerr << "(could not write the QR code to " << *svg_path << ")\n";
+    }
+  }
+  if (!device.verification_uri_complete.empty()) {
+    std::cerr << "Or open " << device.verification_uri << " and enter the code.\n";
+  }
+  std::cerr << "Waiting for the sign-in to be confirmed (the code expires in " << device.expires_in
+            << " s; Ctrl-C cancels)..." << std::endl;
+}
+
+Result<Json> run_device(const Args& args) {
+  SSOKIT_TRY(SsoClientOptions options, client_options(args, "http://127.0.0.1/callback"));
+
+  std::unique_ptr<TokenStore> store = args.get("store") ? open_store(*args.get("store")) : std::make_unique<MemoryTokenStore>();
+  SsoClient client(std::move(options), transport(), *store, system_random(), now_seconds);
+
+  InterruptGuard guard;
+  SSOKIT_TRY(Session session, client.device_sign_in([&](const DeviceAuthorization& d) { show_code(d, args); },
+                                                    [] { return g_interrupted.load(); }));
+  return session_output(session);
+}
+
+}  // namespace
+
+std::vector<Command> device_commands() {
+  return {
+      {"device",
+       "--issuer URL --client-id ID [--scope S] [--store FILE] [--no-qr] [--qr-svg FILE] "
+       "[--profile-mapping PRESET|FILE]",
+       "Signs in with the device authorization grant (RFC 8628): shows a code, the verification URL and a QR "
+       "code on stderr (first lines \"Code: ...\" and \"Visit: ...\"), polls until the sign-in is confirmed on "
+       "another device, and prints tokens, claims and profile as login does. --qr-svg also writes the QR code "
+       "as SVG. A confidential client's secret comes from SSOKIT_CLIENT_SECRET; --store as for login.",
+       {{"issuer", true, true},
+        {"client-id", true, true},
+        {"scope"},
+        {"store"},
+        {"no-qr", false},
+        {"qr-svg"},
+        {"profile-mapping"}},
+       0,
+       0,
+       run_device},
+  };
+}
+
+}  // namespace ssokit::cli

@@ -1,0 +1,167 @@
+// OAuth 2.0 Device Authorization Grant (RFC 8628): the device authorization request and the
+// classification of the token endpoint's answers while polling. The step machine that strings
+// them together with ID-token validation is in session/flow.cpp (device_flow).
+#include "ssokit/device.hpp"
+
+#include "oauth_internal.hpp"
+
+namespace ssokit {
+namespace {
+
+constexpr const char* kDeviceCodeGrant = "urn:ietf:params:oauth:grant-type:device_code";
+
+Error bad_answer(const std::string& what) {
+  return make_error(ErrorCode::invalid_response, "the device authorization response " + what);
+}
+
+// The person opens this URL (or scans it): only http(s), so a provider cannot make the device
+// show a javascript: or file: link.
+bool web_url(const std::string& text) {
+  auto url = parse_url(text);
+  return url.ok() && (url->scheme == "https" || url->scheme == "http") && !url->host.empty();
+}
+
+// A positive integer member; nullopt when absent or null, an error when present and wrong.
+Result<std::optional<std::int64_t>> positive_int(const Json& doc, const char* name) {
+  const Json* v = json_member(doc, name);
+  if (v == nullptr || v->is_null()) return std::optional<std::int64_t>();
+  auto n = json_int(doc, name);
+  if (!n || *n <= 0 || *n > kMaxDeviceCodeLifetime) {
+    return bad_answer(std::string("has an invalid ") + name + " (a positive number of seconds, at most 31 days)");
+  }
+  return n;
+}
+
+}  // namespace
+
+Json DeviceAuthorization::to_json() const {
+  Json j = {{"device_code", device_code},   {"user_code", user_code}, {"verification_uri", verification_uri},
+            {"expires_in", expires_in},     {"interval", interval},   {"expires_at", expires_at}};
+  if (!verification_uri_complete.empty()) j["verification_uri_complete"] = verification_uri_complete;
+  return j;
+}
+
+Result<DeviceAuthorization> DeviceAuthorization::from_json(const Json& value) {
+  auto bad = [](const char* what) {
+    return make_error(ErrorCode::invalid_argument, std::string("device authorization: ") + what);
+  };
+  if (!value.is_object()) return bad("must be a JSON object (from device.process)");
+  DeviceAuthorization d;
+  auto code = json_string(value, "device_code");
+  auto user_code = json_string(value, "user_code");
+  auto uri = json_string(value, "verification_uri");
+  if (!code || code->empty()) return bad("device_code is required");
+  if (!user_code || user_code->empty()) return bad("user_code is required");
+  if (!uri || uri->empty()) return bad("verification_uri is required");
+  d.device_code = *code;
+  d.user_code = *user_code;
+  d.verification_uri = *uri;
+  if (const Json* c = json_member(value, "verification_uri_complete"); c != nullptr && !c->is_null()) {
+    if (!c->is_string()) return bad("verification_uri_complete must be a string");
+    d.verification_uri_complete = c->get<std::string>();
+  }
+  auto expires_at = json_int(value, "expires_at");
+  if (!expires_at) return bad("expires_at (unix seconds) is required");
+  d.expires_at = *expires_at;
+  d.expires_in = json_int(value, "expires_in").value_or(0);
+  if (json_member(value, "interval") != nullptr) {
+    auto interval = json_int(value, "interval");
+    if (!interval || *interval <= 0 || *interval > kMaxDeviceCodeLifetime) {
+      return bad("interval must be a positive number of seconds");
+    }
+    d.interval = *interval;
+  }
+  return d;
+}
+
+std::string DeviceAuthorization::to_string() const {
+  Json j = to_json();
+  j["device_code"] = "[redacted]";
+  return "DeviceAuthorization" + dump_json(j);
+}
+
+Result<HttpRequest> device_authorization_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                                 std::optional<std::string> scope) {
+  if (provider.device_authorization_endpoint.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      "the provider has no device_authorization_endpoint: it does not offer the device flow "
+                      "(RFC 8628); sign in with a browser instead");
+  }
+  const std::string& s = scope ? *scope : client.scope;
+  Params form;
+  if (!s.empty()) form.emplace_back("scope", s);
+  return detail::form_post(client, provider.device_authorization_endpoint, "device_authorization_endpoint",
+                           std::move(form));
+}
+
+Result<DeviceAuthorization> process_device_authorization_response(const HttpResponse& response, std::int64_t now) {
+  if (response.status != 200) {
+    if (auto error = detail::oauth_error(response, ErrorCode::authorization_error, "the device authorization endpoint")) {
+      return *error;
+    }
+    return detail::http_status_error(response, "the device authorization endpoint");
+  }
+  auto body = parse_json_object(response.body);
+  if (!body.ok()) return bad_answer("is not a JSON object: " + body.error().message);
+  const Json& doc = body.value();
+  if (json_string(doc, "error")) {
+    return *detail::oauth_error(response, ErrorCode::authorization_error, "the device authorization endpoint");
+  }
+  DeviceAuthorization d;
+  struct Text {
+    const char* name;
+    std::string* target;
+  };
+  for (const Text& f : {Text{"device_code", &d.device_code}, Text{"user_code", &d.user_code}}) {
+    auto v = json_string(doc, f.name);
+    if (!v || v->empty()) return bad_answer(std::string("has no ") + f.name);
+    *f.target = *v;
+  }
+  // Some providers (Google) still use the draft's name.
+  auto uri = json_string(doc, "verification_uri");
+  if (!uri) uri = json_string(doc, "verification_url");
+  if (!uri || !web_url(*uri)) return bad_answer("has no http(s) verification_uri");
+  d.verification_uri = *uri;
+  if (const Json* c = json_member(doc, "verification_uri_complete"); c != nullptr && !c->is_null()) {
+    if (!c->is_string() || !web_url(c->get<std::string>())) {
+      return bad_answer("has a verification_uri_complete that is not an http(s) URL");
+    }
+    d.verification_uri_complete = c->get<std::string>();
+  }
+  SSOKIT_TRY(std::optional<std::int64_t> expires_in, positive_int(doc, "expires_in"));
+  if (!expires_in) return bad_answer("has no expires_in");
+  d.expires_in = *expires_in;
+  d.expires_at = now + *expires_in;
+  SSOKIT_TRY(std::optional<std::int64_t> interval, positive_int(doc, "interval"));
+  d.interval = interval.value_or(kDefaultDevicePollInterval);
+  return d;
+}
+
+Result<HttpRequest> device_token_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                         std::string_view device_code) {
+  if (device_code.empty()) return make_error(ErrorCode::invalid_argument, "the device code is empty");
+  return detail::form_post(client, provider.token_endpoint, "token_endpoint",
+                           {{"grant_type", kDeviceCodeGrant}, {"device_code", std::string(device_code)}});
+}
+
+Result<DevicePoll> process_device_token_response(const HttpResponse& response, std::int64_t now) {
+  auto tokens = process_token_response(response, now);
+  if (tokens.ok()) return DevicePoll{DevicePollStatus::authorized, std::move(tokens).value()};
+  Error e = tokens.take_error();
+  if (e.code != ErrorCode::token_error) return e;
+  const std::string error = json_string(e.details, "error").value_or("");
+  if (error == "authorization_pending") return DevicePoll{DevicePollStatus::pending, {}};
+  if (error == "slow_down") return DevicePoll{DevicePollStatus::slow_down, {}};
+  if (error == "expired_token") {
+    return make_error(ErrorCode::device_code_expired,
+                      "the device code expired before the sign-in was confirmed; start the device sign-in again",
+                      std::move(e.details));
+  }
+  if (error == "access_denied") {
+    return make_error(ErrorCode::access_denied, "the sign-in was declined on the verification page",
+                      std::move(e.details));
+  }
+  return e;
+}
+
+}  // namespace ssokit

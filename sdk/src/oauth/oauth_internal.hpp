@@ -1,0 +1,20 @@
+// Internal to sdk/src/oauth: helpers that token.cpp and device.cpp share.
+#pragma once
+
+#include <optional>
+#include <string>
+
+#include "ssokit/oauth.hpp"
+
+namespace ssokit::detail {
+
+// A POST form to a token-endpoint style endpoint with the client's authentication applied;
+// invalid_argument when the endpoint is missing (named by `endpoint_name`).
+Result<HttpRequest> form_post(const ClientConfig& client, const std::string& endpoint, const char* endpoint_name,
+                              Params form);
+// An OAuth error body ({"error": ...}) as `code` with the provider's fields in details; nullopt
+// when the body is not one.
+std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, const char* what);
+Error http_status_error(const HttpResponse& response, const char* what);
+
+}  // namespace ssokit::detail
