@@ -15,3 +15,5 @@ echo "== Browser payload beside peer SDKs (bench/peer_sizes.mjs)"
 node bench/peer_sizes.mjs
 echo "== Page load to the provider redirect in Chromium, ssokit vs oidc-client-ts (bench/portal_startup.mjs)"
 node bench/portal_startup.mjs --runs 10
+echo "== Set-top footprint (bench/settop_footprint.mjs)"
+node bench/settop_footprint.mjs
