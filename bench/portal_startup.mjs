@@ -16,13 +16,12 @@ import { existsSync } from 'node:fs';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../tests/e2e/browser.mjs';
 import { startPortal } from '../samples/portal/server.mjs';
 import { startProvider } from '../tests/idp/provider.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const OUT = `${ROOT}build/bench-portal`;
-const CHROMIUM = process.env.SSOKIT_CHROMIUM ?? '/usr/bin/chromium';
 const STEP_TIMEOUT = 20_000;
 
 const argv = process.argv.slice(2);
@@ -171,13 +170,7 @@ async function main() {
     idp = await startProvider({ webRedirectUris: [portal.redirectUri], webPostLogoutRedirectUris: [portal.postLogoutRedirectUri] });
     portal.configure({ issuer: idp.issuer, clientId: idp.clients.web.client_id });
     const metadata = await (await fetch(`${idp.issuer}/.well-known/openid-configuration`)).json();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-      headless: true,
-      timeout: 30_000,
-    });
+    browser = await launchChromium();
     const wasm = await stat(`${ROOT}web/dist/ssokit-core.wasm`);
     const pages = { ssokit: `${portal.url}/?autologin=1`, 'ssokit-minimal': `${portal.url}/bench/ssokit-minimal.html` };
     if (oidcClientTs) pages['oidc-client-ts'] = `${portal.url}/bench/oidc-client-ts.html`;

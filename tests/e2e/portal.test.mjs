@@ -8,40 +8,26 @@
 // Every wait is bounded; the browser, the portals and the providers are always stopped.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { launchChromium } from './browser.mjs';
 import { startPortal } from '../../samples/portal/server.mjs';
 import { startProvider } from '../idp/provider.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SHOTS = `${ROOT}build/e2e`;
-const CHROMIUM = process.env.SSOKIT_CHROMIUM ?? '/usr/bin/chromium';
 const STEP = 15_000;        // one page step (navigation, a selector)
 const TEST = 120_000;       // one scenario
 const VIEWER = 'viewer@example.com';
 const LAPSED = 'lapsed@example.com';
 
-// Cross-tab session sync belongs to the web package (another change): until web/src listens
-// for storage changes, the cross-tab scenario runs as a TODO (reported, not failing).
-const webSrc = await Promise.all(['client.js', 'storage.js', 'index.js'].map((f) =>
-  readFile(`${ROOT}web/src/${f}`, 'utf8').catch(() => ''))).then((a) => a.join('\n'));
-const crossTabInPackage = /addEventListener\(\s*['"]storage['"]|BroadcastChannel/.test(webSrc);
 
 let browser;
-const haveChromium = existsSync(CHROMIUM);
 
 before(async () => {
   await mkdir(SHOTS, { recursive: true });
-  if (!haveChromium) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    headless: true,
-    timeout: 30_000,
-  });
+  // A missing browser fails the suite (scripts/bootstrap.sh installs Debian's chromium).
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -167,7 +153,7 @@ async function card(page, id) {
 }
 
 test('sign in through the provider: profile shown, premium unlocked, reload keeps the session',
-  { timeout: TEST, skip: !haveChromium && `no Chromium at ${CHROMIUM}` }, async (t) => {
+  { timeout: TEST }, async (t) => {
     const stack = await startStack(t);
     const { context } = await newContext(t);
     const page = await context.newPage();
@@ -204,7 +190,7 @@ test('sign in through the provider: profile shown, premium unlocked, reload keep
     await shot(page, 'signin-04-after-reload');
   });
 
-test('an expiring access token is refreshed before use', { timeout: TEST, skip: !haveChromium && `no Chromium at ${CHROMIUM}` }, async (t) => {
+test('an expiring access token is refreshed before use', { timeout: TEST }, async (t) => {
   const stack = await startStack(t, { accessTokenTtl: 5, refreshLeeway: 1 });
   const { context } = await newContext(t);
   const page = await context.newPage();
@@ -234,11 +220,7 @@ test('an expiring access token is refreshed before use', { timeout: TEST, skip: 
   await shot(page, 'refresh-02-after-refresh');
 });
 
-test('sign-out in one tab is reflected in another', {
-  timeout: TEST,
-  skip: !haveChromium && `no Chromium at ${CHROMIUM}`,
-  todo: !crossTabInPackage && 'web/src has no cross-tab session sync yet (storage event / BroadcastChannel)',
-}, async (t) => {
+test('sign-out in one tab is reflected in another', { timeout: TEST }, async (t) => {
   const stack = await startStack(t);
   const { context } = await newContext(t);
   const tabA = await context.newPage();
@@ -269,7 +251,7 @@ test('sign-out in one tab is reflected in another', {
 });
 
 test('a tampered callback (changed state) shows the error banner and signs nobody in',
-  { timeout: TEST, skip: !haveChromium && `no Chromium at ${CHROMIUM}` }, async (t) => {
+  { timeout: TEST }, async (t) => {
     const stack = await startStack(t);
     const { context } = await newContext(t);
     const page = await context.newPage();
@@ -309,7 +291,7 @@ test('a tampered callback (changed state) shows the error banner and signs nobod
     assert.deepEqual(stored, { local: [], session: [] }, 'no session was stored');
   });
 
-test('a lapsed member sees premium and member videos locked', { timeout: TEST, skip: !haveChromium && `no Chromium at ${CHROMIUM}` }, async (t) => {
+test('a lapsed member sees premium and member videos locked', { timeout: TEST }, async (t) => {
   const stack = await startStack(t);
   const { context } = await newContext(t);
   const page = await context.newPage();
@@ -340,7 +322,7 @@ test('a lapsed member sees premium and member videos locked', { timeout: TEST, s
 // 'networkidle' on those pages. (A network that swallows the request without answering is
 // worse: the render-blocking @import then keeps the provider's page from rendering at all.)
 test('the provider pages\' web fonts failing to load offline does not hold up sign-in',
-  { timeout: TEST, skip: !haveChromium && `no Chromium at ${CHROMIUM}` }, async (t) => {
+  { timeout: TEST }, async (t) => {
     const stack = await startStack(t);
     const { context, blocked } = await newContext(t);
     const page = await context.newPage();
