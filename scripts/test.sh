@@ -69,7 +69,7 @@ else
   failed=$((failed + 1)); suite_failures+=("cross build (see build/test-logs/cross.log)")
 fi
 
-mapfile -t node_tests < <(find tests/wasm tests/idp tests/e2e -name '*.test.mjs' 2>/dev/null | sort)
+mapfile -t node_tests < <(find tests/wasm tests/idp tests/platforms tests/e2e -name '*.test.mjs' 2>/dev/null | sort)
 run_node wasm-and-node "${node_tests[@]}"
 
 if [ ${#suite_failures[@]} -gt 0 ]; then

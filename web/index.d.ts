@@ -11,7 +11,7 @@ export type SsoErrorCode =
   | 'id_token_not_yet_valid' | 'id_token_nonce_mismatch' | 'id_token_sub_missing'
   | 'userinfo_sub_mismatch' | 'login_required' | 'refresh_failed' | 'device_code_expired'
   | 'access_denied' | 'storage_error' | 'storage_tampered' | 'platform_error' | 'sso_token_unknown'
-  | 'cancelled' | 'internal_error';
+  | 'cancelled' | 'internal_error' | 'server_only' | 'sso_test_failed' | 'rate_limited';
 
 export class SsoError extends Error {
   readonly code: SsoErrorCode;
@@ -366,3 +366,14 @@ export function buildLogoutUrl(options: {
 export function revocationRequest(options: { client: ClientSettings; provider: ProviderMetadata; token: string; tokenTypeHint?: 'access_token' | 'refresh_token' }): Promise<HttpRequest>;
 export function processRevocation(response: HttpResponse): Promise<void>;
 export function revoke(options: { client: ClientSettings; provider: ProviderMetadata; token: string; tokenTypeHint?: 'access_token' | 'refresh_token' } & FetchOptions): Promise<void>;
+
+/** Drives a core step machine with fetch (the platform connectors' multi-request operations). */
+export function runSteps(startMethod: string, stepMethod: string, params: object,
+  options?: { fetch?: typeof fetch; timeoutMs?: number; now?: () => number }): Promise<any>;
+
+// Video platform connectors (docs/platforms/): secret-holding calls work in Node only; in a
+// browser page they reject with SsoError 'server_only'.
+export * as twentythree from './types/twentythree';
+export * as streamone from './types/streamone';
+export * as muvi from './types/muvi';
+export * as org from './types/org';

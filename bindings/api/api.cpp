@@ -31,7 +31,23 @@ namespace {
 
 // Add a concern's table here.
 const MethodTable kTables[] = {crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods(),
-                                 device_methods()};
+                                 device_methods(), twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
+#ifdef SSOKIT_API_SERVER
+                                 twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(),
+                                 org_server_methods(),
+#endif
+};
+
+#ifndef SSOKIT_API_SERVER
+// The browser build leaves the secret-holding platform calls out (size, and secrets never belong in
+// a page); asking for one gets a clear pointer to the server instead of "unknown method".
+bool is_platform_method(std::string_view method) {
+  for (std::string_view prefix : {"twentythree.", "streamone.", "muvi.", "org."}) {
+    if (method.substr(0, prefix.size()) == prefix) return true;
+  }
+  return false;
+}
+#endif
 
 }  // namespace
 
@@ -42,6 +58,13 @@ Result<Json> call(std::string_view method, const Json& params) {
       if (method == table.methods[i].name) return table.methods[i].handler(params);
     }
   }
+#ifndef SSOKIT_API_SERVER
+  if (is_platform_method(method)) {
+    return make_error(ErrorCode::server_only, "\"" + std::string(method.substr(0, 64)) +
+                                                  "\" needs the platform's secret and is not in the browser build: "
+                                                  "call it from the portal's server (Node or native)");
+  }
+#endif
   return make_error(ErrorCode::invalid_argument, "unknown method \"" + std::string(method.substr(0, 64)) + "\"");
 }
 

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "ssokit/json.hpp"
+#include "ssokit/session.hpp"
 
 namespace ssokit::api {
 
@@ -16,5 +17,11 @@ Result<Json> call(std::string_view method, const Json& params);
 
 // Text form for the WebAssembly boundary: {"ok": value} or {"error": {code, message, details}}.
 std::string call_text(std::string_view method, std::string_view params_json);
+
+// Step machines across the boundary (the C API's ssokit_run drives them): a step JSON
+// {state, request?, result?, wait_seconds?} as a FlowStep, and a response as the JSON that
+// "<x>.step" methods take under "response".
+Result<FlowStep> step_from_json(const Json& step);
+Json response_to_json(const HttpResponse& response);
 
 }  // namespace ssokit::api

@@ -26,6 +26,26 @@ Json step_to_json(const FlowStep& step) {
   return j;
 }
 
+Result<FlowStep> step_from_json(const Json& j) {
+  if (!j.is_object() || !j.contains("state")) return make_error(ErrorCode::internal_error, "a step must be an object with a state");
+  FlowStep step;
+  step.state = j["state"];
+  if (const Json* r = json_member(j, "result")) step.result = *r;
+  if (const Json* r = json_member(j, "request"); r != nullptr && r->is_object()) {
+    HttpRequest request;
+    request.method = json_string(*r, "method").value_or("GET");
+    request.url = json_string(*r, "url").value_or("");
+    request.body = json_string(*r, "body").value_or("");
+    if (auto idempotent = json_bool(*r, "idempotent")) request.idempotent = *idempotent;
+    if (const Json* h = json_member(*r, "headers")) {
+      SSOKIT_TRY(request.headers, params_from_json(*h, "request.headers"));
+    }
+    step.request = std::move(request);
+  }
+  step.wait_seconds = json_int(j, "wait_seconds").value_or(0);
+  return step;
+}
+
 namespace {
 
 Result<Json> m_signin_start(const Json& p) {

@@ -29,6 +29,19 @@ MethodTable profile_methods(); // api_profile.cpp: profile mapping (claims + use
 MethodTable flow_methods();    // api_flow.cpp: sign-in completion and refresh as step machines
 MethodTable device_methods();  // api_device.cpp: device authorization grant (RFC 8628)
 
+// Video platforms: <platform>_methods() are safe in a browser page (no secret involved);
+// <platform>_server_methods() need the platform's secret and exist only in the server build
+// (ssokit_api_server: Node, native, C API). In the browser build a "<platform>.*" method that is
+// not in the browser table answers server_only.
+MethodTable twentythree_methods();         // api_twentythree.cpp
+MethodTable twentythree_server_methods();  // api_twentythree_server.cpp
+MethodTable streamone_methods();           // api_streamone.cpp
+MethodTable streamone_server_methods();    // api_streamone_server.cpp
+MethodTable muvi_methods();                // api_muvi.cpp
+MethodTable muvi_server_methods();         // api_muvi_server.cpp
+MethodTable org_methods();                 // api_org.cpp
+MethodTable org_server_methods();          // api_org_server.cpp
+
 // Parameter helpers: errors are invalid_argument naming the parameter.
 Error bad_param(std::string_view name, std::string_view what);
 Result<std::string> need_string(const Json& p, std::string_view name);

@@ -13,6 +13,12 @@ Json request_to_json(const HttpRequest& r) {
   return j;
 }
 
+Json response_to_json(const HttpResponse& r) {
+  Json headers = Json::array();
+  for (const auto& [n, v] : r.headers) headers.push_back({n, v});
+  return {{"status", r.status}, {"headers", headers}, {"body", r.body}};
+}
+
 Result<Params> params_from_json(const Json& value, std::string_view name) {
   Params out;
   if (value.is_null()) return out;

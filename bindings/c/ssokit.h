@@ -102,6 +102,22 @@ int ssokit_revoke(ssokit_client *client, ssokit_error *err);
 int ssokit_sign_out(ssokit_client *client, const char *post_logout_redirect_uri, char **logout_url_out,
                     ssokit_error *err);
 
+/* ---- The JSON call interface: the video platforms and every low-level step ----
+ * The methods are those of the web package's core (bindings/api, documented per platform in
+ * docs/platforms/): params and results are JSON texts. Secrets go in params_json (read them from
+ * the platform's keystore or a file, never from the command line). */
+
+/* One call, no network: e.g. "muvi.autologin_url", "twentythree.sign". *result_json_out is the
+ * method's JSON result. */
+int ssokit_call(const char *method, const char *params_json, char **result_json_out, ssokit_error *err);
+
+/* A multi-request operation (e.g. "streamone.login"): start_method(params) returns a step
+ * {"state", "request"?, "result"?}; while a request is pending it is sent with `transport` (NULL:
+ * the built-in libcurl one) and step_method({"state", "response", "now"}) gives the next step.
+ * *result_json_out is the final result. At most 16 requests. */
+int ssokit_run(const char *start_method, const char *step_method, const char *params_json,
+               const ssokit_transport *transport, char **result_json_out, ssokit_error *err);
+
 /* ---- Utilities ---- */
 
 /* QR code of `text` for a screen: format "terminal" (half-block characters) or "svg". */

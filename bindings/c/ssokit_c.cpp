@@ -9,6 +9,7 @@
 #include <memory>
 #include <new>
 
+#include "api.hpp"
 #include "qr/qr.hpp"
 #include "ssokit/client.hpp"
 #include "ssokit/device.hpp"
@@ -237,6 +238,54 @@ int ssokit_sign_out(ssokit_client* client, const char* post_logout_redirect_uri,
   auto url = client->client->logout_url(post_logout_redirect_uri != nullptr ? post_logout_redirect_uri : "");
   if (!url.ok()) return fail(err, url.error());
   return give_out(logout_url_out, url.value(), err);
+}
+
+int ssokit_call(const char* method, const char* params_json, char** result_json_out, ssokit_error* err) {
+  if (result_json_out == nullptr) return fail(err, ErrorCode::invalid_argument, "result_json_out must not be NULL");
+  *result_json_out = nullptr;
+  if (method == nullptr || params_json == nullptr) return fail(err, ErrorCode::invalid_argument, "method and params_json must not be NULL");
+  auto params = ssokit::parse_json_object(params_json, ErrorCode::invalid_argument);
+  if (!params.ok()) return fail(err, params.error());
+  auto result = ssokit::api::call(method, params.value());
+  if (!result.ok()) return fail(err, result.error());
+  return give_out(result_json_out, ssokit::dump_json(result.value()), err);
+}
+
+int ssokit_run(const char* start_method, const char* step_method, const char* params_json,
+               const ssokit_transport* transport, char** result_json_out, ssokit_error* err) {
+  if (result_json_out == nullptr) return fail(err, ErrorCode::invalid_argument, "result_json_out must not be NULL");
+  *result_json_out = nullptr;
+  if (start_method == nullptr || step_method == nullptr || params_json == nullptr) {
+    return fail(err, ErrorCode::invalid_argument, "start_method, step_method and params_json must not be NULL");
+  }
+  if (transport != nullptr && transport->send == nullptr) {
+    return fail(err, ErrorCode::invalid_argument, "transport->send must not be NULL");
+  }
+  auto params = ssokit::parse_json_object(params_json, ErrorCode::invalid_argument);
+  if (!params.ok()) return fail(err, params.error());
+  std::unique_ptr<ssokit::HttpTransport> owned;
+  if (transport != nullptr) {
+    owned = std::make_unique<CallbackTransport>(*transport);
+  } else {
+#ifdef SSOKIT_WITH_CURL
+    owned = std::make_unique<ssokit::native::CurlTransport>();
+#else
+    return fail(err, ErrorCode::invalid_argument, "this build has no libcurl: pass a transport to ssokit_run");
+#endif
+  }
+  const std::string next(step_method);
+  auto step_of = [](ssokit::Result<Json> r) -> ssokit::Result<ssokit::FlowStep> {
+    if (!r.ok()) return r.take_error();
+    return ssokit::api::step_from_json(r.value());
+  };
+  auto result = ssokit::run_steps(
+      *owned, step_of(ssokit::api::call(start_method, params.value())),
+      [&](const Json& state, const ssokit::HttpResponse& response, std::int64_t now) {
+        return step_of(ssokit::api::call(next, Json{{"state", state}, {"response", ssokit::api::response_to_json(response)}, {"now", now}}));
+      },
+      now_seconds, 16);
+  if (!result.ok()) return fail(err, result.error());
+  return give_out(result_json_out, ssokit::dump_json(result.value()), err);
 }
 
 int ssokit_qr(const char* text, const char* format, char** out, ssokit_error* err) {

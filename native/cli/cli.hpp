@@ -60,6 +60,11 @@ std::vector<Command> basic_commands();    // pkce, authorize-url, logout-url
 std::vector<Command> session_commands();  // login, refresh, revoke
 std::vector<Command> jwt_commands();      // decode, verify
 std::vector<Command> device_commands();   // device (RFC 8628 device authorization grant)
+// Video platforms: two-word commands ("twentythree get-token"); secrets come from the environment.
+std::vector<Command> twentythree_commands();  // cmd_twentythree.cpp
+std::vector<Command> streamone_commands();    // cmd_streamone.cpp
+std::vector<Command> muvi_commands();         // cmd_muvi.cpp
+std::vector<Command> org_commands();          // cmd_org.cpp
 
 // Shared by commands: the client secret comes from SSOKIT_CLIENT_SECRET, never from argv.
 std::string client_secret_from_env();

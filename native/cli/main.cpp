@@ -14,12 +14,16 @@ std::vector<Command> all_commands() {
   for (auto& c : ssokit::cli::session_commands()) commands.push_back(std::move(c));
   for (auto& c : ssokit::cli::jwt_commands()) commands.push_back(std::move(c));
   for (auto& c : ssokit::cli::device_commands()) commands.push_back(std::move(c));
+  for (auto* group : {ssokit::cli::twentythree_commands, ssokit::cli::streamone_commands, ssokit::cli::muvi_commands,
+                      ssokit::cli::org_commands}) {
+    for (auto& c : group()) commands.push_back(std::move(c));
+  }
   return commands;
 }
 
 void print_usage(const std::vector<Command>& commands, std::FILE* to) {
   std::fprintf(to, "usage: ssokit <command> [options]\n\ncommands:\n");
-  for (const auto& c : commands) std::fprintf(to, "  %-14s %s\n", c.name, c.summary);
+  for (const auto& c : commands) std::fprintf(to, "  %-26s %s\n", c.name, c.summary);
   std::fprintf(to, "\n`ssokit <command> --help` shows a command's options.\n");
 }
 
@@ -41,16 +45,26 @@ int main(int argc, char** argv) {
     print_usage(commands, argc < 2 ? stderr : stdout);
     return argc < 2 ? 2 : 0;
   }
-  const std::string_view name = argv[1];
+  // Platform commands are two words ("twentythree get-token"): match the longest name.
+  std::string name = argv[1];
+  const std::string two_words = argc > 2 ? name + " " + argv[2] : std::string();
   const Command* command = nullptr;
   for (const auto& c : commands) {
-    if (name == c.name) command = &c;
+    if (!two_words.empty() && two_words == c.name) command = &c;
   }
+  if (command != nullptr) {
+    name = two_words;
+  } else {
+    for (const auto& c : commands) {
+      if (name == c.name) command = &c;
+    }
+  }
+  const int first_option = command != nullptr && name == two_words ? 3 : 2;
   if (command == nullptr) {
     print_usage(commands, stderr);
-    return fail(ssokit::make_error(ssokit::ErrorCode::invalid_argument, "unknown command \"" + std::string(name.substr(0, 40)) + "\""), 2);
+    return fail(ssokit::make_error(ssokit::ErrorCode::invalid_argument, "unknown command \"" + name.substr(0, 40) + "\""), 2);
   }
-  std::vector<std::string> rest(argv + 2, argv + argc);
+  std::vector<std::string> rest(argv + first_option, argv + argc);
   for (const auto& a : rest) {
     if (a == "--help" || a == "-h") {
       print_command_usage(*command, stdout);

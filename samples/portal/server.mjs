@@ -59,9 +59,12 @@ function inside(root, rel) {
  * @param {'memory'|'session'|'local'} [options.storage='local'] where the page keeps the session
  * @param {number} [options.refreshLeeway] seconds (the package's default when omitted)
  * @param {Record<string,string>} [options.mounts] extra URL prefix -> directory (benchmarks)
+ * @param {Array<{path: string|RegExp, handle: (req, res, ctx) => Promise<void>|void}>} [options.routes]
+ *   server-side routes (the video platforms' pages in samples/portal/platforms/), matched before the
+ *   static files; any method. ctx: { origin, config, send }.
  */
 export async function startPortal(options = {}) {
-  const { port = 0, mounts = {} } = options;
+  const { port = 0, mounts = {}, routes = [] } = options;
   const config = {
     issuer: options.issuer ?? null,
     clientId: options.clientId ?? 'ssokit-web',
@@ -131,6 +134,9 @@ export async function startPortal(options = {}) {
   }
 
   async function handle(req, res) {
+    const path = new URL(req.url, 'http://127.0.0.1').pathname;
+    const route = routes.find((r) => (typeof r.path === 'string' ? r.path === path : r.path.test(path)));
+    if (route) return route.handle(req, res, { origin, config, send: (...a) => send(res, ...a) });
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n', { allow: 'GET, HEAD' });
     }

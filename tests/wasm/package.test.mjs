@@ -33,10 +33,10 @@ test('npm pack -> install into the consumer sample -> tsc + vite build + Node im
     const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', tmp], web);
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
     const files = packed.files.map((f) => f.path).sort();
-    for (const f of ['README.md', 'dist/ssokit-core.js', 'dist/ssokit-core.wasm', 'index.d.ts', 'package.json', 'src/index.js', 'src/client.js']) {
+    for (const f of ['README.md', 'dist/ssokit-core.js', 'dist/ssokit-core.wasm', 'dist/ssokit-server.wasm', 'index.d.ts', 'package.json', 'src/index.js', 'src/client.js']) {
       assert.ok(files.includes(f), `the tarball lacks ${f}`);
     }
-    assert.ok(files.every((f) => /^(README\.md|package\.json|index\.d\.ts|src\/[\w-]+\.js|dist\/ssokit-core\.(js|wasm))$/.test(f)),
+    assert.ok(files.every((f) => /^(README\.md|package\.json|index\.d\.ts|types\/[\w-]+\.d\.ts|src\/[\w-]+\.js|dist\/ssokit-(core|server)\.(js|wasm))$/.test(f)),
       `unexpected files in the tarball: ${files.join(', ')}`);
     const tarball = join(tmp, packed.filename);
 

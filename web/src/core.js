@@ -1,10 +1,14 @@
 // Loads the WebAssembly core and calls it through its one JSON entry point (ssokit_call).
-// Browsers: streaming instantiation from a URL that bundlers resolve (new URL(..., import.meta.url)).
-// Node: the bytes are read from disk and handed in (the glue cannot fetch a file path there).
+// Browsers: streaming instantiation of dist/ssokit-core.wasm from a URL that bundlers resolve
+// (new URL(..., import.meta.url)). Node: dist/ssokit-server.wasm, the same core plus the video
+// platforms' secret-holding calls (never shipped to a page), read from disk and handed in (the
+// glue cannot fetch a file path there).
 import createSsokitCore from '../dist/ssokit-core.js';
 import { SsoError } from './errors.js';
 
 const wasmUrl = new URL('../dist/ssokit-core.wasm', import.meta.url);
+const serverGlueUrl = new URL('../dist/ssokit-server.js', import.meta.url);
+const serverWasmUrl = new URL('../dist/ssokit-server.wasm', import.meta.url);
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
 
 let loading = null;
@@ -21,9 +25,24 @@ export function loadCore(options = {}) {
   return loading;
 }
 
+/**
+ * Loads a separate instance of one build, without touching the shared one: 'browser' (what pages
+ * get) or 'server' (Node only). For tests and tools that compare the two.
+ */
+export function loadCoreVariant(variant) {
+  if (variant !== 'browser' && variant !== 'server') throw new SsoError('invalid_argument', 'variant must be "browser" or "server"');
+  return instantiate({ variant });
+}
+
 async function instantiate(options) {
   const args = {};
-  if (options.wasmBinary) {
+  let factory = createSsokitCore;
+  const server = isNode && !options.wasmBinary && !options.wasmUrl && options.variant !== 'browser';
+  if (server) {
+    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
+    factory = (await import(/* @vite-ignore */ serverGlueUrl.href)).default;
+    args.wasmBinary = await fs.readFile(serverWasmUrl);
+  } else if (options.wasmBinary) {
     args.wasmBinary = options.wasmBinary;
   } else if (isNode && !options.wasmUrl) {
     const fs = await import(/* @vite-ignore */ 'node:fs/promises');
@@ -32,7 +51,7 @@ async function instantiate(options) {
     const href = String(options.wasmUrl ?? wasmUrl);
     args.locateFile = () => href;
   }
-  const module = await createSsokitCore(args);
+  const module = await factory(args);
   return { call: (method, params = {}) => invoke(module, method, params) };
 }
 

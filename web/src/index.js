@@ -26,3 +26,9 @@ export {
   userinfoRequest, processUserinfo, userinfo, mapProfile, buildLogoutUrl,
   revocationRequest, processRevocation, revoke,
 } from './steps.js';
+export { runSteps } from './run-steps.js';
+// Video platform connectors (docs/platforms/).
+export * as twentythree from './twentythree.js';
+export * as streamone from './streamone.js';
+export * as muvi from './muvi.js';
+export * as org from './org.js';

@@ -50,6 +50,10 @@ enum class ErrorCode {
   sso_token_unknown,
   cancelled,
   internal_error,
+  // Added after the first contract (appended: codes are never renumbered or renamed).
+  server_only,      // needs a platform secret: call it from the portal's server, never a browser page
+  sso_test_failed,  // organization SSO: the configuration test failed, so SSO-only sign-in was not enforced
+  rate_limited,     // the platform kept answering 429 after the Retry-After waits; details.retry_after
 };
 
 const char* error_code_name(ErrorCode code);

@@ -87,6 +87,12 @@ Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std:
 // flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in drives that.
 Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock);
 
+// Any step machine (the platform connectors have their own step functions): sends each request,
+// feeds the response to `step`, and stops at the result or after `max_requests` requests.
+using StepFunction = std::function<Result<FlowStep>(const Json& state, const HttpResponse& response, std::int64_t now)>;
+Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step,
+                       const std::function<std::int64_t()>& clock, int max_requests = 8);
+
 // Access token usable for at least `leeway` more seconds?
 bool access_token_fresh(const Session& session, std::int64_t now, std::int64_t leeway = 60);
 

@@ -360,20 +360,25 @@ Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std:
   return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase");
 }
 
-Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock) {
+Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step_fn,
+                       const std::function<std::int64_t()>& clock, int max_requests) {
   if (!first.ok()) return first.take_error();
   FlowStep step = std::move(first).value();
-  for (int i = 0; i < kMaxFlowRequests; ++i) {
+  for (int i = 0; i < max_requests; ++i) {
     if (step.result) return std::move(*step.result);
     if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
     if (step.wait_seconds > 0) {
       return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
     }
     SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
-    SSOKIT_TRY(step, flow_step(step.state, response, clock()));
+    SSOKIT_TRY(step, step_fn(step.state, response, clock()));
   }
   if (step.result) return std::move(*step.result);
   return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
+}
+
+Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock) {
+  return run_steps(transport, std::move(first), flow_step, clock, kMaxFlowRequests);
 }
 
 }  // namespace ssokit

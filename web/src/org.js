@@ -1,0 +1,3 @@
+// org connector (docs/platforms/org.md). Calls that need the platform's secret run in Node
+// (the server build of the core); in a browser page they reject with SsoError 'server_only'.
+export {};

@@ -1,0 +1,3 @@
+// twentythree connector (docs/platforms/twentythree.md). Calls that need the platform's secret run in Node
+// (the server build of the core); in a browser page they reject with SsoError 'server_only'.
+export {};

@@ -1,0 +1,2 @@
+// Types of the muvi connector (web/src/muvi.js).
+export {};

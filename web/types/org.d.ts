@@ -1,0 +1,2 @@
+// Types of the org connector (web/src/org.js).
+export {};

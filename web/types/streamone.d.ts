@@ -1,0 +1,2 @@
+// Types of the streamone connector (web/src/streamone.js).
+export {};

@@ -1,0 +1,2 @@
+// Types of the twentythree connector (web/src/twentythree.js).
+export {};
