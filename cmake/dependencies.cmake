@@ -4,7 +4,27 @@
 # an include directory of their own (never all of /usr/include). Cross builds also compile
 # GoogleTest from Debian's googletest sources (/usr/src/googletest).
 
-if(EMSCRIPTEN OR CMAKE_CROSSCOMPILING)
+set(SSOKIT_TARGET_PREFIX "" CACHE PATH "Cross builds: prefix with the target's mbedTLS and libcurl (scripts/cross.sh)")
+if(CMAKE_CROSSCOMPILING AND SSOKIT_TARGET_PREFIX)
+  # The full mbedTLS that the target's libcurl was built with: one copy of mbedcrypto for both.
+  find_path(MBEDTLS_INCLUDE_DIR mbedtls/version.h PATHS "${SSOKIT_TARGET_PREFIX}/include" NO_DEFAULT_PATH REQUIRED)
+  find_library(MBEDCRYPTO_LIBRARY mbedcrypto PATHS "${SSOKIT_TARGET_PREFIX}/lib" NO_DEFAULT_PATH REQUIRED)
+  add_library(ssokit::mbedcrypto UNKNOWN IMPORTED)
+  set_target_properties(ssokit::mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBRARY}"
+                                                      INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
+  list(PREPEND CMAKE_PREFIX_PATH "${SSOKIT_TARGET_PREFIX}")
+  set(_ssokit_json_only TRUE)
+endif()
+if(_ssokit_json_only)
+  set(_json_include "${CMAKE_BINARY_DIR}/json-include")
+  if(NOT EXISTS "${_json_include}/nlohmann")
+    file(MAKE_DIRECTORY "${_json_include}")
+    file(CREATE_LINK /usr/include/nlohmann "${_json_include}/nlohmann" SYMBOLIC)
+  endif()
+  add_library(nlohmann_json INTERFACE)
+  target_include_directories(nlohmann_json SYSTEM INTERFACE "${_json_include}")
+  add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
+elseif(EMSCRIPTEN OR CMAKE_CROSSCOMPILING)
   set(SSOKIT_MBEDTLS_SOURCE_DIR "${PROJECT_SOURCE_DIR}/.deps/mbedtls" CACHE PATH "mbedTLS source tree")
   if(NOT EXISTS "${SSOKIT_MBEDTLS_SOURCE_DIR}/library/ctr_drbg.c")
     message(FATAL_ERROR "mbedTLS source not found in ${SSOKIT_MBEDTLS_SOURCE_DIR}: run scripts/bootstrap.sh")

@@ -373,7 +373,7 @@ export function runSteps(startMethod: string, stepMethod: string, params: object
 
 // Video platform connectors (docs/platforms/): secret-holding calls work in Node only; in a
 // browser page they reject with SsoError 'server_only'.
-export * as twentythree from './types/twentythree';
-export * as streamone from './types/streamone';
-export * as muvi from './types/muvi';
-export * as org from './types/org';
+export * as twentythree from './types/twentythree.js';
+export * as streamone from './types/streamone.js';
+export * as muvi from './types/muvi.js';
+export * as org from './types/org.js';

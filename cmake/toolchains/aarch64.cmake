@@ -1,5 +1,6 @@
-# Cross build for aarch64 Debian set-top boxes and players: Debian's cross compiler, Debian's
-# multiarch libcurl (libcurl4-openssl-dev:arm64), and qemu-user to run the tests here.
+# Cross build for aarch64 Debian set-top boxes and players: Debian's cross compiler,
+# libcurl and mbedTLS from Debian's source packages (scripts/cross.sh), and
+# qemu-user to run the tests here.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR aarch64)
 set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)

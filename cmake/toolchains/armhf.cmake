@@ -1,5 +1,6 @@
-# Cross build for armhf Debian set-top boxes and players: Debian's cross compiler, Debian's
-# multiarch libcurl (libcurl4-openssl-dev:armhf), and qemu-user to run the tests here.
+# Cross build for armhf Debian set-top boxes and players: Debian's cross compiler,
+# libcurl and mbedTLS from Debian's source packages (scripts/cross.sh), and
+# qemu-user to run the tests here.
 set(CMAKE_SYSTEM_NAME Linux)
 set(CMAKE_SYSTEM_PROCESSOR arm)
 set(CMAKE_C_COMPILER arm-linux-gnueabihf-gcc)
