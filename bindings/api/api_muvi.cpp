@@ -1,23 +1,9 @@
-// muvi: browser-safe calls (no secret).
-#include <iterator>
-
+// muvi: browser-safe calls (no secret). None: every Muvi call needs the store's auth token or the
+// JWT secret (api_muvi_server.cpp), so the browser build answers server_only for all "muvi.*".
 #include "api_internal.hpp"
 
 namespace ssokit::api {
 
-namespace {
-
-// Placeholder entry until the connector lands; the table must not be empty in C++.
-Result<Json> m_unavailable(const Json&) {
-  return make_error(ErrorCode::invalid_argument, "not available yet");
-}
-
-const Method kMethods[] = {
-    {"muvi.unavailable", m_unavailable},
-};
-
-}  // namespace
-
-MethodTable muvi_methods() { return {kMethods, std::size(kMethods)}; }
+MethodTable muvi_methods() { return {nullptr, 0}; }
 
 }  // namespace ssokit::api

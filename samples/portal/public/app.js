@@ -1,7 +1,7 @@
 // StreamHub: a video library page that signs viewers in with ssokit (OpenID Connect, code + PKCE)
 // and unlocks videos by what the signed-in profile says (groups, membership).
 // Loaded as a plain ES module: the package is served from /ssokit/ by the sample server.
-import { createSsoClient } from '/ssokit/src/index.js';
+import { createSsoClient, resolveStorage } from '/ssokit/src/index.js';
 
 // Each video names what it needs: nothing (free), a signed-in viewer, a group, or an active membership.
 const VIDEOS = [
@@ -16,7 +16,8 @@ const LOCK_SVG = '<svg viewBox="0 0 24 24" fill="none" stroke="currentColor" str
 const GROUP_LABELS = { premium: 'Premium', subscribers: 'a subscription' };
 
 const $ = (id) => document.getElementById(id);
-const state = { sso: null, config: null, session: null, ready: false, busy: false };
+// muvi: the portal server's Muvi link ({label}) when it has one; sessionStore: where the session is kept.
+const state = { sso: null, config: null, session: null, ready: false, busy: false, muvi: null, sessionStore: null };
 
 /** What the viewer may do with a video: { ok } or { ok: false, reason, signIn }. */
 function access(video, profile) {
@@ -64,6 +65,7 @@ function renderProfile() {
   $('profile-signed-out').hidden = !!s;
   $('profile-signed-in').hidden = !s;
   $('user-chip').hidden = !s;
+  $('muvi-link').hidden = !(s && state.muvi);
   if (!s) return;
   const p = s.profile ?? {};
   const name = [p.firstName, p.lastName].filter(Boolean).join(' ') || p.userId;
@@ -142,6 +144,35 @@ async function signOut() {
   }
 }
 
+// "Watch on our Muvi store": the portal's server checks the ID token itself, makes sure the
+// viewer has a store account, and answers the store's signed auto-login link (samples/portal/platforms/muvi.mjs).
+async function watchOnMuvi() {
+  if (!state.sso || state.busy) return;
+  state.busy = true;
+  $('muvi-link').disabled = true;
+  try {
+    const accessToken = await state.sso.getAccessToken();  // refreshed first when about to expire
+    // The client keeps the session under '<storageKey>.session' ('ssokit' by default).
+    const stored = JSON.parse((await state.sessionStore.get('ssokit.session')) ?? 'null');
+    const idToken = stored?.tokens?.id_token;
+    if (!idToken) throw Object.assign(new Error('no ID token in this session: sign in again'), { code: 'login_required' });
+    const response = await fetch('/platforms/muvi/login', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id_token: idToken, access_token: accessToken }),
+    });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok || typeof body.url !== 'string') {
+      throw Object.assign(new Error(body.error?.message ?? `the portal answered ${response.status}`), { code: body.error?.code ?? 'http_error' });
+    }
+    location.assign(body.url);
+  } catch (e) {
+    showError(e, 'The Muvi store could not be opened');
+    state.busy = false;
+    $('muvi-link').disabled = false;
+  }
+}
+
 // The page is its own router: /, /callback (handled at start-up) and /watch/<id>.
 function route() {
   const m = /^\/watch\/([a-z0-9-]+)$/.exec(location.pathname);
@@ -212,6 +243,7 @@ function openVideo(id) {
 function wireUi() {
   $('auth-button').addEventListener('click', () => (state.session ? signOut() : signIn()));
   $('error-dismiss').addEventListener('click', hideError);
+  $('muvi-link').addEventListener('click', watchOnMuvi);
   $('player-close').addEventListener('click', () => navigate('/'));
   $('video-grid').addEventListener('click', (e) => {
     const card = e.target.closest('[data-video]');
@@ -239,16 +271,25 @@ async function boot() {
   renderAll();
   const params = new URLSearchParams(location.search);
   try {
+    // The Muvi link exists only when the portal's server has Muvi routes.
+    const muviAvailable = fetch('/platforms/muvi').then((r) => (r.ok ? r.json() : null)).catch(() => null);
     const response = await fetch('/config.json');  // preloaded by the page's <head>
     if (!response.ok) throw Object.assign(new Error(`/config.json answered ${response.status}`), { code: 'invalid_argument' });
     state.config = await response.json();
     const c = state.config;
+    // Resolved here so the Muvi link can read the session's ID token (the client keeps the same adapter).
+    state.sessionStore = resolveStorage(c.storage);
+    muviAvailable.then((muvi) => {
+      state.muvi = muvi;
+      if (muvi?.label) $('muvi-link').textContent = muvi.label;
+      renderProfile();
+    });
     state.sso = await createSsoClient({
       issuer: c.issuer,
       clientId: c.clientId,
       redirectUri: c.redirectUri,
       scope: c.scope,
-      storage: c.storage,
+      storage: state.sessionStore,
       transactionStorage: c.transactionStorage,
       refreshLeeway: c.refreshLeeway,
       profileMapping: c.profileMapping,

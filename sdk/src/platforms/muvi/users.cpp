@@ -1,0 +1,244 @@
+// Muvi store user API (seed 002): RegisterUser and GetUserUuid, their answers by numeric code, and
+// register-or-look-up as a step machine.
+#include <array>
+
+#include "muvi_internal.hpp"
+#include "ssokit/platforms/muvi.hpp"
+
+namespace ssokit {
+namespace {
+
+constexpr const char* kRegisterPath = "/en/rest/RegisterUser";
+constexpr const char* kLookupPath = "/en/rest/GetUserUuid";
+constexpr std::size_t kMaxAuthToken = 1024;
+constexpr std::size_t kMaxPlatformMsg = 200;
+
+struct CodeMeaning {
+  int code;
+  const char* message;  // what happened and what to do
+};
+
+// The seed's error tables, one per endpoint (408 is in both, worded differently by Muvi).
+constexpr std::array<CodeMeaning, 5> kRegisterCodes = {{
+    {407, "the store did not receive its auth token (407 Oauth Token required): send the authToken from the Muvi "
+          "admin (Settings > Advanced)"},
+    {408, "the store refused the auth token (408 Invalid Oauth Token): copy the current authToken from the Muvi "
+          "admin (Settings > Advanced)"},
+    {417, "the store wants a valid e-mail address and name (417): check both before registering the user"},
+    {421, "the store could not register the user (421 Error in registration): try again later; if it persists, "
+          "ask Muvi support"},
+    {422, "this e-mail address is already registered on the store (422): look its user_uuid up with GetUserUuid "
+          "(muvi.ensure_user does both)"},
+}};
+constexpr std::array<CodeMeaning, 3> kLookupCodes = {{
+    {682, "the store has no user with this e-mail address (682 No data found): register the user first "
+          "(RegisterUser, or muvi.ensure_user)"},
+    {757, "the store did not receive the e-mail address (757 Email required): send the e-mail of the user to look "
+          "up"},
+    {408, "the store refused the auth token (408 Invalid authToken): copy the current authToken from the Muvi admin "
+          "(Settings > Advanced)"},
+}};
+
+Status check_auth_token(std::string_view token) {
+  if (token.empty()) {
+    return make_error(ErrorCode::invalid_argument,
+                      "the Muvi store's auth token is required (Muvi admin: Settings > Advanced)");
+  }
+  if (token.size() > kMaxAuthToken || !muvi_detail::printable(token)) {
+    return make_error(ErrorCode::invalid_argument,
+                      "the Muvi store's auth token is malformed (control characters, spaces or over 1024 bytes): copy "
+                      "it again from the Muvi admin (Settings > Advanced)");
+  }
+  return {};
+}
+
+Result<HttpRequest> rest_post(const MuviUserRequest& r, const char* path, Params form, bool idempotent) {
+  SSOKIT_TRY(std::string origin, muvi_store_origin(r.store));
+  SSOKIT_CHECK(check_auth_token(r.auth_token));
+  SSOKIT_CHECK(muvi_detail::check_email(r.email));
+  HttpRequest request;
+  request.method = "POST";
+  request.url = origin + path;
+  request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
+  form.insert(form.begin(), {{"authToken", r.auth_token}, {"email", r.email}});
+  request.body = form_encode(form);
+  request.idempotent = idempotent;
+  return request;
+}
+
+struct Answer {
+  std::int64_t code = 0;
+  Json body;
+};
+
+// The envelope both endpoints share: a JSON object with an integer `code`.
+Result<Answer> read_answer(const HttpResponse& response, const char* api) {
+  const bool http_ok = response.status >= 200 && response.status < 300;
+  auto body = parse_json_object(response.body);
+  std::optional<std::int64_t> code;
+  if (body.ok()) code = json_int(body.value(), "code");
+  if (!code) {
+    const std::string what = std::string("Muvi ") + api;
+    if (!http_ok) {
+      return make_error(ErrorCode::http_error,
+                        what + " answered HTTP " + std::to_string(response.status) +
+                            " without a Muvi answer: check the store URL and that the store is up",
+                        {{"status", response.status}});
+    }
+    return make_error(ErrorCode::invalid_response,
+                      what + (body.ok() ? " answered without a numeric \"code\"" : " did not answer a JSON object") +
+                          ": check the store URL (https://<store domain>)",
+                      {{"status", response.status}});
+  }
+  return Answer{*code, std::move(body).value()};
+}
+
+template <std::size_t N>
+Error code_error(const Answer& answer, const char* api, const std::array<CodeMeaning, N>& table) {
+  std::string msg = json_string(answer.body, "msg").value_or("");
+  if (msg.size() > kMaxPlatformMsg) msg.resize(kMaxPlatformMsg);
+  Json details = {{"platform_code", answer.code}, {"msg", msg}};
+  for (const auto& entry : table) {
+    if (entry.code == answer.code) return make_error(ErrorCode::platform_error, std::string("Muvi ") + api + ": " + entry.message, details);
+  }
+  return make_error(ErrorCode::platform_error,
+                    std::string("Muvi ") + api + " answered code " + std::to_string(answer.code) +
+                        ", which its documentation does not list: see details.msg, and ask Muvi support if it persists",
+                    details);
+}
+
+Result<std::string> user_uuid_of(const Answer& answer, const char* api) {
+  auto uuid = json_string(answer.body, "user_uuid");
+  if (!uuid || !muvi_detail::valid_user_uuid(*uuid)) {
+    return make_error(ErrorCode::invalid_response,
+                      std::string("Muvi ") + api + " reported success without a usable user_uuid");
+  }
+  return *uuid;
+}
+
+// --- step machine ---
+
+Json state_of(const char* op, const char* phase, const MuviUserRequest& r) {
+  return {{"op", op}, {"phase", phase}, {"store", r.store}, {"auth_token", r.auth_token}, {"email", r.email},
+          {"name", r.name}};
+}
+
+FlowStep pending(Json state, HttpRequest request) {
+  FlowStep step;
+  step.state = std::move(state);
+  step.request = std::move(request);
+  return step;
+}
+
+FlowStep done(const std::string& op, Json result) {
+  FlowStep step;
+  step.state = {{"op", op}, {"phase", "done"}};  // the auth token is dropped with the state
+  step.result = std::move(result);
+  return step;
+}
+
+Result<MuviUserRequest> request_of(const Json& state) {
+  MuviUserRequest r;
+  auto store = json_string(state, "store");
+  auto token = json_string(state, "auth_token");
+  auto email = json_string(state, "email");
+  auto name = json_string(state, "name");
+  if (!store || !token || !email || !name) {
+    return make_error(ErrorCode::invalid_argument, "not a Muvi step state: pass back the state of the previous step");
+  }
+  r.store = *store;
+  r.auth_token = *token;
+  r.email = *email;
+  r.name = *name;
+  return r;
+}
+
+Json user_json(const MuviUser& user) {
+  return {{"user_uuid", user.user_uuid}, {"email", user.email}, {"name", user.name}};
+}
+
+// A 422 is the one answer register-or-look-up continues after.
+bool already_registered(const Error& e) {
+  if (e.code != ErrorCode::platform_error) return false;
+  auto code = json_int(e.details, "platform_code");
+  return code && *code == 422;
+}
+
+}  // namespace
+
+Result<HttpRequest> muvi_register_user_request(const MuviUserRequest& r) {
+  SSOKIT_CHECK(muvi_detail::check_name(r.name));
+  Params form;
+  if (!r.name.empty()) form.emplace_back("name", r.name);
+  // Creates a user: never resent on its own.
+  return rest_post(r, kRegisterPath, std::move(form), false);
+}
+
+Result<HttpRequest> muvi_get_user_uuid_request(const MuviUserRequest& r) {
+  return rest_post(r, kLookupPath, {}, true);
+}
+
+Result<MuviUser> muvi_process_register_user(const HttpResponse& response) {
+  SSOKIT_TRY(Answer answer, read_answer(response, "RegisterUser"));
+  if (answer.code != 200) return code_error(answer, "RegisterUser", kRegisterCodes);
+  MuviUser user;
+  SSOKIT_TRY(user.user_uuid, user_uuid_of(answer, "RegisterUser"));
+  user.email = json_string(answer.body, "email").value_or("");
+  user.name = json_string(answer.body, "name").value_or("");
+  return user;
+}
+
+Result<MuviUser> muvi_process_get_user_uuid(const HttpResponse& response) {
+  SSOKIT_TRY(Answer answer, read_answer(response, "GetUserUuid"));
+  if (answer.code != 200) return code_error(answer, "GetUserUuid", kLookupCodes);
+  MuviUser user;
+  SSOKIT_TRY(user.user_uuid, user_uuid_of(answer, "GetUserUuid"));
+  return user;
+}
+
+Result<FlowStep> muvi_register_user(const MuviUserRequest& r) {
+  SSOKIT_TRY(HttpRequest request, muvi_register_user_request(r));
+  return pending(state_of("register_user", "register", r), std::move(request));
+}
+
+Result<FlowStep> muvi_get_user_uuid(const MuviUserRequest& r) {
+  SSOKIT_TRY(HttpRequest request, muvi_get_user_uuid_request(r));
+  return pending(state_of("get_user_uuid", "lookup", r), std::move(request));
+}
+
+Result<FlowStep> muvi_ensure_user(const MuviUserRequest& r) {
+  SSOKIT_TRY(HttpRequest request, muvi_register_user_request(r));
+  return pending(state_of("ensure_user", "register", r), std::move(request));
+}
+
+Result<FlowStep> muvi_step(const Json& state, const HttpResponse& response, std::int64_t /*now*/) {
+  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "the Muvi step state must be an object");
+  const std::string op = json_string(state, "op").value_or("");
+  const std::string phase = json_string(state, "phase").value_or("");
+  SSOKIT_TRY(MuviUserRequest r, request_of(state));
+
+  if (phase == "register" && (op == "register_user" || op == "ensure_user")) {
+    auto registered = muvi_process_register_user(response);
+    if (registered.ok()) {
+      MuviUser user = std::move(registered).value();
+      if (op == "ensure_user") return done(op, {{"user_uuid", user.user_uuid}, {"created", true}});
+      if (user.email.empty()) user.email = r.email;
+      if (user.name.empty()) user.name = r.name;
+      return done(op, user_json(user));
+    }
+    if (op == "ensure_user" && already_registered(registered.error())) {
+      SSOKIT_TRY(HttpRequest lookup, muvi_get_user_uuid_request(r));
+      return pending(state_of("ensure_user", "lookup", r), std::move(lookup));
+    }
+    return registered.take_error();
+  }
+  if (phase == "lookup" && (op == "get_user_uuid" || op == "ensure_user")) {
+    SSOKIT_TRY(MuviUser user, muvi_process_get_user_uuid(response));
+    if (op == "ensure_user") return done(op, {{"user_uuid", user.user_uuid}, {"created", false}});
+    return done(op, {{"user_uuid", user.user_uuid}});
+  }
+  return make_error(ErrorCode::invalid_argument,
+                    "not a Muvi step state (or one that is finished): pass back the state of the previous step");
+}
+
+}  // namespace ssokit
