@@ -1,0 +1,189 @@
+// The platform's envelope: {"success","status","code","message","data"} on success and
+// {"success":false,"status","code","message","meta":{"errors":[{field,error,location}]}} on error.
+// Success is decided by `code` (the platform says: branch on code, not on the message).
+#include "org_internal.hpp"
+
+namespace ssokit::org {
+namespace {
+
+constexpr std::size_t kMaxFieldErrors = 20;
+
+// What to do about each documented code; the platform's own message is appended.
+const char* hint_for(std::string_view code) {
+  if (code == "AUTHENTICATION_REQUIRED") {
+    return "no credential reached the organization API: set the API key (CLI: SSOKIT_ORG_API_KEY, JS: apiKey) to a "
+           "personal access token";
+  }
+  if (code == "INVALID_API_KEY") {
+    return "the API key was not accepted: check it (CLI: SSOKIT_ORG_API_KEY, JS: apiKey); the personal access token "
+           "may be mistyped, revoked or expired";
+  }
+  if (code == "INVALID_OR_EXPIRED_TOKEN" || code == "NO_TOKEN_PROVIDED") {
+    return "the bearer token is missing, malformed, expired or revoked: get a new one, or send a personal access "
+           "token as X-Api-Key";
+  }
+  if (code == "INSUFFICIENT_PERMISSIONS") {
+    return "the credential lacks a permission this call needs: SSO, domain and security settings are restricted to "
+           "the organization owner; use an owner's token with the needed scopes";
+  }
+  if (code == "FORBIDDEN") {
+    return "the credential is valid but not for this organization (e.g. a token pinned to another organization): "
+           "check the organization id (CLI: --org-id, JS: organizationId)";
+  }
+  if (code == "MFA_REQUIRED") {
+    return "the organization requires MFA and this session has not completed it: complete MFA, or use a personal "
+           "access token (X-Api-Key), which is not subject to MFA";
+  }
+  if (code == "VALIDATION_ERROR") return "the platform rejected the request; correct these fields and send it again";
+  if (code == "RATE_LIMIT_ERROR") return "the organization API is rate limiting this client: wait and try again";
+  return "the organization API refused the request";
+}
+
+Json field_errors(const Json& doc) {
+  Json out = Json::array();
+  const Json* meta = json_member(doc, "meta");
+  const Json* errors = meta == nullptr ? nullptr : json_member(*meta, "errors");
+  if (errors == nullptr || !errors->is_array()) return out;
+  for (const Json& e : *errors) {
+    if (out.size() >= kMaxFieldErrors) break;
+    if (!e.is_object()) continue;
+    out.push_back({{"field", detail::clean_text(json_string(e, "field").value_or(""), 100)},
+                   {"error", detail::clean_text(json_string(e, "error").value_or(""))},
+                   {"location", detail::clean_text(json_string(e, "location").value_or(""), 20)}});
+  }
+  return out;
+}
+
+Error envelope_error(const Json& doc, const std::string& code, int http_status) {
+  const int status = static_cast<int>(json_int(doc, "status").value_or(http_status));
+  const std::string platform_message = detail::clean_text(json_string(doc, "message").value_or(""));
+  Json errors = field_errors(doc);
+
+  std::string message = hint_for(code);
+  const char* separator = ": ";
+  for (const Json& e : errors) {
+    message += separator + e["field"].get<std::string>() + ": " + e["error"].get<std::string>();
+    separator = "; ";
+  }
+  message += " [" + detail::clean_text(code, 60) + ", HTTP " + std::to_string(status);
+  if (!platform_message.empty()) message += ": " + platform_message;
+  message += "]";
+
+  const ErrorCode ours = (code == "RATE_LIMIT_ERROR" || status == 429) ? ErrorCode::rate_limited : ErrorCode::platform_error;
+  Json details = {{"platform_code", detail::clean_text(code, 60)}, {"status", status}, {"errors", std::move(errors)}};
+  if (!platform_message.empty()) details["platform_message"] = platform_message;
+  return make_error(ours, std::move(message), std::move(details));
+}
+
+Error status_error(int status) {
+  if (status == 429) {
+    return make_error(ErrorCode::rate_limited, "the organization API is rate limiting this client (HTTP 429): wait and try again",
+                      {{"status", status}, {"errors", Json::array()}});
+  }
+  std::string message = "the organization API answered HTTP " + std::to_string(status) + " without its JSON envelope";
+  if (status >= 500) message += ": the service has a problem; try again later";
+  return make_error(ErrorCode::http_error, std::move(message), {{"status", status}});
+}
+
+bool is_success_status(int status) { return status >= 200 && status < 300; }
+
+bool all_digits(std::string_view s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+// Digits already checked; at most 9 of them, so no overflow.
+std::int64_t digits_value(std::string_view s) {
+  std::int64_t v = 0;
+  for (char c : s) v = v * 10 + (c - '0');
+  return v;
+}
+
+int two_digits(std::string_view s, std::size_t at) { return static_cast<int>(digits_value(s.substr(at, 2))); }
+
+// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, int m, int d) {
+  y -= m <= 2 ? 1 : 0;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const std::int64_t yoe = y - era * 400;
+  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + doe - 719468;
+}
+
+}  // namespace
+
+Result<Reply> parse_reply(const HttpResponse& response) {
+  const bool ok_status = is_success_status(response.status);
+  if (response.body.empty()) {
+    if (ok_status) return Reply{response.status, "", nullptr};  // e.g. 204 No Content
+    return status_error(response.status);
+  }
+  auto doc = parse_json_object(response.body);
+  if (!doc.ok()) {
+    if (ok_status) {
+      return make_error(ErrorCode::invalid_response, "the organization API's answer is not a JSON object: " + doc.error().message,
+                        {{"status", response.status}});
+    }
+    return status_error(response.status);
+  }
+  const auto code = json_string(doc.value(), "code");
+  if (!code) {
+    if (ok_status) {
+      return make_error(ErrorCode::invalid_response, "the organization API's answer has no envelope (no \"code\")",
+                        {{"status", response.status}});
+    }
+    return status_error(response.status);
+  }
+  if (*code != "OK" || json_bool(doc.value(), "success") == false) {
+    return envelope_error(doc.value(), *code == "OK" ? std::string("UNKNOWN") : *code, response.status);
+  }
+  Reply reply;
+  reply.status = static_cast<int>(json_int(doc.value(), "status").value_or(response.status));
+  reply.message = detail::clean_text(json_string(doc.value(), "message").value_or(""));
+  if (const Json* data = json_member(doc.value(), "data")) reply.data = *data;
+  return reply;
+}
+
+std::optional<std::int64_t> parse_http_date(std::string_view s) {
+  // IMF-fixdate (RFC 9110 section 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT", exactly 29 characters.
+  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  if (s.size() != 29 || s.substr(3, 2) != ", " || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
+      s[22] != ':' || s.substr(25) != " GMT") {
+    return std::nullopt;
+  }
+  if (!all_digits(s.substr(5, 2)) || !all_digits(s.substr(12, 4)) || !all_digits(s.substr(17, 2)) ||
+      !all_digits(s.substr(20, 2)) || !all_digits(s.substr(23, 2))) {
+    return std::nullopt;
+  }
+  int month = 0;
+  for (int i = 0; i < 12; ++i) {
+    if (s.substr(8, 3) == kMonths[i]) month = i + 1;
+  }
+  const int day = two_digits(s, 5);
+  const std::int64_t year = digits_value(s.substr(12, 4));
+  const int hour = two_digits(s, 17);
+  const int minute = two_digits(s, 20);
+  const int second = two_digits(s, 23);
+  if (month == 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
+  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+}
+
+std::optional<std::int64_t> retry_after_seconds(const HttpResponse& response, std::int64_t now) {
+  auto value = response.header("Retry-After");
+  if (!value) return std::nullopt;
+  std::string_view v = *value;
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  if (all_digits(v)) {
+    if (v.size() > 9) return std::int64_t{999999999};  // absurdly long: "too long to wait" is all that matters
+    return digits_value(v);
+  }
+  if (auto at = parse_http_date(v)) return *at > now ? *at - now : 0;
+  return std::nullopt;
+}
+
+}  // namespace ssokit::org
