@@ -46,6 +46,15 @@ Result<FlowStep> step_from_json(const Json& j) {
   return step;
 }
 
+Result<Json> step_method(const Json& p, const StepFunction& step_fn) {
+  const Json* state = json_member(p, "state");
+  if (state == nullptr) return bad_param("state", "is required (from the previous step)");
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  SSOKIT_TRY(FlowStep step, step_fn(*state, response, now));
+  return step_to_json(step);
+}
+
 namespace {
 
 Result<Json> m_signin_start(const Json& p) {
@@ -71,14 +80,7 @@ Result<Json> m_refresh_start(const Json& p) {
   return step_to_json(step);
 }
 
-Result<Json> m_flow_step(const Json& p) {
-  const Json* state = json_member(p, "state");
-  if (state == nullptr) return bad_param("state", "is required");
-  SSOKIT_TRY(HttpResponse response, response_from_json(p));
-  SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, flow_step(*state, response, now));
-  return step_to_json(step);
-}
+Result<Json> m_flow_step(const Json& p) { return step_method(p, flow_step); }
 
 constexpr Method kFlowMethods[] = {
     {"signin.start", m_signin_start},

@@ -60,5 +60,7 @@ Result<Transaction> transaction_from_json(const Json& params);    // params.tran
 // result?, wait_seconds?}.
 Result<SignInOptions> signin_options(const Json& params);
 Json step_to_json(const FlowStep& step);
+// A "<x>.step" method: {state, response, now} -> the next step of `step_fn`'s machine.
+Result<Json> step_method(const Json& params, const StepFunction& step_fn);
 
 }  // namespace ssokit::api

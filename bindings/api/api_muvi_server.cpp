@@ -53,14 +53,7 @@ Result<Json> m_ensure_user(const Json& p) {
   return step_to_json(step);
 }
 
-Result<Json> m_step(const Json& p) {
-  const Json* state = json_member(p, "state");
-  if (state == nullptr) return bad_param("state", "is required");
-  SSOKIT_TRY(HttpResponse response, response_from_json(p));
-  SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, muvi_step(*state, response, now));
-  return step_to_json(step);
-}
+Result<Json> m_step(const Json& p) { return step_method(p, muvi_step); }
 
 Result<Json> m_login_url(const Json& p) {
   MuviLoginOptions o;

@@ -56,14 +56,7 @@ Result<Json> m_normalize_email(const Json& p) {
   return Json{{"email", normalized}, {"domain", normalized.substr(normalized.rfind('@') + 1)}};
 }
 
-Result<Json> m_step(const Json& p) {
-  const Json* state = json_member(p, "state");
-  if (state == nullptr) return bad_param("state", "is required");
-  SSOKIT_TRY(HttpResponse response, response_from_json(p));
-  SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, org_step(*state, response, now));
-  return step_to_json(step);
-}
+Result<Json> m_step(const Json& p) { return step_method(p, org_step); }
 
 const Method kMethods[] = {
     {"org.login_url", m_login_url},

@@ -137,15 +137,7 @@ Result<Json> m_create_user(const Json& p) {
   return step_to_json(step);
 }
 
-// {state, response, now}: the next step of any operation above.
-Result<Json> m_step(const Json& p) {
-  const Json* state = json_member(p, "state");
-  if (state == nullptr) return bad_param("state", "is required (from the previous step)");
-  SSOKIT_TRY(HttpResponse response, response_from_json(p));
-  SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, streamone_step(*state, response, now));
-  return step_to_json(step);
-}
+Result<Json> m_step(const Json& p) { return step_method(p, streamone_step); }
 
 const Method kMethods[] = {
     {"streamone.request", m_request},         {"streamone.login", m_login},

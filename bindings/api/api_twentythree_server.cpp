@@ -94,14 +94,7 @@ Result<Json> m_login_token(const Json& p) {
   });
 }
 
-Result<Json> m_step(const Json& p) {
-  const Json* state = json_member(p, "state");
-  if (state == nullptr) return bad_param("state", "is required");
-  SSOKIT_TRY(HttpResponse response, response_from_json(p));
-  SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, twentythree_step(*state, response, now));
-  return step_to_json(step);
-}
+Result<Json> m_step(const Json& p) { return step_method(p, twentythree_step); }
 
 // Any TwentyThree API call, signed: {url, method?, params?, placement?, credentials, now, nonce?,
 // seed?} -> the request. `nonce` (for published test vectors) replaces the random one.

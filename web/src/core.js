@@ -7,8 +7,8 @@ import createSsokitCore from '../dist/ssokit-core.js';
 import { SsoError } from './errors.js';
 
 const wasmUrl = new URL('../dist/ssokit-core.wasm', import.meta.url);
-const serverGlueUrl = new URL('../dist/ssokit-server.js', import.meta.url);
-const serverWasmUrl = new URL('../dist/ssokit-server.wasm', import.meta.url);
+// Not `new URL('<literal>', import.meta.url)`: bundlers would then ship the server build to pages.
+const serverFiles = { glue: '../dist/ssokit-server.js', wasm: '../dist/ssokit-server.wasm' };
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
 
 let loading = null;
@@ -40,8 +40,8 @@ async function instantiate(options) {
   const server = isNode && !options.wasmBinary && !options.wasmUrl && options.variant !== 'browser';
   if (server) {
     const fs = await import(/* @vite-ignore */ 'node:fs/promises');
-    factory = (await import(/* @vite-ignore */ serverGlueUrl.href)).default;
-    args.wasmBinary = await fs.readFile(serverWasmUrl);
+    factory = (await import(/* @vite-ignore */ new URL(serverFiles.glue, import.meta.url).href)).default;
+    args.wasmBinary = await fs.readFile(new URL(serverFiles.wasm, import.meta.url));
   } else if (options.wasmBinary) {
     args.wasmBinary = options.wasmBinary;
   } else if (isNode && !options.wasmUrl) {
