@@ -13,3 +13,39 @@ export function launchChromium() {
     timeout: 30_000,
   });
 }
+
+/** True for the URLs a test page may reach: loopback hosts and data:/blob:/about: URLs. */
+export function isLoopback(url) {
+  try {
+    const { protocol, hostname } = new URL(url);
+    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
+    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * A browser context closed by t.after, with `step` ms timeouts, page errors on stderr, and every
+ * request to a non-loopback host aborted (name not resolved) and recorded in `blocked`.
+ */
+export async function newLoopbackContext(browser, t, { step = 15_000, viewport = { width: 1280, height: 860 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  t.after(() => context.close());
+  context.setDefaultTimeout(step);
+  context.setDefaultNavigationTimeout(step);
+  context.on('page', (page) => {
+    page.on('pageerror', (e) => process.stderr.write(`[page error] ${page.url()}: ${e.message}\n`));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(m.text())) {
+        process.stderr.write(`[console error] ${page.url()}: ${m.text()}\n`);
+      }
+    });
+  });
+  const blocked = [];
+  await context.route((url) => !isLoopback(url.href), (route) => {
+    blocked.push(route.request().url());
+    return route.abort('namenotresolved');
+  });
+  return { context, blocked };
+}

@@ -12,7 +12,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './browser.mjs';
+import { launchChromium, newLoopbackContext } from './browser.mjs';
 import { startPortal } from '../../samples/portal/server.mjs';
 import { muviRoutes } from '../../samples/portal/platforms/muvi.mjs';
 import { startProvider } from '../idp/provider.mjs';
@@ -36,16 +36,6 @@ after(async () => {
   await browser?.close();
 });
 
-const isLoopback = (url) => {
-  try {
-    const { protocol, hostname } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-  } catch {
-    return true;
-  }
-};
-
 /** Store simulator, portal (with or without the Muvi routes) and provider; all stopped by t.after. */
 async function startStack(t, { withMuvi = true } = {}) {
   const store = await startStore();
@@ -65,14 +55,7 @@ async function startStack(t, { withMuvi = true } = {}) {
 }
 
 async function newPage(t) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  t.after(() => context.close());
-  context.setDefaultTimeout(STEP);
-  context.setDefaultNavigationTimeout(STEP);
-  context.on('page', (page) => {
-    page.on('pageerror', (e) => process.stderr.write(`[page error] ${page.url()}: ${e.message}\n`));
-  });
-  await context.route((url) => !isLoopback(url.href), (route) => route.abort('namenotresolved'));
+  const { context } = await newLoopbackContext(browser, t, { step: STEP });
   return context.newPage();
 }
 

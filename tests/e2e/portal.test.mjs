@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './browser.mjs';
+import { isLoopback, launchChromium, newLoopbackContext } from './browser.mjs';
 import { startPortal } from '../../samples/portal/server.mjs';
 import { startProvider } from '../idp/provider.mjs';
 
@@ -34,16 +34,6 @@ after(async () => {
   await browser?.close();
 });
 
-const isLoopback = (url) => {
-  try {
-    const { protocol, hostname } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-  } catch {
-    return true;
-  }
-};
-
 /** A portal and a provider that knows the portal's exact redirect URI. Stopped by t.after. */
 async function startStack(t, { accessTokenTtl = 3600, refreshLeeway } = {}) {
   const portal = await startPortal({ port: 0, refreshLeeway });
@@ -63,26 +53,8 @@ async function startStack(t, { accessTokenTtl = 3600, refreshLeeway } = {}) {
  * A fresh browser context (own storage). Requests off loopback fail as on an offline machine
  * (name not resolved) and are recorded in `blocked`.
  */
-async function newContext(t) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  t.after(() => context.close());
-  context.setDefaultTimeout(STEP);
-  context.setDefaultNavigationTimeout(STEP);
-  // Script errors on any page are worth seeing when a scenario fails.
-  context.on('page', (page) => {
-    page.on('pageerror', (e) => process.stderr.write(`[page error] ${page.url()}: ${e.message}\n`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/ERR_INTERNET_DISCONNECTED|ERR_BLOCKED_BY_CLIENT|Failed to load resource/.test(m.text())) {
-        process.stderr.write(`[console error] ${page.url()}: ${m.text()}\n`);
-      }
-    });
-  });
-  const blocked = [];
-  await context.route((url) => !isLoopback(url.href), (route) => {
-    blocked.push(route.request().url());
-    return route.abort('namenotresolved');
-  });
-  return { context, blocked };
+function newContext(t) {
+  return newLoopbackContext(browser, t, { step: STEP });
 }
 
 async function shot(page, name) {

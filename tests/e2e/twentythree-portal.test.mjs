@@ -13,7 +13,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { launchChromium } from './browser.mjs';
+import { launchChromium, newLoopbackContext } from './browser.mjs';
 import { startPortal } from '../../samples/portal/server.mjs';
 import { twentythreeRoutes } from '../../samples/portal/platforms/twentythree.mjs';
 import { startProvider } from '../idp/provider.mjs';
@@ -34,16 +34,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-const isLoopback = (url) => {
-  try {
-    const { protocol, hostname } = new URL(url);
-    if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
-    return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
-  } catch {
-    return true;
-  }
-};
 
 /** Site, portal (with the TwentyThree routes) and provider, wired together; stopped by t.after. */
 async function startStack(t) {
@@ -71,14 +61,7 @@ async function startStack(t) {
 }
 
 async function newContext(t) {
-  const context = await browser.newContext({ viewport: { width: 1100, height: 760 } });
-  t.after(() => context.close());
-  context.setDefaultTimeout(STEP);
-  context.setDefaultNavigationTimeout(STEP);
-  context.on('page', (page) => {
-    page.on('pageerror', (e) => process.stderr.write(`[page error] ${page.url()}: ${e.message}\n`));
-  });
-  await context.route((url) => !isLoopback(url.href), (route) => route.abort('namenotresolved'));
+  const { context } = await newLoopbackContext(browser, t, { step: STEP, viewport: { width: 1100, height: 760 } });
   return context;
 }
 
