@@ -36,7 +36,7 @@ struct Url {
   // origin, as in browsers) when there is no host.
   std::string origin() const;
   // Recomposed URL (RFC 3986 section 5.3). "//" is written when there is a host, userinfo or
-  // port, for file: URLs, and when the path itself starts with "//". No validation: see build_url.
+  // port, for file: URLs with an empty or absolute path, and when the path itself starts with "//". No validation: see build_url.
   std::string to_string() const;
 };
 

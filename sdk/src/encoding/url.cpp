@@ -360,7 +360,10 @@ std::string Url::origin() const {
 
 std::string Url::to_string() const {
   std::string out = scheme + ":";
-  bool authority = !host.empty() || userinfo || port || lower(scheme) == "file" || path.rfind("//", 0) == 0;
+  // file: gets "//" only before an empty or absolute path: "file:ttp" written as "file://ttp"
+  // would turn the path into a host (found by fuzzing).
+  const bool file_root = lower(scheme) == "file" && (path.empty() || path[0] == '/');
+  bool authority = !host.empty() || userinfo || port || file_root || path.rfind("//", 0) == 0;
   if (authority) {
     out += "//";
     if (userinfo) out += *userinfo + "@";
