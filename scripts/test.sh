@@ -69,6 +69,15 @@ else
   failed=$((failed + 1)); suite_failures+=("cross build (see build/test-logs/cross.log)")
 fi
 
+# Fuzzing, briefly (scripts/fuzz.sh: each libFuzzer target over its seed corpus; a crash fails).
+echo "== fuzz (${FUZZ_SECONDS:=10} s per target)"
+if FUZZ_SECONDS=$FUZZ_SECONDS bash scripts/fuzz.sh >build/test-logs/fuzz.log 2>&1; then
+  passed=$((passed + 1))
+else
+  tail -30 build/test-logs/fuzz.log
+  failed=$((failed + 1)); suite_failures+=("fuzz (see build/test-logs/fuzz.log)")
+fi
+
 mapfile -t node_tests < <(find tests/wasm tests/idp tests/platforms tests/e2e -name '*.test.mjs' 2>/dev/null | sort)
 run_node wasm-and-node "${node_tests[@]}"
 
