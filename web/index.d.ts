@@ -109,8 +109,17 @@ export interface SsoClientOptions {
   timeoutMs?: number;
   /** Current time in unix seconds (tests inject it). */
   clock?: () => number;
-  /** A preset name ('oidc', 'okta', 'entra', 'google', 'auth0', 'salesforce', ...) or a mapping object. */
+  /**
+   * A preset name ('oidc', 'okta', 'entra', 'google', 'auth0', 'salesforce', 'yourmembership',
+   * 'webcastcloud', 'novi', 'imis', 'wordpress') or a mapping object (docs/profile-mapping.md).
+   */
   profileMapping?: string | Record<string, unknown>;
+  /**
+   * Extra profile request after user-info (membership platforms): GET with the access token as
+   * Bearer; its JSON answer is the mapping's "profile" document (paths `profile:/...`, or plain
+   * paths after user-info and the claims). https, or http on a loopback host.
+   */
+  profileEndpoint?: string;
   fetchUserinfo?: boolean;
   /** Refresh when the access token expires within this many seconds (default 60). */
   refreshLeeway?: number;
@@ -350,9 +359,18 @@ export function userinfo(options: { provider: ProviderMetadata; accessToken: str
 export function mapProfile(options: {
   claims: Record<string, unknown>;
   userinfo?: Record<string, unknown>;
+  /** The extra profile request's answer (see fetchProfile). */
+  profile?: Record<string, unknown> | unknown[];
   mapping?: string | Record<string, unknown>;
   now?: number;
 }): Promise<Profile>;
+
+/** The extra profile request: GET `url` with the access token as Bearer. */
+export function profileRequest(options: { url: string; accessToken: string }): Promise<HttpRequest>;
+/** The profile endpoint's answer: a JSON object or array; http_error / invalid_response otherwise. */
+export function processProfile(response: HttpResponse, options: { url: string }): Promise<Record<string, unknown> | unknown[]>;
+/** profileRequest + fetch + processProfile. */
+export function fetchProfile(options: { url: string; accessToken: string } & FetchOptions): Promise<Record<string, unknown> | unknown[]>;
 
 export function buildLogoutUrl(options: {
   provider: ProviderMetadata;

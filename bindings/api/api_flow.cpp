@@ -12,6 +12,10 @@ Result<SignInOptions> signin_options(const Json& p) {
   if (!opts->is_object()) return bad_param("options", "must be an object");
   if (auto v = json_bool(*opts, "fetch_userinfo")) o.fetch_userinfo = *v;
   if (const Json* m = json_member(*opts, "profile_mapping"); m != nullptr && !m->is_null()) o.profile_mapping = *m;
+  if (const Json* e = json_member(*opts, "profile_endpoint"); e != nullptr && !e->is_null()) {
+    if (!e->is_string()) return bad_param("options.profile_endpoint", "must be a URL string");
+    o.profile_endpoint = e->get<std::string>();
+  }
   if (const Json* j = json_member(*opts, "jwks"); j != nullptr && j->is_object()) o.jwks = *j;
   if (auto v = json_int(*opts, "jwks_fetched_at")) o.jwks_fetched_at = *v;
   if (auto v = json_int(*opts, "jwks_refetch_interval")) o.jwks_refetch_interval = *v;

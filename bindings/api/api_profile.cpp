@@ -5,7 +5,8 @@
 namespace ssokit::api {
 namespace {
 
-// {"claims": {...}, "userinfo"?: {...}, "mapping"?: "preset" | {spec} (default "oidc"), "now"}
+// {"claims": {...}, "userinfo"?: {...}, "profile"?: {...} | [...] (the extra profile request's
+//  answer), "mapping"?: "preset" | {spec} (default "oidc"), "now"}
 Result<Json> m_profile_map(const Json& p) {
   const Json* claims = json_member(p, "claims");
   if (claims == nullptr || !claims->is_object()) return bad_param("claims", "is required and must be an object");
@@ -14,6 +15,10 @@ Result<Json> m_profile_map(const Json& p) {
   if (userinfo != nullptr && !userinfo->is_null() && !userinfo->is_object()) {
     return bad_param("userinfo", "must be an object when given");
   }
+  const Json* extra = json_member(p, "profile");
+  if (extra != nullptr && !extra->is_null() && !extra->is_object() && !extra->is_array()) {
+    return bad_param("profile", "must be an object or an array when given");
+  }
   SSOKIT_TRY(std::int64_t now, need_now(p));
   const Json* spec = json_member(p, "mapping");
   Result<ProfileMapping> mapping = spec == nullptr || spec->is_null() ? profile_preset("oidc")
@@ -21,8 +26,23 @@ Result<Json> m_profile_map(const Json& p) {
                                                                       : parse_profile_mapping(*spec);
   if (!mapping.ok()) return mapping.take_error();
   SSOKIT_TRY(Profile profile, map_profile(*claims, userinfo != nullptr && userinfo->is_object() ? *userinfo : kEmpty,
-                                          mapping.value(), now));
+                                          extra != nullptr ? *extra : kEmpty, mapping.value(), now));
   return profile.to_json();
+}
+
+// {"url", "access_token"} -> the extra profile request (GET, Bearer).
+Result<Json> m_profile_request(const Json& p) {
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(std::string token, need_string(p, "access_token"));
+  SSOKIT_TRY(HttpRequest request, profile_request(url, token));
+  return request_to_json(request);
+}
+
+// {"url", "response"} -> the profile document (an object or an array).
+Result<Json> m_profile_process(const Json& p) {
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  return process_profile_response(response, url);
 }
 
 Result<Json> m_profile_presets(const Json&) { return Json(profile_preset_names()); }
@@ -48,6 +68,8 @@ constexpr Method kProfileMethods[] = {
     {"profile.presets", m_profile_presets},
     {"profile.preset", m_profile_preset},
     {"profile.validate", m_profile_validate},
+    {"profile.request", m_profile_request},
+    {"profile.process", m_profile_process},
 };
 
 }  // namespace

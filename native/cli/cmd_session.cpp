@@ -90,13 +90,15 @@ std::vector<Command> session_commands() {
   return {
       {"login",
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
-       "[--store FILE] [--prompt P] [--login-hint H] [--profile-mapping PRESET|FILE]",
+       "[--store FILE] [--prompt P] [--login-hint H] [--profile-mapping PRESET|FILE] [--profile-endpoint URL]",
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
-       "profile. A confidential client's secret comes from SSOKIT_CLIENT_SECRET. --store FILE is encrypted "
+       "profile. --profile-endpoint URL: an extra GET with the access token after user-info, its JSON answer "
+       "is the profile mapping's \"profile\" document (docs/profile-mapping.md). "
+       "A confidential client's secret comes from SSOKIT_CLIENT_SECRET. --store FILE is encrypted "
        "(AES-256-GCM) when SSOKIT_STORE_KEY (32 bytes: 64 hex digits or base64url) or SSOKIT_STORE_KEY_FILE "
        "(a chmod-600 key file) is set, else plain JSON.",
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
-        {"profile-mapping"}},
+        {"profile-mapping"}, {"profile-endpoint"}},
        0, 0, run_login},
       {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE]",
        "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed). "

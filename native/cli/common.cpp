@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "ssokit/profile.hpp"
 #include "store/encrypted_file_store.hpp"
 #include "store/file_store.hpp"
 #include "transport/curl_transport.hpp"
@@ -81,6 +82,9 @@ Result<SsoClientOptions> client_options(const Args& args, std::string redirect_u
   options.config.scope = args.get_or("scope", options.config.scope);
   options.storage_key = kStorageKey;
   SSOKIT_TRY(options.signin.profile_mapping, profile_mapping_of(args));
+  options.signin.profile_endpoint = args.get_or("profile-endpoint", "");
+  // Refused before any browser is opened (the sign-in would check it only at the callback).
+  if (!options.signin.profile_endpoint.empty()) SSOKIT_CHECK(check_profile_endpoint(options.signin.profile_endpoint));
   return options;
 }
 

@@ -51,7 +51,7 @@ export async function createSsoClient(options = {}) {
   const {
     issuer, clientId, redirectUri, scope = 'openid profile email', clientSecret, clientAuth,
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
-    profileMapping = 'oidc', fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
+    profileMapping = 'oidc', profileEndpoint, fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
     crossTab = true, locks = defaultLocks(),
   } = options;
@@ -138,7 +138,9 @@ export async function createSsoClient(options = {}) {
   }
 
   function flowOptions() {
-    return { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, jwks: jwksCache.jwks, jwks_fetched_at: jwksCache.fetchedAt };
+    const options = { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, jwks: jwksCache.jwks, jwks_fetched_at: jwksCache.fetchedAt };
+    if (profileEndpoint) options.profile_endpoint = profileEndpoint;  // the extra profile request
+    return options;
   }
 
   function parseSession(text) {

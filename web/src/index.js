@@ -23,7 +23,7 @@ export { fetchTransport } from './transport.js';
 export {
   discoveryRequest, processDiscovery, discover, buildAuthorizationUrl, callbackState, parseCallback,
   tokenRequest, refreshTokenRequest, processTokenResponse, validateIdToken, decodeJwt,
-  userinfoRequest, processUserinfo, userinfo, mapProfile, buildLogoutUrl,
+  userinfoRequest, processUserinfo, userinfo, mapProfile, profileRequest, processProfile, fetchProfile, buildLogoutUrl,
   revocationRequest, processRevocation, revoke,
 } from './steps.js';
 export { runSteps } from './run-steps.js';

@@ -111,11 +111,27 @@ export async function userinfo({ provider, accessToken, sub, fetch, timeoutMs })
   return processUserinfo(await send(await userinfoRequest({ provider, accessToken })), { sub });
 }
 
-/** The canonical profile from ID-token claims and user-info, by a preset name or a mapping object. */
-export async function mapProfile({ claims, userinfo: info, mapping = 'oidc', now = nowSeconds() }) {
+/**
+ * The canonical profile from ID-token claims, user-info and the extra profile request's answer
+ * (`profile`), by a preset name or a mapping object.
+ */
+export async function mapProfile({ claims, userinfo: info, profile, mapping = 'oidc', now = nowSeconds() }) {
   const params = { claims, mapping, now };
   if (info) params.userinfo = info;
+  if (profile) params.profile = profile;
   return call('profile.map', params);
+}
+
+/** The extra profile request (GET `url`, Bearer access token; https, or http on loopback). */
+export const profileRequest = ({ url, accessToken }) => call('profile.request', { url, access_token: accessToken });
+
+/** Checks the profile endpoint's answer: the JSON object or array (http_error / invalid_response otherwise). */
+export const processProfile = (response, { url }) => call('profile.process', { url, response });
+
+/** profileRequest + fetch + processProfile. */
+export async function fetchProfile({ url, accessToken, fetch, timeoutMs }) {
+  const send = fetchTransport(fetch ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
+  return processProfile(await send(await profileRequest({ url, accessToken })), { url });
 }
 
 /** The provider's end-session URL (RP-initiated logout). */

@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ssokit/http.hpp"
 #include "ssokit/json.hpp"
 #include "ssokit/result.hpp"
 
@@ -39,7 +40,7 @@ struct ProfileMapping {
 };
 
 // The built-in presets, in a stable order: "oidc" (the default), "okta", "entra", "google",
-// "auth0", "salesforce", "yourmembership".
+// "auth0", "salesforce", "yourmembership", "webcastcloud", "novi", "imis", "wordpress".
 std::vector<std::string> profile_preset_names();
 // The JSON spec of a preset (what "extends" starts from); invalid_argument for an unknown name.
 Result<Json> profile_preset_spec(std::string_view name);
@@ -52,5 +53,20 @@ Result<ProfileMapping> parse_profile_mapping(const Json& spec);
 // `now` (unix seconds) is compared with expiry dates. invalid_response when no userId results.
 Result<Profile> map_profile(const Json& claims, const Json& userinfo, const ProfileMapping& mapping,
                             std::int64_t now);
+// The same with the answer of the extra profile request as a third document (an object or an
+// array; null or {} when there is none): looked at after user-info and the claims, or alone with
+// the "profile:" path prefix.
+Result<Profile> map_profile(const Json& claims, const Json& userinfo, const Json& profile,
+                            const ProfileMapping& mapping, std::int64_t now);
+
+// The extra profile request several membership platforms need after the token exchange: GET
+// `url` with the access token as Bearer. The URL must be https (http only for a loopback host:
+// 127.0.0.0/8, ::1, localhost) without user name or fragment: invalid_url otherwise.
+Status check_profile_endpoint(std::string_view url);
+Result<HttpRequest> profile_request(std::string_view url, std::string_view access_token);
+// Its answer: HTTP 200 with a JSON object or array (the "profile" document of map_profile).
+// Other statuses: http_error (details: status, endpoint); not JSON, or a JSON scalar:
+// invalid_response. Messages name the endpoint (scheme, host, port, path; never the query).
+Result<Json> process_profile_response(const HttpResponse& response, std::string_view url);
 
 }  // namespace ssokit

@@ -52,6 +52,10 @@ struct SignInOptions {
   bool fetch_userinfo = true;
   // Profile mapping: a preset name ("oidc", "okta", ...) or a mapping object (docs/profile-mapping.md).
   Json profile_mapping = "oidc";
+  // Optional extra profile request after user-info (membership platforms that keep member data
+  // behind a second call): GET with the access token as Bearer; its JSON answer is the mapping's
+  // "profile" document. https only (http on loopback hosts). Empty: no extra request.
+  std::string profile_endpoint;
   // Cached JWKS document (from an earlier flow's result) to avoid a fetch; may be null.
   Json jwks = nullptr;
   std::int64_t jwks_fetched_at = 0;

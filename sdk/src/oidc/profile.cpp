@@ -12,7 +12,7 @@
 namespace ssokit {
 namespace detail {
 
-enum class Doc { any, claims, userinfo };
+enum class Doc { any, claims, userinfo, profile };
 enum class LetterCase { keep, lower, upper };
 
 struct Pointer {
@@ -20,10 +20,19 @@ struct Pointer {
   std::vector<std::string> tokens;
 };
 
+// "when": a path that must be true, or whose text must (not) be one of `values`.
+struct Condition {
+  enum class Kind { truthy, in, not_in };
+  Pointer path;
+  Kind kind = Kind::truthy;
+  std::set<std::string> values;  // ASCII lower-case
+};
+
 struct Rule {
   std::vector<Pointer> from;
   std::optional<Pointer> item;  // relative to each object value (doc unused)
-  std::optional<Pointer> when;
+  std::optional<Condition> when;
+  std::optional<std::set<std::string>> in;  // "in": value listed -> "active", else "inactive"
   std::string split;            // "" = no splitting
   std::optional<int> index;
   std::optional<int> rest;
@@ -45,6 +54,7 @@ struct ProfileRules {
 
 namespace {
 
+using detail::Condition;
 using detail::Doc;
 using detail::LetterCase;
 using detail::Pointer;
@@ -66,6 +76,7 @@ constexpr std::size_t kMaxSpecString = 512;
 constexpr std::size_t kMaxDelimiter = 16;
 constexpr std::size_t kMaxMapEntries = 256;
 constexpr int kMaxIndex = 64;
+constexpr std::size_t kMaxSetValues = 64;  // "in" / "not_in" lists
 // Input bounds: pieces/items looked at per value, so a huge claim costs bounded work.
 constexpr std::size_t kMaxPieces = 4096;
 
@@ -121,16 +132,58 @@ const Preset kPresets[] = {
       "membershipType": "/custom_attributes/membership_type",
       "groups": {"from": "/custom_attributes/groups", "split": ","}}})"},
     // YourMembership: flat names from its OAuth profile, or the nested member profile
-    // (PersonalInformation / AccountInformation); no status -> the expiry date decides.
+    // (PersonalInformation / AccountInformation, often the answer of the extra profile request).
+    // AccountInformation.Membership is the membership's name: with MembershipExpires false it is
+    // a membership that never expires; otherwise MembershipExpiresDate decides.
     {"yourmembership", R"({"fields": {
       "userId": ["/MemberId", "/MemberID", "/sub"],
       "firstName": ["/FirstName", "/PersonalInformation/FirstName"],
       "lastName": ["/LastName", "/PersonalInformation/LastName"],
       "email": ["/EmailAddr", "/Email", "/PersonalInformation/Email"],
-      "membershipStatus": [{"from": ["/MembershipStatus", "/AccountInformation/Membership"], "case": "lower"},
-                           {"from": "/AccountInformation/MembershipExpiresDate", "expiry": true}],
+      "membershipStatus": [{"from": "/MembershipStatus", "case": "lower"},
+                           {"from": "/AccountInformation/Membership", "map": {"*": "active"},
+                            "when": {"path": "/AccountInformation/MembershipExpires", "in": ["false"]}},
+                           {"from": "/AccountInformation/MembershipExpiresDate", "expiry": true,
+                            "when": {"path": "/AccountInformation/MembershipExpires", "not_in": ["false"]}}],
       "membershipType": ["/MemberTypeCode", "/AccountInformation/MemberTypeCode"],
-      "groups": {"from": ["/Groups", "/AccountInformation/Groups"], "split": ";"}}})"},
+      "groups": {"from": ["/Groups", "/AccountInformation/Groups", "/AccountInformation/PrimaryGroupName"], "split": ";"}}})"},
+    // Webcastcloud: the attribute names its own Auth0 guide expects from an identity provider
+    // (its user_id -> IntegrationUid mapping: sub, else user_id, else the membership system's
+    // contact_id). memberGroups may be an array or a comma-joined string.
+    {"webcastcloud", R"({"fields": {"userId": ["/sub", "/user_id", "/contact_id"],)" SSOKIT_NAME_FROM(
+                         R"("/given_name", "/first_name")", R"("/family_name", "/last_name")") R"(
+      "email": "/email",
+      "membershipStatus": ["/membershipStatus", "/membership_status"],
+      "membershipType": ["/memberType", "/membershipType", "/membership_type"],
+      "groups": {"from": ["/memberGroups", "/groups"], "split": ","}}})"},
+    // Novi AMS: sub is the customer record's unique id; member_status "current" or
+    // "inheriting" (membership through a company) means a member.
+    {"novi", R"({"fields": {"userId": "/sub",)" SSOKIT_NAME_FROM(R"("/given_name")", R"("/family_name")") R"(
+      "email": "/email",
+      "membershipStatus": {"from": "/member_status", "in": ["current", "inheriting"]},
+      "membershipType": ["/member_type", "/membership_type"],
+      "groups": "/groups"}})"},
+    // iMIS (SSO Premium): claims are the column aliases of a site-defined query; an alias with a
+    // dot becomes a sub-object (nameData.firstName -> {"nameData": {"firstName"}}), so both
+    // shapes are read. The membershipData names are this preset's convention.
+    {"imis", R"({"fields": {"userId": ["/sub", "/imisId", "/id"],
+      "firstName": ["/given_name", "/nameData/firstName", "/nameData.firstName", {"from": "/name", "split": " ", "index": 0}],
+      "lastName": ["/family_name", "/nameData/lastName", "/nameData.lastName", {"from": "/name", "split": " ", "rest": 1}],
+      "email": ["/email", "/emailData/email", "/emailData.email"],
+      "membershipStatus": [{"from": ["/membershipData/status", "/membershipData.status"], "case": "lower",
+                            "map": {"a": "active", "i": "inactive", "s": "suspended"}},
+                           {"from": ["/membershipData/paidThrough", "/membershipData.paidThrough"], "expiry": true}],
+      "membershipType": ["/membershipData/memberType", "/membershipData.memberType"],
+      "groups": {"from": ["/groups", "/membershipData/groups", "/membershipData.groups"], "split": ","}}})"},
+    // WordPress OAuth servers (WP OAuth Server, miniOrange): user-table names beside the OIDC
+    // ones; contact_tags (a CRM plugin's tags) comes as one comma-joined string.
+    {"wordpress", R"({"fields": {"userId": ["/sub", "/ID", "/id"],
+      "firstName": ["/given_name", "/first_name", {"from": ["/name", "/display_name"], "split": " ", "index": 0}],
+      "lastName": ["/family_name", "/last_name", {"from": ["/name", "/display_name"], "split": " ", "rest": 1}],
+      "email": ["/email", "/user_email"],
+      "membershipStatus": "/membership_status",
+      "membershipType": ["/membership_level", "/membership_type"],
+      "groups": {"from": ["/contact_tags", "/groups"], "split": ","}}})"},
 };
 
 #undef SSOKIT_NAME_FROM
@@ -269,6 +322,34 @@ std::optional<std::int64_t> parse_iso8601(std::string_view s) {
   return day * 86400 + h * 3600 + mi * 60 + sec - offset;
 }
 
+// "/Date(<milliseconds>[+-HHMM])/": the WCF / ServiceStack JSON date some .NET membership APIs
+// send. The milliseconds are already UTC; the offset only says where the value was made.
+std::optional<std::int64_t> parse_ms_date(std::string_view s) {
+  constexpr std::string_view kOpen = "/Date(", kClose = ")/";
+  if (s.size() < kOpen.size() + kClose.size() + 1 || s.substr(0, kOpen.size()) != kOpen ||
+      s.substr(s.size() - kClose.size()) != kClose) {
+    return std::nullopt;
+  }
+  s = s.substr(kOpen.size(), s.size() - kOpen.size() - kClose.size());
+  bool negative = false;
+  if (!s.empty() && s.front() == '-') {
+    negative = true;
+    s.remove_prefix(1);
+  }
+  std::size_t n = 0;
+  std::int64_t ms = 0;
+  while (n < s.size() && s[n] >= '0' && s[n] <= '9') {
+    if (n >= 16) return std::nullopt;  // beyond +-3e8 years
+    ms = ms * 10 + (s[n] - '0');
+    ++n;
+  }
+  if (n == 0) return std::nullopt;
+  s.remove_prefix(n);
+  int offset = 0;
+  if (!s.empty() && !((s[0] == '+' || s[0] == '-') && s.size() == 5 && digits(s, 1, 4, &offset))) return std::nullopt;
+  return (negative ? -ms : ms) / 1000;
+}
+
 std::optional<std::int64_t> parse_time(const Json& raw, std::string_view text) {
   constexpr std::int64_t kMillisAbove = 100000000000;  // 1e11
   std::optional<std::int64_t> t;
@@ -286,6 +367,8 @@ std::optional<std::int64_t> parse_time(const Json& raw, std::string_view text) {
     std::int64_t v = 0;
     for (char c : text) v = v * 10 + (c - '0');
     t = v;
+  } else if (!text.empty() && text.front() == '/') {
+    return parse_ms_date(text);
   } else {
     return parse_iso8601(text);
   }
@@ -306,6 +389,9 @@ Result<Pointer> parse_pointer(std::string_view text, bool allow_prefix, const st
     } else if (s.rfind("userinfo:", 0) == 0) {
       p.doc = Doc::userinfo;
       s.remove_prefix(9);
+    } else if (s.rfind("profile:", 0) == 0) {
+      p.doc = Doc::profile;
+      s.remove_prefix(8);
     }
   }
   auto bad = [&](const std::string& what) {
@@ -314,7 +400,7 @@ Result<Pointer> parse_pointer(std::string_view text, bool allow_prefix, const st
   if (text.size() > kMaxSpecString) return bad("is longer than 512 bytes");
   if (s.empty() || s.front() != '/') {
     return bad("is not a JSON Pointer: it must start with \"/\" (e.g. \"/email\"" +
-               std::string(allow_prefix ? ", \"claims:/email\")" : ")"));
+               std::string(allow_prefix ? ", \"claims:/email\", \"profile:/email\")" : ")"));
   }
   s.remove_prefix(1);
   while (true) {
@@ -403,7 +489,55 @@ Result<int> spec_int(const Json& v, const std::string& where, int lo, int hi) {
   return static_cast<int>(*n);
 }
 
-constexpr const char* kRuleKeys = "from, item, when, split, index, rest, join, trim, case, map, default, expiry, merge";
+constexpr const char* kRuleKeys =
+    "from, item, when, split, index, rest, join, trim, case, in, expiry, map, default, merge";
+
+std::string ascii_lower(std::string_view in) {
+  std::string s(in);
+  apply_case(s, LetterCase::lower);
+  return s;
+}
+
+// 1 to 64 strings, kept lower-cased (matching ignores ASCII case).
+Result<std::set<std::string>> spec_value_set(const Json& v, const std::string& where) {
+  if (!v.is_array() || v.empty() || v.size() > kMaxSetValues) {
+    return bad_spec(where, "must be an array of 1 to 64 strings");
+  }
+  std::set<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    SSOKIT_TRY(std::string text, spec_string(v[i], where + "[" + std::to_string(i) + "]", kMaxSpecString));
+    out.insert(ascii_lower(trim_view(text)));
+  }
+  return out;
+}
+
+// "when": a path (true or "true" holds), or {"path", "in" | "not_in": [values]}.
+Result<Condition> parse_condition(const Json& v, const std::string& where) {
+  Condition c;
+  if (v.is_string()) {
+    SSOKIT_TRY(c.path, parse_pointer(v.get<std::string>(), true, where));
+    return c;
+  }
+  if (!v.is_object()) return bad_spec(where, "must be a JSON Pointer or {\"path\", \"in\" or \"not_in\"}");
+  bool have_path = false;
+  for (auto it = v.begin(); it != v.end(); ++it) {
+    const std::string at = where + "." + clip(it.key());
+    if (it.key() == "path") {
+      SSOKIT_TRY(std::string text, spec_string(it.value(), at, kMaxSpecString));
+      SSOKIT_TRY(c.path, parse_pointer(text, true, at));
+      have_path = true;
+    } else if (it.key() == "in" || it.key() == "not_in") {
+      if (c.kind != Condition::Kind::truthy) return bad_spec(where, "has both \"in\" and \"not_in\": choose one");
+      c.kind = it.key() == "in" ? Condition::Kind::in : Condition::Kind::not_in;
+      SSOKIT_TRY(c.values, spec_value_set(it.value(), at));
+    } else {
+      return bad_spec(at, "is not a condition member (allowed: path, in, not_in)");
+    }
+  }
+  if (!have_path) return bad_spec(where, "needs \"path\"");
+  if (c.kind == Condition::Kind::truthy) return bad_spec(where, "needs \"in\" or \"not_in\" (or write the path alone)");
+  return c;
+}
 
 Result<Rule> parse_rule(const Json& v, int field, const std::string& where) {
   Rule rule;
@@ -434,13 +568,14 @@ Result<Rule> parse_rule(const Json& v, int field, const std::string& where) {
       } else {
         return bad_spec(at, "must be a JSON Pointer or an array of 1 to 16 of them");
       }
-    } else if (key == "item" || key == "when") {
+    } else if (key == "item") {
       SSOKIT_TRY(std::string text, spec_string(val, at, kMaxSpecString));
-      SSOKIT_TRY(Pointer p, parse_pointer(text, key == "when", at));
-      (key == "item" ? rule.item : rule.when) = std::move(p);
+      SSOKIT_TRY(rule.item, parse_pointer(text, false, at));
+    } else if (key == "when") {
+      SSOKIT_TRY(rule.when, parse_condition(val, at));
     } else if (key == "split") {
       SSOKIT_TRY(rule.split, spec_string(val, at, kMaxDelimiter, false));
-    } else if (key == "index" || key == "rest" || key == "join" || key == "expiry") {
+    } else if (key == "index" || key == "rest" || key == "join" || key == "expiry" || key == "in") {
       if (groups) return bad_spec(at, "applies to single-valued fields only, not to groups");
       if (key == "index") {
         SSOKIT_TRY(rule.index, spec_int(val, at, -kMaxIndex, kMaxIndex));
@@ -448,6 +583,8 @@ Result<Rule> parse_rule(const Json& v, int field, const std::string& where) {
         SSOKIT_TRY(rule.rest, spec_int(val, at, 0, kMaxIndex));
       } else if (key == "join") {
         SSOKIT_TRY(rule.join, spec_string(val, at, kMaxDelimiter));
+      } else if (key == "in") {
+        SSOKIT_TRY(rule.in, spec_value_set(val, at));
       } else {
         SSOKIT_TRY(rule.expiry, spec_bool(val, at));
       }
@@ -493,6 +630,7 @@ Result<Rule> parse_rule(const Json& v, int field, const std::string& where) {
   }
   if (rule.from.empty() && !rule.fallback) return bad_spec(where, "needs \"from\" (where to look) or \"default\"");
   if (rule.index && rule.rest) return bad_spec(where, "has both \"index\" and \"rest\": choose one");
+  if (rule.in && rule.expiry) return bad_spec(where, "has both \"in\" and \"expiry\": choose one");
   if ((rule.index || rule.rest) && rule.split.empty()) {
     return bad_spec(where, "uses \"" + std::string(rule.index ? "index" : "rest") + "\" without \"split\"");
   }
@@ -585,26 +723,46 @@ Result<ProfileMapping> build(const Json& spec) {
 struct Sources {
   const Json& claims;
   const Json& userinfo;
+  const Json& profile;  // the extra profile request's answer
 };
 
-// Values a pointer finds, user-info first unless the pointer names its document.
+// Values a pointer finds: user-info, then the ID-token claims, then the extra profile answer,
+// unless the pointer names its document. The validated documents come first so that the
+// identity they carry (sub, e-mail) cannot be shadowed by the profile endpoint's answer.
 std::vector<const Json*> lookup(const Sources& src, const Pointer& p) {
   std::vector<const Json*> out;
-  if (p.doc != Doc::claims) {
-    if (const Json* v = resolve(src.userinfo, p.tokens)) out.push_back(v);
-  }
-  if (p.doc != Doc::userinfo) {
-    if (const Json* v = resolve(src.claims, p.tokens)) out.push_back(v);
+  const std::pair<Doc, const Json*> docs[] = {
+      {Doc::userinfo, &src.userinfo}, {Doc::claims, &src.claims}, {Doc::profile, &src.profile}};
+  for (const auto& [doc, json] : docs) {
+    if (p.doc != Doc::any && p.doc != doc) continue;
+    if (const Json* v = resolve(*json, p.tokens)) out.push_back(v);
   }
   return out;
 }
 
+// Is the (trimmed) text of a scalar one of `values` (ASCII case ignored)?
+bool listed(const Json& v, const std::set<std::string>& values) {
+  auto text = scalar_text(v);
+  if (!text || text->size() > kProfileMaxValueLength) return false;
+  return values.count(ascii_lower(trim_view(*text))) > 0;
+}
+
 bool condition_holds(const Sources& src, const Rule& rule) {
   if (!rule.when) return true;
-  auto found = lookup(src, *rule.when);  // the first document that has it decides
-  if (found.empty()) return false;
-  const Json& v = *found.front();
-  return (v.is_boolean() && v.get<bool>()) || (v.is_string() && v.get<std::string>() == "true");
+  const Condition& c = *rule.when;
+  auto found = lookup(src, c.path);  // the first document that has it decides
+  switch (c.kind) {
+    case Condition::Kind::truthy: {
+      if (found.empty()) return false;
+      const Json& v = *found.front();
+      return (v.is_boolean() && v.get<bool>()) || (v.is_string() && v.get<std::string>() == "true");
+    }
+    case Condition::Kind::in:
+      return !found.empty() && listed(*found.front(), c.values);
+    case Condition::Kind::not_in:
+      return found.empty() || !listed(*found.front(), c.values);
+  }
+  return false;
 }
 
 // Trim, case and map for one finished value; nullopt when nothing is left.
@@ -676,6 +834,11 @@ std::optional<std::string> scalar_value(const Json& found, const Rule& rule, std
     auto t = parse_time(*raw, rule.trim ? trim_view(picked) : std::string_view(picked));
     if (!t) return std::nullopt;
     picked = *t > now ? "active" : "expired";
+  } else if (rule.in) {
+    const std::string key = ascii_lower(trim_view(picked));
+    // No status at all is not "inactive"; an over-long one is absent like any other value.
+    if (key.empty() || key.size() > kProfileMaxValueLength) return std::nullopt;
+    picked = rule.in->count(key) > 0 ? "active" : "inactive";
   }
   return normalize(picked, rule, kProfileMaxValueLength);
 }
@@ -749,6 +912,45 @@ std::vector<std::string> map_groups(const Sources& src, const std::vector<Rule>&
   return {};
 }
 
+// ---------------------------------------------------------------------------------------------
+// The extra profile request.
+
+bool loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  // 127.0.0.0/8 in dotted decimal.
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
+}
+
+// The endpoint as messages name it: scheme, host, port and path, never the query (it might
+// carry a key) nor user information.
+std::string endpoint_name(const Url& url) {
+  constexpr std::size_t kMax = 200;
+  std::string name = url.origin() + url.path;
+  return name.size() <= kMax ? name : name.substr(0, kMax) + "...";
+}
+
+Result<Url> endpoint_url(std::string_view text) {
+  auto url = parse_url(text);
+  if (!url.ok()) {
+    return make_error(ErrorCode::invalid_url, "the profile endpoint is not a valid URL: " + url.error().message);
+  }
+  if (url->userinfo) return make_error(ErrorCode::invalid_url, "the profile endpoint URL must not contain a user name");
+  if (url->fragment) return make_error(ErrorCode::invalid_url, "the profile endpoint URL must not have a fragment");
+  const bool ok = url->scheme == "https" || (url->scheme == "http" && loopback_host(url->host));
+  if (!ok) {
+    return make_error(ErrorCode::invalid_url, "the profile endpoint " + endpoint_name(*url) +
+                                                  " must be https (http only on a loopback host): it receives the "
+                                                  "access token");
+  }
+  return url;
+}
+
 }  // namespace
 
 Json Profile::to_json() const {
@@ -782,11 +984,17 @@ Result<ProfileMapping> parse_profile_mapping(const Json& spec) { return build(sp
 
 Result<Profile> map_profile(const Json& claims, const Json& userinfo, const ProfileMapping& mapping,
                             std::int64_t now) {
+  return map_profile(claims, userinfo, Json::object(), mapping, now);
+}
+
+Result<Profile> map_profile(const Json& claims, const Json& userinfo, const Json& profile,
+                            const ProfileMapping& mapping, std::int64_t now) {
   if (!mapping.rules) {
     return make_error(ErrorCode::invalid_argument, "profile mapping is empty; use profile_preset or parse_profile_mapping");
   }
   static const Json kEmpty = Json::object();
-  const Sources src{claims.is_object() ? claims : kEmpty, userinfo.is_object() ? userinfo : kEmpty};
+  const Sources src{claims.is_object() ? claims : kEmpty, userinfo.is_object() ? userinfo : kEmpty,
+                    profile.is_object() || profile.is_array() ? profile : kEmpty};
   const auto& f = mapping.rules->fields;
   Profile p;
   std::string* scalars[6] = {&p.userId, &p.firstName, &p.lastName, &p.email, &p.membershipStatus, &p.membershipType};
@@ -800,6 +1008,42 @@ Result<Profile> map_profile(const Json& claims, const Json& userinfo, const Prof
                       "mapping's userId paths");
   }
   return p;
+}
+
+Status check_profile_endpoint(std::string_view url) {
+  SSOKIT_TRY(Url parsed, endpoint_url(url));
+  (void)parsed;
+  return {};
+}
+
+Result<HttpRequest> profile_request(std::string_view url, std::string_view access_token) {
+  SSOKIT_CHECK(check_profile_endpoint(url));
+  if (access_token.empty()) return make_error(ErrorCode::login_required, "there is no access token; sign in again");
+  HttpRequest request;
+  request.url = std::string(url);
+  request.headers = {{"Authorization", "Bearer " + std::string(access_token)}, {"Accept", "application/json"}};
+  return request;
+}
+
+Result<Json> process_profile_response(const HttpResponse& response, std::string_view url) {
+  SSOKIT_TRY(Url parsed, endpoint_url(url));
+  const std::string name = endpoint_name(parsed);
+  if (response.status != 200) {
+    return make_error(ErrorCode::http_error, "the profile endpoint " + name + " answered HTTP " + std::to_string(response.status),
+                      {{"status", response.status}, {"endpoint", name}});
+  }
+  auto doc = parse_json(response.body);
+  if (!doc.ok()) {
+    return make_error(ErrorCode::invalid_response, "the profile endpoint " + name + " did not answer JSON: " + doc.error().message,
+                      {{"endpoint", name}});
+  }
+  if (!doc->is_object() && !doc->is_array()) {
+    return make_error(ErrorCode::invalid_response,
+                      "the profile endpoint " + name + " answered a JSON " + std::string(doc->type_name()) +
+                          "; a JSON object or array is needed",
+                      {{"endpoint", name}});
+  }
+  return std::move(doc).value();
 }
 
 }  // namespace ssokit

@@ -22,7 +22,9 @@ const Json& member(const Json& object, std::string_view key) {
 std::string text(const Json& object, std::string_view key) { return json_string(object, key).value_or(""); }
 
 Json options_to_json(const SignInOptions& o) {
-  return {{"fetch_userinfo", o.fetch_userinfo}, {"profile_mapping", o.profile_mapping}};
+  Json j = {{"fetch_userinfo", o.fetch_userinfo}, {"profile_mapping", o.profile_mapping}};
+  if (!o.profile_endpoint.empty()) j["profile_endpoint"] = o.profile_endpoint;
+  return j;
 }
 
 FlowStep send(Json state, HttpRequest request) {
@@ -136,7 +138,7 @@ Result<Json> make_profile(const Json& state, std::int64_t now) {
   if (!mapping.ok()) return mapping.take_error();
   const Json& userinfo = member(state, "userinfo");
   SSOKIT_TRY(Profile profile, map_profile(member(state, "claims"), userinfo.is_object() ? userinfo : Json::object(),
-                                          mapping.value(), now));
+                                          member(state, "profile_source"), mapping.value(), now));
   return profile.to_json();
 }
 
@@ -153,13 +155,24 @@ Result<FlowStep> signin_done(Json state, std::int64_t now) {
   return finish(std::move(state), std::move(result));
 }
 
+// The extra profile request, when configured, comes last: its answer joins the mapping's input.
+Result<FlowStep> signin_after_userinfo(Json state, std::int64_t now) {
+  const std::string endpoint = text(member(state, "options"), "profile_endpoint");
+  if (!endpoint.empty()) {
+    SSOKIT_TRY(HttpRequest request, profile_request(endpoint, text(member(state, "tokens"), "access_token")));
+    state["phase"] = "profile";
+    return send(std::move(state), std::move(request));
+  }
+  return signin_done(std::move(state), now);
+}
+
 Result<FlowStep> signin_after_id_token(Json state, const FlowContext& ctx, std::int64_t now) {
   if (json_bool(member(state, "options"), "fetch_userinfo").value_or(true) && !ctx.provider.userinfo_endpoint.empty()) {
     SSOKIT_TRY(HttpRequest request, userinfo_request(ctx.provider, text(member(state, "tokens"), "access_token")));
     state["phase"] = "userinfo";
     return send(std::move(state), std::move(request));
   }
-  return signin_done(std::move(state), now);
+  return signin_after_userinfo(std::move(state), now);
 }
 
 Result<FlowStep> refresh_done(Json state, const FlowContext&, std::int64_t now) {
@@ -280,6 +293,8 @@ Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata&
   if (transaction.client_id != client.client_id || transaction.issuer != provider.issuer) {
     return make_error(ErrorCode::state_mismatch, "the pending sign-in was started for another client or provider");
   }
+  // A misconfigured profile endpoint fails before the authorization code is spent.
+  if (!options.profile_endpoint.empty()) SSOKIT_CHECK(check_profile_endpoint(options.profile_endpoint));
   SSOKIT_TRY(CallbackResult callback, process_callback(callback_url, transaction, provider, now));
   SSOKIT_TRY(HttpRequest request, authorization_code_request(client, provider, transaction, callback.code));
   Json state = base_state("signin", client, provider, options);
@@ -307,6 +322,7 @@ Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata
 Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata& provider,
                              const DeviceAuthorization& device, const SignInOptions& options, std::int64_t now) {
   if (device.device_code.empty()) return make_error(ErrorCode::invalid_argument, "the device authorization has no device code");
+  if (!options.profile_endpoint.empty()) SSOKIT_CHECK(check_profile_endpoint(options.profile_endpoint));
   if (device.expires_at <= now) {
     return make_error(ErrorCode::device_code_expired, "the device code has expired; start the device sign-in again");
   }
@@ -355,6 +371,11 @@ Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std:
     const std::string sub = text(member(state, "claims"), "sub");
     SSOKIT_TRY(Json userinfo, process_userinfo_response(response, sub));
     state["userinfo"] = std::move(userinfo);
+    return signin_after_userinfo(std::move(state), now);
+  }
+  if (phase == "profile" && !refresh) {
+    SSOKIT_TRY(Json profile, process_profile_response(response, text(member(state, "options"), "profile_endpoint")));
+    state["profile_source"] = std::move(profile);
     return signin_done(std::move(state), now);
   }
   return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase");
