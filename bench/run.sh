@@ -13,6 +13,10 @@ echo "== ID-token validation: WebAssembly vs Node crypto.verify (bench/verify_be
 node bench/verify_bench.mjs
 echo "== Browser payload beside peer SDKs (bench/peer_sizes.mjs)"
 node bench/peer_sizes.mjs
+echo "== What each part of the browser payload costs (bench/size_breakdown.mjs)"
+node bench/size_breakdown.mjs --top 8
+echo "== Node start-up to the first authorization URL, ssokit vs openid-client (bench/node_startup.mjs)"
+node bench/node_startup.mjs --runs 10
 echo "== Page load to the provider redirect in Chromium, ssokit vs oidc-client-ts (bench/portal_startup.mjs)"
 node bench/portal_startup.mjs --runs 10
 echo "== Set-top footprint (bench/settop_footprint.mjs)"
