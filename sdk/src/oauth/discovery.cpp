@@ -4,10 +4,27 @@
 namespace ssokit {
 namespace {
 
+// Plain http only where it never leaves the machine: 127.0.0.0/8, ::1, localhost (test providers).
+bool loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1") return true;
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') ++dots;
+    else if (c < '0' || c > '9') return false;
+  }
+  return dots == 3;
+}
+
+bool secure_or_loopback(const Url& url) {
+  return url.scheme == "https" || (url.scheme == "http" && loopback_host(url.host));
+}
+
 Result<Url> parse_issuer(std::string_view issuer) {
   auto url = parse_url(issuer);
   if (!url.ok()) return make_error(ErrorCode::invalid_url, "issuer is not a valid URL: " + url.error().message);
-  if (url->scheme != "https" && url->scheme != "http") {
+  // Codes, tokens and client secrets travel to this provider: TLS unless on this machine.
+  if (!secure_or_loopback(url.value())) {
     return make_error(ErrorCode::invalid_url, "issuer must be an https URL (http only for loopback development)");
   }
   if (url->query || url->fragment) {
@@ -62,6 +79,10 @@ Result<ProviderMetadata> ProviderMetadata::from_json(const Json& doc) {
     auto url = parse_url(v->get_ref<const std::string&>());
     if (!url.ok() || (url->scheme != "https" && url->scheme != "http")) {
       return make_error(ErrorCode::discovery_failed, std::string(f.name) + " is not an http(s) URL");
+    }
+    if (!secure_or_loopback(url.value())) {
+      return make_error(ErrorCode::discovery_failed,
+                        std::string(f.name) + " must be https (plain http only on a loopback host)");
     }
     *f.target = v->get<std::string>();
   }
