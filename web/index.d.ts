@@ -98,7 +98,7 @@ export interface SsoClientOptions {
   redirectUri: string;
   /** Default 'openid profile email'. Add 'offline_access' (with prompt: 'consent') for refresh tokens. */
   scope?: string;
-  /** Confidential clients only (server side); never ship a secret to a browser. */
+  /** Confidential clients only (server side): refused with invalid_argument in a page (where `document` exists). */
   clientSecret?: string;
   clientAuth?: 'none' | 'client_secret_basic' | 'client_secret_post';
   /** Where the session (tokens) is kept: 'memory' (default), 'session', 'local', 'indexeddb' or a custom adapter. */

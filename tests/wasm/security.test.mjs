@@ -103,3 +103,17 @@ test('fetchTransport follows no redirect, sends no cookies, caps bodies and keep
   await assert.rejects(send({ method: 'GET', url: 'https://id.example.com/down?code=SECRET-CODE&token=SECRET-TOKEN', headers: [] }),
     (e) => e.code === 'network_error' && !e.message.includes('SECRET') && e.message.includes('https://id.example.com/down'));
 });
+
+test('a client secret is refused in a browser page, accepted on a server', async () => {
+  const options = { issuer: idp.issuer, clientId: 'ssokit-confidential', redirectUri: REDIRECT, clientSecret: 'not-for-pages' };
+  globalThis.document = {};  // what a page has and Node has not
+  try {
+    await assert.rejects(createSsoClient(options), (e) => e instanceof SsoError && e.code === 'invalid_argument'
+      && /browser page/.test(e.message) && !e.message.includes('not-for-pages'));
+  } finally {
+    delete globalThis.document;
+  }
+  const server = await createSsoClient(options);
+  const { url } = await server.login({ redirect: false });
+  assert.ok(url.startsWith(`${idp.issuer}/`));
+});

@@ -58,6 +58,12 @@ export async function createSsoClient(options = {}) {
   if (!issuer || !clientId || !redirectUri) {
     throw new SsoError('invalid_argument', 'createSsoClient needs issuer, clientId and redirectUri');
   }
+  // A secret in a page is readable by every script on it (RFC 9700 2.5; RFC 8252 8.5): pages are
+  // public clients with PKCE. Confidential clients belong to the portal's server (Node, no DOM).
+  if (clientSecret && typeof globalThis.document !== 'undefined') {
+    throw new SsoError('invalid_argument', 'clientSecret cannot be used in a browser page: register the page as a public client (PKCE), ' +
+      'or do the token exchange on the portal\'s server');
+  }
   const core = await loadCore({ wasmBinary, wasmUrl });
   const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
   const sessions = resolveStorage(storage);
