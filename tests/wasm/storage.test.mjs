@@ -156,6 +156,46 @@ test('per-tab storage (memory): a sign-out in one tab still ends the session in 
   }
 });
 
+test("localStorage: the browser's 'storage' event alone signs the other tab out (a channel message can be lost)", async () => {
+  // What a browser page has: localStorage and window events. No BroadcastChannel here, so only
+  // the 'storage' event (which browsers fire in the other tabs of the origin) can tell tab B.
+  const data = new Map();
+  const area = { getItem: (k) => data.get(k) ?? null, setItem: (k, v) => data.set(k, String(v)), removeItem: (k) => data.delete(k) };
+  const win = new EventTarget();
+  const saved = { localStorage: globalThis.localStorage, BroadcastChannel: globalThis.BroadcastChannel };
+  globalThis.localStorage = area;
+  globalThis.addEventListener = win.addEventListener.bind(win);
+  globalThis.removeEventListener = win.removeEventListener.bind(win);
+  globalThis.BroadcastChannel = undefined;
+  const storageKey = freshKey();
+  const storageEvent = (key, newValue) => Object.assign(new Event('storage'), { key, newValue });
+  let a; let b;
+  try {
+    a = await makeClient({ storage: 'local', storageKey });
+    await signIn(a);
+    b = await makeClient({ storage: 'local', storageKey });
+    assert.equal(await b.isAuthenticated(), true);
+    const told = [];
+    b.onSessionChange((s) => told.push(s));
+
+    await a.logout({ localOnly: true });
+    win.dispatchEvent(storageEvent(`${storageKey}.other`, null));
+    assert.deepEqual(told, [], 'another key changing tells nobody');
+    win.dispatchEvent(storageEvent(`${storageKey}.session`, null));
+    assert.deepEqual(told, [null], 'the session key removed in another tab: signed out here');
+
+    b.close();
+    win.dispatchEvent(storageEvent(null, null));
+    assert.deepEqual(told, [null], 'a closed client stops listening');
+  } finally {
+    a?.close(); b?.close();
+    globalThis.localStorage = saved.localStorage;
+    globalThis.BroadcastChannel = saved.BroadcastChannel;
+    delete globalThis.addEventListener;
+    delete globalThis.removeEventListener;
+  }
+});
+
 test('refresh lock: two tabs with an expired token -> exactly one refresh reaches the token endpoint', async () => {
   const store = sharedAsyncStorage();
   const storageKey = freshKey();

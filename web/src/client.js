@@ -3,7 +3,8 @@
 // state in the chosen storage and keeps the tabs of one origin in step.
 //
 // Across tabs: every session change is announced on BroadcastChannel('ssokit:<storageKey>'); the
-// other clients re-read storage and call their onSessionChange listeners. A sign-out clears the
+// other clients re-read storage and call their onSessionChange listeners (with localStorage, the
+// browser's 'storage' event tells them too). A sign-out clears the
 // session in every tab, even where storage is per tab (memory, sessionStorage). A refresh runs
 // under a lock (Web Locks when the browser has them, else a lock within this JavaScript realm):
 // the holder re-reads the stored session first and skips the refresh if another tab did it.
@@ -94,6 +95,16 @@ export async function createSsoClient(options = {}) {
     channel = new globalThis.BroadcastChannel(`ssokit:${storageKey}`);
     channel.onmessage = (event) => { onAnnouncement(event.data).catch(() => {}); };
     channel.unref?.();  // Node: an idle client must not keep the process alive (after onmessage, which refs)
+  }
+  // localStorage also tells the other tabs itself ('storage' event). The browser fires it even when
+  // the writing tab navigates away at once (logout), where a channel message can be lost with the page.
+  let storageListener = null;
+  if (crossTab && sessions.kind === 'local' && typeof globalThis.addEventListener === 'function') {
+    storageListener = (event) => {
+      if (event.key !== sessionKey && event.key !== null) return;  // null: the whole area was cleared
+      notify(event.newValue ?? null, event.newValue ? parseSession(event.newValue) : null);
+    };
+    globalThis.addEventListener('storage', storageListener);
   }
 
   async function onAnnouncement(message) {
@@ -413,6 +424,7 @@ export async function createSsoClient(options = {}) {
     /** Stops listening to other tabs (the client still works, alone). */
     close() {
       if (channel) { channel.onmessage = null; channel.close(); channel = null; }
+      if (storageListener) { globalThis.removeEventListener('storage', storageListener); storageListener = null; }
     },
   };
   // The state the listeners start from, so an announcement that changes nothing stays quiet.
