@@ -1,22 +1,64 @@
 // ID-token validation in WebAssembly (the full id_token.validate call: parse, key selection,
-// signature, claims) beside Node's own crypto.verify of the same signatures, in one run.
-// The native rate comes from build/native/bin/ssokit_bench --benchmark_filter=ValidateIdToken.
-// Run: node bench/verify_bench.mjs   (after scripts/bootstrap.sh)
+// signature, claims) beside Node's own crypto.verify and WebCrypto's subtle.verify of the same
+// signatures, in one run. The native rate comes from build/bin/ssokit_bench
+// --benchmark_filter=ValidateIdToken; the same measures in Chromium from bench/verify_browser.mjs.
+//
+//   node bench/verify_bench.mjs [--dist DIR] [--cold N]
+//
+// --dist: the build to measure (default web/dist), e.g. a copy of an older build to compare in the
+// same run. It measures the browser build, ssokit-core.wasm (what a page validates with).
+// Per alg:
+// - wasm_validate_id_token: steady rate in one instance (CPU ms per call is the figure to compare
+//   on a loaded machine: wall time there includes waiting for a core);
+// - wasm_first_validation: the first validation of a fresh Node process (median of --cold N,
+//   default 5): what a sign-in waits, before V8 has optimized the code and with no cached state;
+// - node_crypto_verify and webcrypto_verify: the signature alone with a key imported once;
+//   webcrypto_import_and_verify: importing the JWK and verifying (what an optional WebCrypto
+//   verifier would pay per sign-in).
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify, constants } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
-import { loadCore } from '../web/src/index.js';
+import { pathToFileURL } from 'node:url';
+import { resolve } from 'node:path';
+import { ALGS, callCore, rate, rateSync, validateParams, webCryptoMeasures } from './verify_common.mjs';
+
+const argv = process.argv.slice(2);
+const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
+const dist = resolve(option('--dist', new URL('../web/dist', import.meta.url).pathname));
+const coldRuns = Number(option('--cold', 5));
+const coldChild = option('--cold-child', null);
 
 const f = JSON.parse(readFileSync(new URL('./fixtures/id-tokens.json', import.meta.url), 'utf8'));
-const core = await loadCore();
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
 
-function rate(fn, ms = 1000) {
-  for (let i = 0; i < 20; i++) fn();
-  let n = 0;
+async function loadModule() {
+  const factory = (await import(pathToFileURL(`${dist}/ssokit-core.js`).href)).default;
+  return factory({ wasmBinary: readFileSync(`${dist}/ssokit-core.wasm`) });
+}
+
+if (coldChild) {
+  // Child process: one validation right after loading the core.
+  const module = await loadModule();
+  const params = validateParams(f, coldChild);
+  const c0 = cpu();
   const t0 = performance.now();
-  while (performance.now() - t0 < ms) { fn(); n++; }
-  const elapsed = performance.now() - t0;
-  return { ops_per_s: Math.round(n / (elapsed / 1000)), ms_per_op: +(elapsed / n).toFixed(3) };
+  callCore(module, 'id_token.validate', params);
+  console.log(JSON.stringify({ ms: performance.now() - t0, cpu_ms: cpu() - c0 }));
+  process.exit(0);
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function firstValidation(alg) {
+  const runs = [];
+  for (let i = 0; i < coldRuns; i++) {
+    const out = execFileSync(process.execPath, [new URL(import.meta.url).pathname, '--dist', dist, '--cold-child', alg],
+      { encoding: 'utf8' });
+    runs.push(JSON.parse(out));
+  }
+  return { ms: +median(runs.map((r) => r.ms)).toFixed(3), cpu_ms: +median(runs.map((r) => r.cpu_ms)).toFixed(3), runs: coldRuns };
 }
 
 const keys = { rsa: createPublicKey(f.spki.rsa), ec: createPublicKey(f.spki.ec) };
@@ -26,18 +68,21 @@ const nodeVerify = {
   ES256: (input, sig) => verify('sha256', input, { key: keys.ec, dsaEncoding: 'ieee-p1363' }, sig),
 };
 
+const module = await loadModule();
 const results = {};
-for (const alg of ['RS256', 'PS256', 'ES256']) {
+for (const alg of ALGS) {
+  const params = validateParams(f, alg);
+  callCore(module, 'id_token.validate', params);  // throws if the fixture does not validate
   const token = f.tokens[alg];
-  const params = { id_token: token, jwks: f.jwks, expect: { issuer: f.issuer, client_id: f.client_id, nonce: f.nonce, now: f.now } };
-  core.call('id_token.validate', params);  // throws if the fixture does not validate
   const dot = token.lastIndexOf('.');
   const input = Buffer.from(token.slice(0, dot));
   const sig = Buffer.from(token.slice(dot + 1), 'base64url');
   if (!nodeVerify[alg](input, sig)) throw new Error(`Node rejects the ${alg} fixture`);
   results[alg] = {
-    wasm_validate_id_token: rate(() => core.call('id_token.validate', params)),
-    node_crypto_verify_signature_only: rate(() => nodeVerify[alg](input, sig)),
+    wasm_validate_id_token: rateSync(() => callCore(module, 'id_token.validate', params), { cpu }),
+    wasm_first_validation: firstValidation(alg),
+    node_crypto_verify: rateSync(() => nodeVerify[alg](input, sig), { cpu }),
+    ...(await webCryptoMeasures(f, alg, { cpu })),
   };
 }
-console.log(JSON.stringify({ node: process.version, results }, null, 2));
+console.log(JSON.stringify({ node: process.version, dist, results }, null, 2));

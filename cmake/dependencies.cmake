@@ -38,6 +38,14 @@ elseif(EMSCRIPTEN OR CMAKE_CROSSCOMPILING)
     list(APPEND _mbedtls_sources "${SSOKIT_MBEDTLS_SOURCE_DIR}/library/${m}.c")
   endforeach()
   add_library(mbedcrypto STATIC ${_mbedtls_sources})
+  if(EMSCRIPTEN)
+    # ECDSA verification spends its time in these two: -O2 instead of -Oz makes ES256 faster for
+    # a few hundred bytes (measured: BENCHMARKS.md, "Verification").
+    set(SSOKIT_MBEDTLS_FAST_MODULES ecp ecp_curves CACHE STRING "mbedTLS modules compiled with -O2 in the wasm build")
+    foreach(m IN LISTS SSOKIT_MBEDTLS_FAST_MODULES)
+      set_source_files_properties("${SSOKIT_MBEDTLS_SOURCE_DIR}/library/${m}.c" PROPERTIES COMPILE_OPTIONS "-O2")
+    endforeach()
+  endif()
   target_include_directories(mbedcrypto SYSTEM PUBLIC "${SSOKIT_MBEDTLS_SOURCE_DIR}/include"
                                                      "${PROJECT_SOURCE_DIR}/cmake")
   target_compile_definitions(mbedcrypto PUBLIC MBEDTLS_CONFIG_FILE="mbedtls_config_wasm.h")

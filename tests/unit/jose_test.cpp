@@ -2,6 +2,9 @@
 // generated shared cases (tests/cases/jose.json); these tests cover the C++-only surface.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "ssokit/id_token.hpp"
 #include "ssokit/jose.hpp"
 
@@ -131,6 +134,40 @@ TEST(JoseJwk, UsableFor) {
   EXPECT_FALSE(jwk_usable_for(oct, "HS256"));
   oct.k = Bytes(32, 1);
   EXPECT_TRUE(jwk_usable_for(oct, "HS256"));
+}
+
+// A parsed RSA JWK keeps the mbedTLS key of its first successful verification (natively): later
+// verifications, and copies of the Jwk, reuse it; changing n or e must bypass it, and a failed
+// first verification must not fill it.
+TEST(JoseJwk, RsaKeyCacheNeverChangesResults) {
+  std::ifstream in(std::string(SSOKIT_CASES_DIR) + "/jose.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const Json cases = Json::parse(text.str());
+  const Json* rs256 = nullptr;
+  for (const Json& c : cases.at("cases")) {
+    if (c.at("name") == "RS256 valid") rs256 = &c;
+  }
+  ASSERT_NE(rs256, nullptr);
+  auto jws = parse_jws(rs256->at("params").at("id_token").get<std::string>());
+  ASSERT_TRUE(jws.ok());
+  auto key = parse_jwk(rs256->at("params").at("jwks").at("keys").at(0));
+  ASSERT_TRUE(key.ok()) << key.error().to_string();
+
+  Jws tampered = jws.value();
+  tampered.signature.back() ^= 1;
+  EXPECT_FALSE(verify_jws_signature(tampered, key.value()).ok()) << "a failed first verification";
+  for (int i = 0; i < 3; i++) EXPECT_TRUE(verify_jws_signature(jws.value(), key.value()).ok()) << i;
+  EXPECT_FALSE(verify_jws_signature(tampered, key.value()).ok()) << "after the cache is filled";
+  const Jwk copy = key.value();
+  EXPECT_TRUE(verify_jws_signature(jws.value(), copy).ok());
+
+  Jwk other_modulus = key.value();
+  other_modulus.n.back() ^= 2;  // still odd, a different key
+  EXPECT_FALSE(verify_jws_signature(jws.value(), other_modulus).ok());
+  Jwk other_exponent = key.value();
+  other_exponent.e = {0x03};
+  EXPECT_FALSE(verify_jws_signature(jws.value(), other_exponent).ok());
 }
 
 TEST(JoseJwks, ShapeAndSkipping) {
