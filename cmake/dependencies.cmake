@@ -39,9 +39,9 @@ elseif(EMSCRIPTEN OR CMAKE_CROSSCOMPILING)
   endforeach()
   add_library(mbedcrypto STATIC ${_mbedtls_sources})
   if(EMSCRIPTEN)
-    # ECDSA verification spends its time in these two: -O2 instead of -Oz makes ES256 faster for
-    # a few hundred bytes (measured: BENCHMARKS.md, "Verification").
-    set(SSOKIT_MBEDTLS_FAST_MODULES ecp ecp_curves CACHE STRING "mbedTLS modules compiled with -O2 in the wasm build")
+    # Signature verification spends its time in these: -O2 instead of -Oz makes RS256 about 25% and
+    # ES256 about 10% faster for about 1 KB more wasm (measured: BENCHMARKS.md, "Verification").
+    set(SSOKIT_MBEDTLS_FAST_MODULES bignum ecp ecp_curves CACHE STRING "mbedTLS modules compiled with -O2 in the wasm build")
     foreach(m IN LISTS SSOKIT_MBEDTLS_FAST_MODULES)
       set_source_files_properties("${SSOKIT_MBEDTLS_SOURCE_DIR}/library/${m}.c" PROPERTIES COMPILE_OPTIONS "-O2")
     endforeach()
