@@ -73,6 +73,9 @@ std::int64_t now_seconds();
 
 // The process's libcurl transport (common.cpp).
 HttpTransport& transport();
+// Caps each request's connect and total time at `seconds` (from a command's --timeout); only
+// before the first transport() call.
+void limit_request_time(std::int64_t seconds);
 // Provider metadata: discovered from --issuer, unless an endpoint option (--authorization-endpoint,
 // --end-session-endpoint) is given, which skips the network for offline use.
 Result<ProviderMetadata> provider_for(const Args& args);

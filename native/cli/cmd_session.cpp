@@ -39,6 +39,8 @@ Result<Json> run_login(const Args& args) {
   std::int64_t timeout = 300;
   if (auto t = args.get("timeout")) {
     SSOKIT_TRY(timeout, parse_seconds("timeout", *t));
+    // No request to the provider may take longer than the whole sign-in is given.
+    limit_request_time(timeout);
   }
   SSOKIT_TRY(native::LoopbackListener listener, native::LoopbackListener::bind(lb.host, lb.port, lb.path));
   SSOKIT_TRY(SsoClientOptions options, client_options(args, listener.redirect_uri()));
@@ -49,6 +51,9 @@ Result<Json> run_login(const Args& args) {
   AuthorizationOptions authorization;
   if (auto p = args.get("prompt")) authorization.prompt = *p;
   if (auto h = args.get("login-hint")) authorization.login_hint = *h;
+  if (auto m = args.get("max-age")) {
+    SSOKIT_TRY(authorization.max_age, parse_seconds("max-age", *m));
+  }
   SSOKIT_TRY(std::string url, client.login_url(authorization));
   std::cerr << "Open: " << url << std::endl;
 
@@ -90,15 +95,18 @@ std::vector<Command> session_commands() {
   return {
       {"login",
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
-       "[--store FILE] [--prompt P] [--login-hint H] [--profile-mapping PRESET|FILE] [--profile-endpoint URL]",
+       "[--store FILE] [--prompt P] [--login-hint H] [--max-age SECONDS] [--profile-mapping PRESET|FILE] "
+       "[--profile-endpoint URL]",
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
-       "profile. --profile-endpoint URL: an extra GET with the access token after user-info, its JSON answer "
-       "is the profile mapping's \"profile\" document (docs/profile-mapping.md). "
+       "profile. --timeout (default 300 s) bounds the wait for the browser and each request to the provider "
+       "(at most 15 s each). --max-age: the provider must re-authenticate a sign-in older than this "
+       "(the ID token's auth_time is checked). --profile-endpoint URL: an extra GET with the access token "
+       "after user-info, its JSON answer is the profile mapping's \"profile\" document (docs/profile-mapping.md). "
        "A confidential client's secret comes from SSOKIT_CLIENT_SECRET. --store FILE is encrypted "
        "(AES-256-GCM) when SSOKIT_STORE_KEY (32 bytes: 64 hex digits or base64url) or SSOKIT_STORE_KEY_FILE "
        "(a chmod-600 key file) is set, else plain JSON.",
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
-        {"profile-mapping"}, {"profile-endpoint"}},
+        {"max-age"}, {"profile-mapping"}, {"profile-endpoint"}},
        0, 0, run_login},
       {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE]",
        "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed). "

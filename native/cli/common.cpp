@@ -1,4 +1,5 @@
 // What several commands share: the transport, provider discovery, the session file.
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -11,8 +12,24 @@
 
 namespace ssokit::cli {
 
+namespace {
+
+native::CurlTransportOptions& transport_options() {
+  static native::CurlTransportOptions options;
+  return options;
+}
+
+}  // namespace
+
+void limit_request_time(std::int64_t seconds) {
+  auto& o = transport_options();
+  const long ms = seconds <= 0 ? 1000 : static_cast<long>(std::min<std::int64_t>(seconds, 3600) * 1000);
+  o.connect_timeout_ms = std::min(o.connect_timeout_ms, ms);
+  o.total_timeout_ms = std::min(o.total_timeout_ms, ms);
+}
+
 HttpTransport& transport() {
-  static native::CurlTransport curl;
+  static native::CurlTransport curl(transport_options());
   return curl;
 }
 

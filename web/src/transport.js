@@ -10,6 +10,16 @@ const MAX_BODY_BYTES = 1 << 20;  // same cap as the native transport
 export function fetchTransport(fetchImpl = globalThis.fetch, { timeoutMs = 30000 } = {}) {
   if (typeof fetchImpl !== 'function') throw new SsoError('invalid_argument', 'no fetch implementation available; pass options.fetch');
   return async function send(request) {
+    const origin = safeOrigin(request.url);
+    // The timeout covers the whole exchange: a provider that trickles its body is cut off too.
+    const signal = AbortSignal.timeout(timeoutMs);
+    const failed = (e) => {
+      if (e instanceof SsoError) return e;
+      if (signal.aborted || (e && (e.name === 'TimeoutError' || e.name === 'AbortError'))) {
+        return new SsoError('timeout', `no answer from ${origin} within ${timeoutMs} ms`);
+      }
+      return new SsoError('network_error', `could not reach ${origin}: ${e && e.message ? e.message : e}`);
+    };
     let response;
     try {
       response = await fetchImpl(request.url, {
@@ -18,21 +28,57 @@ export function fetchTransport(fetchImpl = globalThis.fetch, { timeoutMs = 30000
         body: request.body,
         redirect: 'manual',  // OAuth endpoints are never followed blindly
         credentials: 'omit',
-        signal: AbortSignal.timeout(timeoutMs),
+        signal,
       });
     } catch (e) {
-      const origin = safeOrigin(request.url);
-      if (e && (e.name === 'TimeoutError' || e.name === 'AbortError')) {
-        throw new SsoError('timeout', `no answer from ${origin} within ${timeoutMs} ms`);
-      }
-      throw new SsoError('network_error', `could not reach ${origin}: ${e && e.message ? e.message : e}`);
+      throw failed(e);
     }
-    const body = await response.text();
-    if (body.length > MAX_BODY_BYTES) {
-      throw new SsoError('invalid_response', `the response from ${safeOrigin(request.url)} is larger than ${MAX_BODY_BYTES} bytes`);
+    let body;
+    try {
+      body = await readBody(response, origin);
+    } catch (e) {
+      throw failed(e);
     }
     return { status: response.status, headers: [...response.headers], body };
   };
+}
+
+function tooLarge(origin) {
+  return new SsoError('invalid_response', `the response from ${origin} is larger than ${MAX_BODY_BYTES} bytes`);
+}
+
+// Reads at most MAX_BODY_BYTES and stops the download there, so a huge or endless answer
+// costs no more memory than the cap.
+async function readBody(response, origin) {
+  const declared = Number(response.headers?.get?.('content-length'));
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    await response.body?.cancel?.().catch(() => {});
+    throw tooLarge(origin);
+  }
+  const reader = response.body?.getReader?.();
+  if (!reader) {
+    // A fetch stand-in without streams (tests, polyfills): read it whole, then check.
+    const text = await response.text();
+    if (new TextEncoder().encode(text).length > MAX_BODY_BYTES) throw tooLarge(origin);
+    return text;
+  }
+  const chunks = [];
+  let size = 0;
+  // Each read returns a non-empty chunk or done; the cap bounds the number of reads with data.
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel().catch(() => {});
+      throw tooLarge(origin);
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) { bytes.set(c, at); at += c.byteLength; }
+  return new TextDecoder().decode(bytes);
 }
 
 // Never put a query string in a message: it can carry codes or tokens.

@@ -22,6 +22,9 @@ struct IdTokenExpectations {
   // allowed_algs, or when a custom allowed_algs names HS256. Empty: HS256 is never accepted.
   std::string client_secret;
   std::vector<std::string> allowed_algs = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"};
+  // The access token that came with the ID token. When set and the ID token has an at_hash
+  // claim, the two must match (OIDC Core 3.1.3.8, 3.2.2.9): else invalid_response.
+  std::optional<std::string> access_token;
 };
 
 struct ValidatedIdToken {
@@ -29,9 +32,11 @@ struct ValidatedIdToken {
   Json claims;
 };
 
-// Checks, in order: form (id_token_malformed), alg (id_token_alg_not_allowed), crit
-// (id_token_malformed), key (id_token_key_not_found), signature (id_token_signature_invalid),
-// iss, aud, azp, exp, iat, nbf, nonce, sub, then max_age/auth_time (login_required).
+// Checks, in order: form (id_token_malformed), alg (id_token_alg_not_allowed), typ and crit
+// (id_token_malformed: a typ of another explicitly typed JWT such as "at+jwt" is not an ID
+// token, RFC 8725 3.11), key (id_token_key_not_found), signature (id_token_signature_invalid),
+// iss, aud, azp, exp, iat, nbf, nonce, sub, then max_age/auth_time (login_required), then
+// at_hash against `access_token` (invalid_response).
 Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e);
 
 // Unverified decode (header and payload), for display only (`ssokit decode`).

@@ -14,11 +14,12 @@ Error bad_answer(const std::string& what) {
   return make_error(ErrorCode::invalid_response, "the device authorization response " + what);
 }
 
-// The person opens this URL (or scans it): only http(s), so a provider cannot make the device
-// show a javascript: or file: link.
+// The person opens this URL (or scans it) and signs in there: https only (plain http only on a
+// loopback host, for development), so a provider cannot make the device show a javascript:,
+// file: or plain-http link that would carry the person's password in the clear.
 bool web_url(const std::string& text) {
   auto url = parse_url(text);
-  return url.ok() && (url->scheme == "https" || url->scheme == "http") && !url->host.empty();
+  return url.ok() && detail::secure_web_url(url.value());
 }
 
 // A positive integer member; nullopt when absent or null, an error when present and wrong.
@@ -120,11 +121,11 @@ Result<DeviceAuthorization> process_device_authorization_response(const HttpResp
   // Some providers (Google) still use the draft's name.
   auto uri = json_string(doc, "verification_uri");
   if (!uri) uri = json_string(doc, "verification_url");
-  if (!uri || !web_url(*uri)) return bad_answer("has no http(s) verification_uri");
+  if (!uri || !web_url(*uri)) return bad_answer("has no https verification_uri (plain http only on a loopback host)");
   d.verification_uri = *uri;
   if (const Json* c = json_member(doc, "verification_uri_complete"); c != nullptr && !c->is_null()) {
     if (!c->is_string() || !web_url(c->get<std::string>())) {
-      return bad_answer("has a verification_uri_complete that is not an http(s) URL");
+      return bad_answer("has a verification_uri_complete that is not an https URL (plain http only on a loopback host)");
     }
     d.verification_uri_complete = c->get<std::string>();
   }

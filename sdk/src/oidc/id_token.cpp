@@ -2,7 +2,11 @@
 #include "ssokit/id_token.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
+
+#include "ssokit/base64.hpp"
+#include "ssokit/crypto.hpp"
 
 namespace ssokit {
 namespace {
@@ -41,6 +45,42 @@ Status check_crit(const Json& header) {
   return make_error(ErrorCode::id_token_malformed,
                     "the ID token header lists critical extensions (crit) that ssokit does not understand",
                     {{"crit", names}});
+}
+
+// RFC 8725 3.11: explicitly typed JWTs of other kinds ("at+jwt" access tokens, "logout+jwt",
+// "secevent+jwt", ...) must not pass as ID tokens, which are untyped or typed "JWT".
+Status check_typ(const Json& header) {
+  const Json* typ = json_member(header, "typ");
+  if (typ == nullptr) return {};
+  if (!typ->is_string()) return make_error(ErrorCode::id_token_malformed, "the ID token header's typ is not a string");
+  std::string lower = typ->get<std::string>();
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string suffix = "+jwt";
+  if (lower.size() >= suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0) {
+    return make_error(ErrorCode::id_token_malformed,
+                      "the token's typ says it is another kind of JWT, not an ID token (RFC 8725 3.11)",
+                      {{"typ", clip(typ->get<std::string>())}});
+  }
+  return {};
+}
+
+// OIDC Core 3.1.3.8 / 3.2.2.9: at_hash is the left half of the access token's hash with the
+// hash of the ID token's alg. Optional in the code flow, but when present it must match: an ID
+// token and an access token that do not belong together are a broken or tampered response.
+Status check_at_hash(const Json& claims, std::string_view alg, const std::optional<std::string>& access_token) {
+  const Json* at_hash = json_member(claims, "at_hash");
+  if (at_hash == nullptr || !access_token) return {};
+  HashAlg hash_alg = HashAlg::sha256;
+  if (alg.size() == 5 && alg.substr(2) == "384") hash_alg = HashAlg::sha384;
+  if (alg.size() == 5 && alg.substr(2) == "512") hash_alg = HashAlg::sha512;
+  const Bytes digest = hash(hash_alg, *access_token);
+  const std::string expected = base64url_encode(digest.data(), digest.size() / 2);
+  if (!at_hash->is_string() || !constant_time_equal(at_hash->get<std::string>(), expected)) {
+    return make_error(ErrorCode::invalid_response,
+                      "the ID token's at_hash does not match the access token it came with; sign in again",
+                      {{"claim", "at_hash"}});
+  }
+  return {};
 }
 
 Status check_audience(const Json& claims, const IdTokenExpectations& e) {
@@ -134,6 +174,7 @@ Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwk
     return make_error(ErrorCode::id_token_alg_not_allowed,
                       "the ID token's alg is not in the allowed list (\"none\" never is)", std::move(alg_details));
   }
+  SSOKIT_CHECK(check_typ(jws.header));
   SSOKIT_CHECK(check_crit(jws.header));
 
   // Key and signature.
@@ -189,6 +230,8 @@ Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwk
                         {{"auth_time", *auth_time}, {"max_age", *e.max_age}, {"now", e.now}});
     }
   }
+
+  SSOKIT_CHECK(check_at_hash(claims, jws.alg, e.access_token));
 
   ValidatedIdToken out;
   out.header = std::move(jws.header);

@@ -109,6 +109,9 @@ Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std:
   if (auto n = json_string(e, "nonce")) nonce = *n;
   std::optional<std::int64_t> max_age = json_int(e, "max_age");
   auto expectations = expectations_for(ctx, nonce, max_age, now);
+  if (auto access = json_string(member(state, "tokens"), "access_token"); access && !access->empty()) {
+    expectations.access_token = *access;
+  }
 
   const bool have_keys = member(state, "jwks").is_object();
   auto claims = validate_with(id_token, member(state, "jwks"), expectations);
