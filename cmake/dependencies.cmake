@@ -1,8 +1,8 @@
 # Dependencies. Native (host) builds: Debian's packages. WebAssembly and cross builds (armhf,
 # aarch64): mbedTLS compiled from Debian's source package (fetched into .deps/ by
-# scripts/bootstrap.sh) with the SDK's minimal configuration, and nlohmann/json's headers through
-# an include directory of their own (never all of /usr/include). Cross builds also compile
-# GoogleTest from Debian's googletest sources (/usr/src/googletest).
+# scripts/bootstrap.sh) with the SDK's minimal configuration. Cross builds also compile
+# GoogleTest from Debian's googletest sources (/usr/src/googletest). JSON is the SDK's own
+# (sdk/src/json).
 
 set(SSOKIT_TARGET_PREFIX "" CACHE PATH "Cross builds: prefix with the target's mbedTLS and libcurl (scripts/cross.sh)")
 if(CMAKE_CROSSCOMPILING AND SSOKIT_TARGET_PREFIX)
@@ -13,17 +13,6 @@ if(CMAKE_CROSSCOMPILING AND SSOKIT_TARGET_PREFIX)
   set_target_properties(ssokit::mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBRARY}"
                                                       INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
   list(PREPEND CMAKE_PREFIX_PATH "${SSOKIT_TARGET_PREFIX}")
-  set(_ssokit_json_only TRUE)
-endif()
-if(_ssokit_json_only)
-  set(_json_include "${CMAKE_BINARY_DIR}/json-include")
-  if(NOT EXISTS "${_json_include}/nlohmann")
-    file(MAKE_DIRECTORY "${_json_include}")
-    file(CREATE_LINK /usr/include/nlohmann "${_json_include}/nlohmann" SYMBOLIC)
-  endif()
-  add_library(nlohmann_json INTERFACE)
-  target_include_directories(nlohmann_json SYSTEM INTERFACE "${_json_include}")
-  add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
 elseif(EMSCRIPTEN OR CMAKE_CROSSCOMPILING)
   set(SSOKIT_MBEDTLS_SOURCE_DIR "${PROJECT_SOURCE_DIR}/.deps/mbedtls" CACHE PATH "mbedTLS source tree")
   if(NOT EXISTS "${SSOKIT_MBEDTLS_SOURCE_DIR}/library/ctr_drbg.c")
@@ -50,22 +39,12 @@ elseif(EMSCRIPTEN OR CMAKE_CROSSCOMPILING)
                                                      "${PROJECT_SOURCE_DIR}/cmake")
   target_compile_definitions(mbedcrypto PUBLIC MBEDTLS_CONFIG_FILE="mbedtls_config_wasm.h")
   add_library(ssokit::mbedcrypto ALIAS mbedcrypto)
-
-  set(_json_include "${CMAKE_BINARY_DIR}/json-include")
-  if(NOT EXISTS "${_json_include}/nlohmann")
-    file(MAKE_DIRECTORY "${_json_include}")
-    file(CREATE_LINK /usr/include/nlohmann "${_json_include}/nlohmann" SYMBOLIC)
-  endif()
-  add_library(nlohmann_json INTERFACE)
-  target_include_directories(nlohmann_json SYSTEM INTERFACE "${_json_include}")
-  add_library(nlohmann_json::nlohmann_json ALIAS nlohmann_json)
 else()
   find_path(MBEDTLS_INCLUDE_DIR mbedtls/version.h REQUIRED)
   find_library(MBEDCRYPTO_LIBRARY mbedcrypto REQUIRED)
   add_library(ssokit::mbedcrypto UNKNOWN IMPORTED)
   set_target_properties(ssokit::mbedcrypto PROPERTIES IMPORTED_LOCATION "${MBEDCRYPTO_LIBRARY}"
                                                       INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
-  find_package(nlohmann_json 3.10 REQUIRED)
 endif()
 
 if(NOT EMSCRIPTEN)

@@ -305,7 +305,7 @@ int ssokit_json_get(const char* json, const char* pointer, char** out, ssokit_er
   *out = nullptr;
   auto doc = ssokit::parse_json(json, ErrorCode::invalid_argument);
   if (!doc.ok()) return fail(err, doc.error());
-  // Walk the pointer by hand: nlohmann's json_pointer throws on malformed input.
+  // Walk the pointer by hand (RFC 6901), refusing malformed pointers with an error.
   const Json* at = &doc.value();
   std::string p = pointer;
   if (!p.empty() && p[0] != '/') return fail(err, ErrorCode::invalid_argument, "a JSON Pointer starts with \"/\"");

@@ -250,7 +250,7 @@ Result<HttpResponse> CurlTransport::Impl::perform(const HttpRequest& request, co
   }
   *transient = retryable(code);
   const std::string detail = scrub(error_buffer[0] ? error_buffer : curl_easy_strerror(code), url);
-  nlohmann::json details{{"curl_code", static_cast<int>(code)}};
+  Json details{{"curl_code", static_cast<int>(code)}};
   if (code == CURLE_OPERATION_TIMEDOUT) {
     return make_error(ErrorCode::timeout,
                       where + " timed out (connect limit " + std::to_string(options.connect_timeout_ms) +

@@ -12,6 +12,9 @@
 namespace ssokit {
 namespace {
 
+// JSON the test wrote or received; aborts on malformed input (as nlohmann's Json::parse did here).
+Json must_parse(std::string_view text) { return parse_json(text, ErrorCode::invalid_argument).value(); }
+
 constexpr const char* kBase = "https://api.example.com";
 constexpr const char* kOrgId = "01HZ3K5R4X9Y2V6QF8TJ7W0CDN";
 constexpr const char* kKey = "ba_AbCdEf0123456789";
@@ -357,7 +360,7 @@ TEST(OrgRoute, AsksThePublicLookupWithoutACredential) {
   const HttpRequest& r = *step->request;
   EXPECT_EQ(r.method, "POST");
   EXPECT_EQ(r.url, "https://api.example.com/api/auth/identify");
-  EXPECT_EQ(Json::parse(r.body), Json({{"email", "Jane@yourcompany.com"}}));
+  EXPECT_EQ(must_parse(r.body), Json({{"email", "Jane@yourcompany.com"}}));
   EXPECT_EQ(header_of(r, "Content-Type"), "application/json");
   EXPECT_EQ(header_of(r, "X-Api-Key"), "<none>");
   EXPECT_EQ(header_of(r, "Authorization"), "<none>");
@@ -451,7 +454,7 @@ TEST(OrgAdmin, SsoSetSendsExactlyTheFourFields) {
   EXPECT_EQ(sent[0].url, std::string(kBase) + "/api/user/organizations/" + kOrgId + "/settings/sso");
   EXPECT_EQ(header_of(sent[0], "X-Api-Key"), kKey);
   EXPECT_EQ(header_of(sent[0], "Content-Type"), "application/json");
-  EXPECT_EQ(Json::parse(sent[0].body), Json({{"provider", "okta"}, {"issuerUrl", "https://your-org.okta.com"},
+  EXPECT_EQ(must_parse(sent[0].body), Json({{"provider", "okta"}, {"issuerUrl", "https://your-org.okta.com"},
                                              {"clientId", "client-1"}, {"clientSecret", kSecret}}));
   EXPECT_FALSE(r.value()["data"].contains("clientSecret"));  // an echoed secret is never handed on
   EXPECT_EQ(r.value()["idp"]["sign_in_redirect_uri"], "https://api.example.com/api/auth/sso/callback");
@@ -497,7 +500,7 @@ TEST(OrgAdmin, DomainAddSurfacesTheTxtRecord) {
   auto r = drive(org::domain_add(admin(), "YourCompany.com"), {answer(201, ok_envelope(201, "Domain added", data))}, &sent);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(sent[0].url, std::string(kBase) + "/api/user/organizations/" + kOrgId + "/domains");
-  EXPECT_EQ(Json::parse(sent[0].body), Json({{"domain", "yourcompany.com"}}));
+  EXPECT_EQ(must_parse(sent[0].body), Json({{"domain", "yourcompany.com"}}));
   EXPECT_EQ(r.value()["txt_record"], Json({{"type", "TXT"}, {"name", "_v.yourcompany.com"}, {"value", "token-1"}}));
 
   auto other = drive(org::domain_add(admin(), "a.com"),
@@ -558,7 +561,7 @@ TEST(OrgGuard, TestsFirstThenRaises) {
   EXPECT_EQ(sent[1].method, "PUT");
   EXPECT_NE(sent[1].url.find("/settings/security"), std::string::npos);
   EXPECT_EQ(header_of(sent[1], "X-Api-Key"), kKey);
-  EXPECT_EQ(Json::parse(sent[1].body), Json({{"authRequired", "sso"}, {"requireMfa", false}}));
+  EXPECT_EQ(must_parse(sent[1].body), Json({{"authRequired", "sso"}, {"requireMfa", false}}));
   EXPECT_EQ(r.value()["sso_test"]["valid"], true);
   EXPECT_EQ(r.value()["data"]["authRequired"], "sso");
 }
@@ -608,7 +611,7 @@ TEST(OrgGuard, LoweringNeedsNoTest) {
   auto r = drive(org::set_security(admin(), s), {answer(200, ok_envelope(200, "ok", {{"authRequired", "mfa"}}))}, &sent);
   ASSERT_TRUE(r.ok());
   ASSERT_EQ(sent.size(), 1u);
-  EXPECT_EQ(Json::parse(sent[0].body), Json({{"authRequired", "mfa"}, {"requireMfa", true}}));
+  EXPECT_EQ(must_parse(sent[0].body), Json({{"authRequired", "mfa"}, {"requireMfa", true}}));
 }
 
 // ---- 429 ----

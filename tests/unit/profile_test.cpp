@@ -15,6 +15,9 @@
 namespace ssokit {
 namespace {
 
+// JSON the test wrote or received; aborts on malformed input (as nlohmann's Json::parse did here).
+Json must_parse(std::string_view text) { return parse_json(text, ErrorCode::invalid_argument).value(); }
+
 constexpr std::int64_t kNow = 1700000000;
 
 TEST(profile, EveryPresetBuildsAndHasFields) {
@@ -46,10 +49,10 @@ TEST(profile, UnknownPresetListsTheNames) {
 }
 
 TEST(profile, MessagesNameTheOffendingMember) {
-  auto m = parse_profile_mapping(Json::parse(R"({"fields": {"groups": [{"from": "/g"}, {"from": "/h", "split": 3}]}})"));
+  auto m = parse_profile_mapping(must_parse(R"({"fields": {"groups": [{"from": "/g"}, {"from": "/h", "split": 3}]}})"));
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("fields.groups[1].split"), std::string::npos) << m.error().message;
-  m = parse_profile_mapping(Json::parse(R"({"fields": {"email": "email"}})"));
+  m = parse_profile_mapping(must_parse(R"({"fields": {"email": "email"}})"));
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("must start with \"/\""), std::string::npos) << m.error().message;
 }
@@ -80,16 +83,16 @@ TEST(profile, NonObjectInputsAreEmptyAndAnEmptyMappingIsRefused) {
 
 // Beyond what JavaScript numbers hold, so not in the shared cases.
 TEST(profile, LargeUnsignedNumbersDoNotWrap) {
-  auto m = parse_profile_mapping(Json::parse(
+  auto m = parse_profile_mapping(must_parse(
       R"({"fields": {"membershipType": "/n", "membershipStatus": {"from": "/e", "expiry": true, "default": "bad"}}})"));
   ASSERT_TRUE(m.ok()) << m.error().to_string();
-  auto p = map_profile(Json::parse(R"({"sub": "u", "n": 18446744073709551615, "e": 18446744073709551615})"),
+  auto p = map_profile(must_parse(R"({"sub": "u", "n": 18446744073709551615, "e": 18446744073709551615})"),
                        Json::object(), m.value(), kNow);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p.value().membershipType, "18446744073709551615");
   EXPECT_EQ(p.value().membershipStatus, "bad");
   auto bad_index = parse_profile_mapping(
-      Json::parse(R"({"fields": {"firstName": {"from": "/n", "split": " ", "index": 18446744073709551615}}})"));
+      must_parse(R"({"fields": {"firstName": {"from": "/n", "split": " ", "index": 18446744073709551615}}})"));
   EXPECT_FALSE(bad_index.ok());
 }
 
@@ -248,7 +251,7 @@ TEST(profile, FuzzNeverCrashesAndKeepsBounds) {
 // Membership rules beyond what a case file holds comfortably.
 
 TEST(profile, OverLongValuesAreAbsentForInRules) {
-  auto m = parse_profile_mapping(Json::parse(
+  auto m = parse_profile_mapping(must_parse(
       R"({"fields": {"membershipStatus": {"from": "/s", "in": ["current"], "default": "unknown"}}})"));
   ASSERT_TRUE(m.ok()) << m.error().to_string();
   auto p = map_profile(Json{{"sub", "u"}, {"s", std::string(kProfileMaxValueLength + 1, 'c')}}, Json::object(), m.value(), kNow);
@@ -265,7 +268,7 @@ TEST(profile, InListsAreBoundedAndMessagesNameTheMember) {
   auto m = parse_profile_mapping(spec);
   ASSERT_FALSE(m.ok());
   EXPECT_NE(m.error().message.find("fields.membershipStatus.in"), std::string::npos) << m.error().message;
-  auto w = parse_profile_mapping(Json::parse(R"({"fields": {"email": {"from": "/e", "when": {"path": "/k", "in": [3]}}}})"));
+  auto w = parse_profile_mapping(must_parse(R"({"fields": {"email": {"from": "/e", "when": {"path": "/k", "in": [3]}}}})"));
   ASSERT_FALSE(w.ok());
   EXPECT_NE(w.error().message.find("fields.email.when.in[0]"), std::string::npos) << w.error().message;
 }

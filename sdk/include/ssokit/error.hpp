@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
+#include "ssokit/json_value.hpp"
 
 namespace ssokit {
 
@@ -65,15 +65,15 @@ struct Error {
   // What was wrong and what to do about it. Never holds a token or secret.
   std::string message;
   // Machine-readable context (e.g. the provider's `error`), always a JSON object.
-  nlohmann::json details = nlohmann::json::object();
+  Json details = Json::object();
 
   const char* code_name() const { return error_code_name(code); }
   // {"code": ..., "message": ..., "details": {...}} (details omitted when empty).
-  nlohmann::json to_json() const;
+  Json to_json() const;
   std::string to_string() const;
 };
 
 Error make_error(ErrorCode code, std::string message,
-                 nlohmann::json details = nlohmann::json::object());
+                 Json details = Json::object());
 
 }  // namespace ssokit

@@ -1,4 +1,4 @@
-// JSON through nlohmann/json without exceptions, with the strictness a security SDK needs.
+// JSON: the SDK's own value type (json_value.hpp: why not nlohmann/json) and a strict parser.
 #pragma once
 
 #include <cstdint>
@@ -6,21 +6,22 @@
 #include <string>
 #include <string_view>
 
-#include <nlohmann/json.hpp>
-
+#include "ssokit/json_value.hpp"
 #include "ssokit/result.hpp"
 
 namespace ssokit {
-
-using Json = nlohmann::json;
 
 struct JsonLimits {
   std::size_t max_bytes = 1 << 20;  // 1 MiB: bigger than any sane token or metadata response
   std::size_t max_depth = 64;
 };
 
-// Parses a JSON text. Rejects syntax errors, duplicate object members (which JWS and ID token
-// parsers must not resolve silently) and input beyond the limits. Error code: `code` argument
+// Parses a JSON text, strictly by RFC 8259 (no comments, trailing commas, leading zeros, NaN or
+// single quotes; strings must be valid UTF-8 without raw control characters, escapes valid and
+// surrogates paired; numbers beyond the double range are refused). A UTF-8 byte order mark at the
+// start is skipped, as nlohmann did. Rejects duplicate object members (which JWS and ID token
+// parsers must not resolve silently) and input beyond the limits (max_depth counts nested arrays
+// and objects; it also bounds the parser's recursion). Error code: `code` argument
 // (invalid_response by default, since most JSON comes from a peer).
 Result<Json> parse_json(std::string_view text, ErrorCode code = ErrorCode::invalid_response,
                         const JsonLimits& limits = {});
@@ -29,7 +30,7 @@ Result<Json> parse_json(std::string_view text, ErrorCode code = ErrorCode::inval
 Result<Json> parse_json_object(std::string_view text, ErrorCode code = ErrorCode::invalid_response,
                                const JsonLimits& limits = {});
 
-// Serializes compactly; invalid UTF-8 is replaced rather than aborting.
+// Serializes compactly (Json::dump): members in key order; invalid UTF-8 becomes U+FFFD.
 std::string dump_json(const Json& value);
 
 // Typed, non-throwing member access. nullopt when missing or of another type.

@@ -68,19 +68,19 @@ bool error_code_from_name(std::string_view name, ErrorCode* out) {
   return false;
 }
 
-nlohmann::json Error::to_json() const {
-  nlohmann::json j = {{"code", code_name()}, {"message", message}};
+Json Error::to_json() const {
+  Json j = {{"code", code_name()}, {"message", message}};
   if (details.is_object() && !details.empty()) j["details"] = details;
   return j;
 }
 
 std::string Error::to_string() const { return std::string(code_name()) + ": " + message; }
 
-Error make_error(ErrorCode code, std::string message, nlohmann::json details) {
+Error make_error(ErrorCode code, std::string message, Json details) {
   Error e;
   e.code = code;
   e.message = std::move(message);
-  e.details = details.is_object() ? std::move(details) : nlohmann::json::object();
+  e.details = details.is_object() ? std::move(details) : Json::object();
   return e;
 }
 

@@ -1,7 +1,7 @@
 // The StreamOne API v3 response envelope {"header":{"status","statusmessage",...},"body":...} and
 // its status codes: success only for status 0, every documented status mapped to an error that
 // says what to do.
-#include <cstdio>
+#include <string>
 #include <string_view>
 
 #include "ssokit/platforms/streamone.hpp"
@@ -62,6 +62,18 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+// Appends v zero-padded to `width` characters after any sign, like printf's %0<width>lld (without
+// printf, which would add about 6 KB to the WebAssembly build).
+void append_padded(std::string& out, std::int64_t v, std::size_t width) {
+  const std::string digits = std::to_string(v < 0 ? -v : v);
+  if (v < 0) {
+    out += '-';
+    --width;
+  }
+  if (digits.size() < width) out.append(width - digits.size(), '0');
+  out += digits;
+}
+
 std::string utc_text(std::int64_t t) {
   // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
   std::int64_t days = t / 86400;
@@ -79,11 +91,20 @@ std::string utc_text(std::int64_t t) {
   const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
   const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
   const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  char buf[96];  // room for any 64-bit year: never truncated
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lldT%02lld:%02lld:%02lldZ", static_cast<long long>(y),
-                static_cast<long long>(m), static_cast<long long>(d), static_cast<long long>(secs / 3600),
-                static_cast<long long>(secs / 60 % 60), static_cast<long long>(secs % 60));
-  return buf;
+  std::string out;  // YYYY-MM-DDTHH:MM:SSZ
+  append_padded(out, y, 4);
+  out += '-';
+  append_padded(out, m, 2);
+  out += '-';
+  append_padded(out, d, 2);
+  out += 'T';
+  append_padded(out, secs / 3600, 2);
+  out += ':';
+  append_padded(out, secs / 60 % 60, 2);
+  out += ':';
+  append_padded(out, secs % 60, 2);
+  out += 'Z';
+  return out;
 }
 
 // The server's clock: the envelope header's "timestamp" when it has one, else the HTTP Date header.
