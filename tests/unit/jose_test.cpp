@@ -7,6 +7,7 @@
 
 #include "ssokit/id_token.hpp"
 #include "ssokit/jose.hpp"
+#include "ssokit/json.hpp"
 
 namespace ssokit {
 namespace {
@@ -143,7 +144,9 @@ TEST(JoseJwk, RsaKeyCacheNeverChangesResults) {
   std::ifstream in(std::string(SSOKIT_CASES_DIR) + "/jose.json");
   std::stringstream text;
   text << in.rdbuf();
-  const Json cases = Json::parse(text.str());
+  auto parsed = parse_json(text.str());
+  ASSERT_TRUE(parsed.ok());
+  const Json& cases = parsed.value();
   const Json* rs256 = nullptr;
   for (const Json& c : cases.at("cases")) {
     if (c.at("name") == "RS256 valid") rs256 = &c;

@@ -199,6 +199,8 @@ class Json {
   const Json& operator[](const char* key) const { return (*this)[std::string_view(key)]; }
   const Json& operator[](const std::string& key) const { return (*this)[std::string_view(key)]; }
   const Json& at(std::string_view key) const { return (*this)[key]; }
+  // An index (without this overload, at(0) would silently read the member named by a null pointer).
+  const Json& at(std::size_t index) const { return element(index); }
   // Arrays: the const forms read null past the end; the other grows the array with nulls.
   template <class I, std::enable_if_t<std::is_integral_v<I>, int> = 0>
   Json& operator[](I index) { return element(static_cast<std::size_t>(index)); }
