@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the `fuzz` preset: clang-14, ASan + UBSan) and runs each one for
 # FUZZ_SECONDS (default 20) over a scratch copy of its seed corpus (tests/fuzz/corpus/<target>/,
-# never written to). Total time: about 11 x FUZZ_SECONDS plus the build.
+# never written to). Total time: about 18 x FUZZ_SECONDS plus the build.
 #
 #   scripts/fuzz.sh                 all targets
 #   scripts/fuzz.sh url jws         only these (names without the fuzz_ prefix)
@@ -23,9 +23,11 @@ log() { printf '[fuzz] %s\n' "$*" >&2; }
 # URLs, multi-kilobyte JWKS and JSON call parameters) without wasting time on huge inputs.
 declare -A MAX_LEN=(
   [url]=4096 [callback]=4096 [return_url]=8192 [base64]=4096 [jws]=16384 [jwks]=16384
-  [discovery]=16384 [token_response]=8192 [api]=16384 [twentythree]=8192 [json]=16384
+  [discovery]=16384 [token_response]=8192 [api]=16384 [twentythree]=8192
+  [streamone]=16384 [muvi]=8192 [org]=16384 [device]=16384 [userinfo]=8192 [profile]=16384 [redact]=4096 [json]=16384
 )
-ORDER=(url callback return_url base64 jws jwks discovery token_response api twentythree json)
+ORDER=(url callback return_url base64 jws jwks discovery token_response api twentythree
+  streamone muvi org device userinfo profile redact json)
 
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${ORDER[@]}")

@@ -1,6 +1,7 @@
 // Authorization response (RFC 6749 4.1.2, RFC 9207) checked against the pending transaction.
 #include "ssokit/crypto.hpp"
 #include "ssokit/oauth.hpp"
+#include "ssokit/redact.hpp"
 
 namespace ssokit {
 namespace {
@@ -83,13 +84,16 @@ Result<CallbackResult> process_callback(std::string_view callback_url, const Tra
   }
 
   if (auto error = find_param(params, "error")) {
-    Json details = {{"error", *error}};
-    std::string message = "the provider refused the sign-in: " + error->substr(0, 100);
+    // The provider's own text may echo the request or a code: masked.
+    const std::string error_code = redact_credentials(*error);
+    Json details = {{"error", error_code}};
+    std::string message = "the provider refused the sign-in: " + error_code.substr(0, 100);
     if (auto description = find_param(params, "error_description")) {
-      details["error_description"] = *description;
-      message += " (" + description->substr(0, 300) + ")";
+      const std::string text = redact_credentials(*description);
+      details["error_description"] = text;
+      message += " (" + text.substr(0, 300) + ")";
     }
-    if (auto uri = find_param(params, "error_uri")) details["error_uri"] = *uri;
+    if (auto uri = find_param(params, "error_uri")) details["error_uri"] = redact_credentials(*uri);
     return make_error(ErrorCode::authorization_error, message, std::move(details));
   }
 

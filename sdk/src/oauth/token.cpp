@@ -2,6 +2,7 @@
 // RP-initiated logout. Client authentication: none, client_secret_basic, client_secret_post.
 #include "ssokit/oauth.hpp"
 #include "oauth_internal.hpp"
+#include "ssokit/redact.hpp"
 
 #include <cctype>
 
@@ -72,13 +73,16 @@ std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, c
   if (!body.ok()) return std::nullopt;
   auto error = json_string(body.value(), "error");
   if (!error) return std::nullopt;
-  Json details = {{"error", *error}, {"status", response.status}};
-  std::string message = std::string(what) + " answered " + error->substr(0, 100);
+  // The provider's own text may echo what it was sent (code, verifier, token): masked.
+  const std::string error_code = redact_credentials(*error);
+  Json details = {{"error", error_code}, {"status", response.status}};
+  std::string message = std::string(what) + " answered " + error_code.substr(0, 100);
   if (auto description = json_string(body.value(), "error_description")) {
-    details["error_description"] = *description;
-    message += " (" + description->substr(0, 300) + ")";
+    const std::string text = redact_credentials(*description);
+    details["error_description"] = text;
+    message += " (" + text.substr(0, 300) + ")";
   }
-  if (auto uri = json_string(body.value(), "error_uri")) details["error_uri"] = *uri;
+  if (auto uri = json_string(body.value(), "error_uri")) details["error_uri"] = redact_credentials(*uri);
   return make_error(code, message, std::move(details));
 }
 
@@ -231,7 +235,7 @@ Result<Json> process_userinfo_response(const HttpResponse& response, std::string
       // RFC 6750 3: the reason is in WWW-Authenticate; the token is no longer good.
       return make_error(ErrorCode::token_error, "the user-info endpoint rejected the access token (HTTP 401)",
                         {{"error", "invalid_token"}, {"status", 401},
-                         {"www_authenticate", response.header("WWW-Authenticate").value_or("").substr(0, 300)}});
+                         {"www_authenticate", redact_credentials(response.header("WWW-Authenticate").value_or("")).substr(0, 300)}});
     }
     return http_status_error(response, "the user-info endpoint");
   }

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "ssokit/redact.hpp"
+
 namespace ssokit {
 namespace {
 
@@ -74,7 +76,9 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
   SSOKIT_TRY(ProviderMetadata provider, discover());
   SSOKIT_TRY(HttpRequest request, device_authorization_request(options_.config, provider));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
-  SSOKIT_TRY(DeviceAuthorization device, process_device_authorization_response(response, clock_()));
+  auto authorization = process_device_authorization_response(response, clock_());
+  if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret});
+  DeviceAuthorization device = std::move(authorization).value();
   if (show) show(device);
   SignInOptions signin;
   {
@@ -229,12 +233,13 @@ Status SsoClient::revoke() {
   if (!current) return {};
   SSOKIT_TRY(ProviderMetadata provider, discover());
   const bool has_refresh = !current->tokens.refresh_token.empty();
+  const std::string& token = has_refresh ? current->tokens.refresh_token : current->tokens.access_token;
   SSOKIT_TRY(HttpRequest request,
-             revocation_request(options_.config, provider,
-                                has_refresh ? current->tokens.refresh_token : current->tokens.access_token,
-                                has_refresh ? "refresh_token" : "access_token"));
+             revocation_request(options_.config, provider, token, has_refresh ? "refresh_token" : "access_token"));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
-  return process_revocation_response(response);
+  auto revoked = process_revocation_response(response);
+  if (!revoked.ok()) return redact_secrets(revoked.take_error(), {options_.config.client_secret, token});
+  return revoked;
 }
 
 Result<std::string> SsoClient::logout_url(const std::string& post_logout_redirect_uri, const std::string& state) {

@@ -6,6 +6,7 @@
 #include "ssokit/device.hpp"
 #include "ssokit/id_token.hpp"
 #include "ssokit/profile.hpp"
+#include "ssokit/redact.hpp"
 
 namespace ssokit {
 namespace {
@@ -343,7 +344,27 @@ Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata&
   return device_poll_request(std::move(state), ctx, now);
 }
 
-Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
+namespace {
+
+// What a flow's state holds that must never come back in its errors, whatever the provider wrote:
+// the client secret, the PKCE verifier, state and nonce, the tokens and the device code.
+std::vector<std::string> secrets_of(const Json& state) {
+  std::vector<std::string> out;
+  auto add = [&out](const Json& object, std::initializer_list<const char*> keys) {
+    for (const char* key : keys) {
+      if (auto v = json_string(object, key); v && !v->empty()) out.push_back(*v);
+    }
+  };
+  add(member(state, "client"), {"client_secret"});
+  add(member(state, "transaction"), {"code_verifier", "state", "nonce"});
+  add(member(state, "tokens"), {"access_token", "refresh_token", "id_token"});
+  add(member(member(state, "session"), "tokens"), {"access_token", "refresh_token", "id_token"});
+  add(member(state, "device"), {"device_code"});
+  return out;
+}
+
+// One step of a sign-in, refresh or device flow (flow_step without the redaction).
+Result<FlowStep> step_unredacted(const Json& input, const HttpResponse& response, std::int64_t now) {
   if (!input.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
   Json state = input;
   SSOKIT_TRY(FlowContext ctx, context_of(state));
@@ -382,6 +403,14 @@ Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std:
     return signin_done(std::move(state), now);
   }
   return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase");
+}
+
+}  // namespace
+
+Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
+  auto step = step_unredacted(input, response, now);
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(input));
+  return step;
 }
 
 Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step_fn,

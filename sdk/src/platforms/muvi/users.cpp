@@ -4,6 +4,7 @@
 
 #include "muvi_internal.hpp"
 #include "ssokit/platforms/muvi.hpp"
+#include "ssokit/redact.hpp"
 
 namespace ssokit {
 namespace {
@@ -95,7 +96,8 @@ Result<Answer> read_answer(const HttpResponse& response, const char* api) {
 
 template <std::size_t N>
 Error code_error(const Answer& answer, const char* api, const std::array<CodeMeaning, N>& table) {
-  std::string msg = json_string(answer.body, "msg").value_or("");
+  // The store's text may echo what it was sent (the auth token): masked.
+  std::string msg = redact_credentials(json_string(answer.body, "msg").value_or(""));
   if (msg.size() > kMaxPlatformMsg) msg.resize(kMaxPlatformMsg);
   Json details = {{"platform_code", answer.code}, {"msg", msg}};
   for (const auto& entry : table) {
@@ -211,7 +213,10 @@ Result<FlowStep> muvi_ensure_user(const MuviUserRequest& r) {
   return pending(state_of("ensure_user", "register", r), std::move(request));
 }
 
-Result<FlowStep> muvi_step(const Json& state, const HttpResponse& response, std::int64_t /*now*/) {
+namespace {
+
+// One step of any operation (muvi_step without the redaction).
+Result<FlowStep> step_unredacted(const Json& state, const HttpResponse& response) {
   if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "the Muvi step state must be an object");
   const std::string op = json_string(state, "op").value_or("");
   const std::string phase = json_string(state, "phase").value_or("");
@@ -239,6 +244,15 @@ Result<FlowStep> muvi_step(const Json& state, const HttpResponse& response, std:
   }
   return make_error(ErrorCode::invalid_argument,
                     "not a Muvi step state (or one that is finished): pass back the state of the previous step");
+}
+
+}  // namespace
+
+Result<FlowStep> muvi_step(const Json& state, const HttpResponse& response, std::int64_t /*now*/) {
+  auto step = step_unredacted(state, response);
+  if (step.ok()) return step;
+  // The state holds the store's auth token, which every request carries: never in an error.
+  return redact_secrets(step.take_error(), {json_string(state, "auth_token").value_or("")});
 }
 
 }  // namespace ssokit

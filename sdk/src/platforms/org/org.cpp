@@ -4,6 +4,7 @@
 #include <algorithm>
 
 #include "org_internal.hpp"
+#include "ssokit/redact.hpp"
 
 namespace ssokit::org {
 namespace {
@@ -312,6 +313,23 @@ Result<FlowStep> retry_or_give_up(Json state, Error error, const HttpResponse& r
   return error;
 }
 
+// What the state's pending requests carry that must never come back in an error: the API key
+// (X-Api-Key, or the bearer token) and the IdP client secret in a settings body.
+std::vector<std::string> secrets_of(const Json& state) {
+  std::vector<std::string> out;
+  for (const char* name : {"request", "save"}) {
+    auto request = request_from_state(member(state, name));
+    if (!request) continue;
+    for (const auto& [header, value] : request->headers) {
+      if (header == "X-Api-Key" || header == "Authorization") out.push_back(value);
+      if (header == "Authorization" && value.rfind("Bearer ", 0) == 0) out.push_back(value.substr(7));
+    }
+    auto body = parse_json_object(request->body);
+    if (body.ok()) out.push_back(json_string(body.value(), "clientSecret").value_or(""));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> sso_login_url(std::string_view base, std::string_view slug) {
@@ -408,10 +426,11 @@ Result<FlowStep> org_step(const Json& state, const HttpResponse& response, std::
     return make_error(ErrorCode::invalid_argument, "org step state is malformed; start the operation again");
   }
   auto reply = org::parse_reply(response);
-  if (!reply.ok() && reply.error().code == ErrorCode::rate_limited) {
-    return org::retry_or_give_up(state, reply.take_error(), response, now);
-  }
-  return org::on_reply(state, op, std::move(reply));
+  auto step = !reply.ok() && reply.error().code == ErrorCode::rate_limited
+                  ? org::retry_or_give_up(state, reply.take_error(), response, now)
+                  : org::on_reply(state, op, std::move(reply));
+  if (!step.ok()) return redact_secrets(step.take_error(), org::secrets_of(state));
+  return step;
 }
 
 }  // namespace ssokit

@@ -2,6 +2,7 @@
 // {"success":false,"status","code","message","meta":{"errors":[{field,error,location}]}} on error.
 // Success is decided by `code` (the platform says: branch on code, not on the message).
 #include "org_internal.hpp"
+#include "ssokit/redact.hpp"
 
 namespace ssokit::org {
 namespace {
@@ -48,7 +49,7 @@ Json field_errors(const Json& doc) {
     if (out.size() >= kMaxFieldErrors) break;
     if (!e.is_object()) continue;
     out.push_back({{"field", detail::clean_text(json_string(e, "field").value_or(""), 100)},
-                   {"error", detail::clean_text(json_string(e, "error").value_or(""))},
+                   {"error", detail::clean_text(redact_credentials(json_string(e, "error").value_or("")))},
                    {"location", detail::clean_text(json_string(e, "location").value_or(""), 20)}});
   }
   return out;
@@ -56,7 +57,9 @@ Json field_errors(const Json& doc) {
 
 Error envelope_error(const Json& doc, const std::string& code, int http_status) {
   const int status = static_cast<int>(json_int(doc, "status").value_or(http_status));
-  const std::string platform_message = detail::clean_text(json_string(doc, "message").value_or(""));
+  // The platform's text may echo what it was sent (the API key, a client secret): masked.
+  const std::string platform_message = detail::clean_text(redact_credentials(json_string(doc, "message").value_or("")));
+  const std::string shown_code = detail::clean_text(redact_credentials(code), 60);
   Json errors = field_errors(doc);
 
   std::string message = hint_for(code);
@@ -65,12 +68,12 @@ Error envelope_error(const Json& doc, const std::string& code, int http_status) 
     message += separator + e["field"].get<std::string>() + ": " + e["error"].get<std::string>();
     separator = "; ";
   }
-  message += " [" + detail::clean_text(code, 60) + ", HTTP " + std::to_string(status);
+  message += " [" + shown_code + ", HTTP " + std::to_string(status);
   if (!platform_message.empty()) message += ": " + platform_message;
   message += "]";
 
   const ErrorCode ours = (code == "RATE_LIMIT_ERROR" || status == 429) ? ErrorCode::rate_limited : ErrorCode::platform_error;
-  Json details = {{"platform_code", detail::clean_text(code, 60)}, {"status", status}, {"errors", std::move(errors)}};
+  Json details = {{"platform_code", shown_code}, {"status", status}, {"errors", std::move(errors)}};
   if (!platform_message.empty()) details["platform_message"] = platform_message;
   return make_error(ours, std::move(message), std::move(details));
 }

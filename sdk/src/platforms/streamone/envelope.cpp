@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ssokit/platforms/streamone.hpp"
+#include "ssokit/redact.hpp"
 #include "streamone_internal.hpp"
 
 namespace ssokit::streamone {
@@ -140,10 +141,12 @@ Error status_error(int status, const std::string& statusmessage, const Json& hea
                    std::optional<std::int64_t> sent) {
   const StatusInfo* info = find_status(status);
   const char* name = info != nullptr ? info->name : "UNKNOWN_STATUS";
-  Json details = {{"platform_code", status}, {"platform_status", name}, {"statusmessage", statusmessage}};
+  // The server's text may echo what it was sent (the SSO response, the signature): masked.
+  const std::string server_text = redact_credentials(statusmessage);
+  Json details = {{"platform_code", status}, {"platform_status", name}, {"statusmessage", server_text}};
   if (status == kStatusTimestampOutOfRange) return clock_error(header, response, sent, std::move(details));
   std::string message = "StreamOne answered status " + std::to_string(status) + " " + name;
-  if (!statusmessage.empty()) message += " (\"" + printable(statusmessage) + "\")";
+  if (!server_text.empty()) message += " (\"" + printable(server_text) + "\")";
   if (info != nullptr && *info->hint != '\0') message += std::string(": ") + info->hint;
   const ErrorCode code = status == kStatusSsoTokenUnknown ? ErrorCode::sso_token_unknown : ErrorCode::platform_error;
   return make_error(code, std::move(message), std::move(details));

@@ -8,6 +8,7 @@
 // Every phase moves forward (the one clear-and-link happens at most once), so an operation ends
 // after at most kMaxRequests requests whatever the server answers.
 #include "ssokit/platforms/streamone.hpp"
+#include "ssokit/redact.hpp"
 #include "streamone_internal.hpp"
 
 namespace ssokit::streamone {
@@ -294,7 +295,10 @@ Result<FlowStep> login(const Credentials& credentials, const LoginOptions& optio
 
 namespace ssokit {
 
-Result<FlowStep> streamone_step(const Json& state, const HttpResponse& response, std::int64_t now) {
+namespace {
+
+// One step of any operation (streamone_step without the redaction).
+Result<FlowStep> step_unredacted(const Json& state, const HttpResponse& response, std::int64_t now) {
   using namespace streamone;
   if (!state.is_object()) return bad_state();
   const std::string op = json_string(state, "op").value_or("");
@@ -309,6 +313,17 @@ Result<FlowStep> streamone_step(const Json& state, const HttpResponse& response,
   if (phase == "clear") return after_clear(state, answer, now);
   if (phase == "done") return make_error(ErrorCode::invalid_argument, "StreamOne: the operation is already finished");
   return bad_state();
+}
+
+}  // namespace
+
+Result<FlowStep> streamone_step(const Json& state, const HttpResponse& response, std::int64_t now) {
+  auto step = step_unredacted(state, response, now);
+  if (step.ok()) return step;
+  // The state holds the key and the user's SSO response; a server's message may echo the latter.
+  std::vector<std::string> secrets = {json_string(state, "response").value_or("")};
+  if (const Json* c = json_member(state, "credentials")) secrets.push_back(json_string(*c, "key").value_or(""));
+  return redact_secrets(step.take_error(), secrets);
 }
 
 }  // namespace ssokit

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "ssokit/redact.hpp"
 #include "xml_envelope.hpp"
 
 namespace ssokit::twentythree {
@@ -180,10 +181,11 @@ std::string advice(const std::string& code) {
 }
 
 Error platform_error(const Json& envelope) {
-  const std::string raw_code = json_string(envelope, "code").value_or("");
+  // The site's text may echo what it was sent (the signature, the token): masked.
+  const std::string raw_code = redact_credentials(json_string(envelope, "code").value_or(""));
   const std::string code = safe_code(raw_code);
   Json details = {{"platform_code", raw_code.substr(0, 64)}, {"platform_status", "error"}};
-  if (auto message = json_string(envelope, "message")) details["platform_message"] = message->substr(0, 300);
+  if (auto message = json_string(envelope, "message")) details["platform_message"] = redact_credentials(*message).substr(0, 300);
   return make_error(ErrorCode::platform_error, "TwentyThree: " + advice(code) + " (" + code + ")", std::move(details));
 }
 
