@@ -84,7 +84,9 @@ Result<Json> m_refresh_start(const Json& p) {
   return step_to_json(step);
 }
 
-Result<Json> m_flow_step(const Json& p) { return step_method(p, flow_step); }
+Result<Json> m_flow_step(const Json& p) {
+  return step_method(p, [](const Json& state, const HttpResponse& response, std::int64_t now) { return flow_step(state, response, now); });
+}
 
 constexpr Method kFlowMethods[] = {
     {"signin.start", m_signin_start},

@@ -342,5 +342,46 @@ TEST(DeviceFlow, StepsCarryTheWaitAndTheStateRoundTrips) {
   EXPECT_EQ(late.error().code, ErrorCode::device_code_expired);
 }
 
+// The polling loop's shortcut (flow_step taking the previous step whole re-sends the same request
+// on "not yet") must give exactly what the JSON-state path gives: same request, wait and state.
+TEST(DeviceFlow, TheWholeStepShortcutMatchesTheStatePath) {
+  DeviceAuthorization d;
+  d.device_code = "DC";
+  d.user_code = "U";
+  d.verification_uri = "https://id.example.com/device";
+  d.expires_in = 40;
+  d.expires_at = kStart + 40;
+  auto first = device_flow(client_config(), provider_metadata(), d, {}, kStart);
+  ASSERT_TRUE(first.ok()) << first.error().to_string();
+  FlowStep by_state = first.value();
+  FlowStep whole = first.value();
+  const char* answers[] = {R"({"error":"authorization_pending"})", R"({"error":"slow_down"})",
+                           R"({"error":"authorization_pending"})", R"({"error":"authorization_pending"})",
+                           R"({"error":"authorization_pending"})"};
+  std::int64_t now = kStart;
+  for (const char* body : answers) {
+    now += by_state.wait_seconds;
+    auto a = flow_step(by_state.state, answer(400, body), now);
+    auto b = flow_step(std::move(whole), answer(400, body), now);
+    ASSERT_EQ(a.ok(), b.ok()) << body;
+    if (!a.ok()) {
+      // The poll that would come after the code's expiry: both stop the same way.
+      EXPECT_EQ(a.error().code, ErrorCode::device_code_expired);
+      EXPECT_EQ(b.error().code, a.error().code);
+      EXPECT_EQ(now, kStart + 40);  // polls at 5, 10, 20, 30, 40; the next would be at 50
+      return;
+    }
+    EXPECT_EQ(b->state, a->state) << body;
+    EXPECT_EQ(b->wait_seconds, a->wait_seconds) << body;
+    ASSERT_TRUE(a->request && b->request);
+    EXPECT_EQ(b->request->url, a->request->url);
+    EXPECT_EQ(b->request->body, a->request->body);
+    EXPECT_EQ(b->request->headers, a->request->headers);
+    by_state = std::move(a).value();
+    whole = std::move(b).value();
+  }
+  ADD_FAILURE() << "the 40 s code should have expired after the fifth poll";
+}
+
 }  // namespace
 }  // namespace ssokit

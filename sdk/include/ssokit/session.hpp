@@ -86,6 +86,10 @@ Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata
                               const SignInOptions& options, std::int64_t now);
 
 Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std::int64_t now);
+// The same, taking the previous step whole: its state is not copied, and a device poll answered
+// "authorization_pending" or "slow_down" re-sends its request as it is (the polling loop stays
+// cheap on a set-top box).
+Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now);
 
 // Drives a flow with a transport until it is done (at most 8 requests). Not for the device
 // flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in drives that.

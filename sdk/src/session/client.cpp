@@ -108,7 +108,7 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
       return answer.take_error();
     }
     backoff = 0;
-    SSOKIT_TRY(step, flow_step(step.state, answer.value(), clock_()));
+    SSOKIT_TRY(step, flow_step(std::move(step), answer.value(), clock_()));
   }
   if (!step.result) {
     return make_error(ErrorCode::device_code_expired,

@@ -247,7 +247,9 @@ bool scope_has(std::string_view scope, std::string_view wanted) {
 
 // The next poll of the device flow, after `interval` seconds; device_code_expired when it would
 // come after the code's expiry or the poll budget is spent (a clock that stands still).
-Result<FlowStep> device_poll_request(Json state, const FlowContext& ctx, std::int64_t now) {
+// Counts one more poll in `state` and gives the wait before it; device_code_expired when it would
+// come after the code's expiry or the poll budget is spent (a clock that stands still).
+Result<std::int64_t> count_poll(Json& state, std::int64_t now) {
   const Json& device = member(state, "device");
   const std::int64_t interval =
       std::clamp<std::int64_t>(json_int(device, "interval").value_or(kDefaultDevicePollInterval), 1, kMaxDeviceCodeLifetime);
@@ -257,11 +259,23 @@ Result<FlowStep> device_poll_request(Json state, const FlowContext& ctx, std::in
     return make_error(ErrorCode::device_code_expired,
                       "the device code expired before the sign-in was confirmed; start the device sign-in again");
   }
-  SSOKIT_TRY(HttpRequest request, device_token_request(ctx.client, ctx.provider, text(device, "device_code")));
   state["polls"] = polls + 1;
+  return interval;
+}
+
+Result<FlowStep> device_poll_request(Json state, const FlowContext& ctx, std::int64_t now) {
+  SSOKIT_TRY(std::int64_t interval, count_poll(state, now));
+  SSOKIT_TRY(HttpRequest request, device_token_request(ctx.client, ctx.provider, text(member(state, "device"), "device_code")));
   FlowStep step = send(std::move(state), std::move(request));
   step.wait_seconds = interval;
   return step;
+}
+
+// slow_down (RFC 8628 3.5): every later poll waits 5 s longer.
+void slow_down(Json& state) {
+  const std::int64_t interval = std::clamp<std::int64_t>(
+      json_int(member(state, "device"), "interval").value_or(kDefaultDevicePollInterval), 1, kMaxDeviceCodeLifetime);
+  state["device"]["interval"] = interval + kDeviceSlowDownIncrement;
 }
 
 Result<FlowStep> device_poll_response(Json state, const FlowContext& ctx, const HttpResponse& response,
@@ -273,12 +287,9 @@ Result<FlowStep> device_poll_response(Json state, const FlowContext& ctx, const 
   switch (poll.status) {
     case DevicePollStatus::pending:
       return device_poll_request(std::move(state), ctx, now);
-    case DevicePollStatus::slow_down: {
-      const std::int64_t interval = std::clamp<std::int64_t>(
-          json_int(member(state, "device"), "interval").value_or(kDefaultDevicePollInterval), 1, kMaxDeviceCodeLifetime);
-      state["device"]["interval"] = interval + kDeviceSlowDownIncrement;
+    case DevicePollStatus::slow_down:
+      slow_down(state);
       return device_poll_request(std::move(state), ctx, now);
-    }
     case DevicePollStatus::authorized:
       break;
   }
@@ -364,9 +375,8 @@ std::vector<std::string> secrets_of(const Json& state) {
 }
 
 // One step of a sign-in, refresh or device flow (flow_step without the redaction).
-Result<FlowStep> step_unredacted(const Json& input, const HttpResponse& response, std::int64_t now) {
-  if (!input.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
-  Json state = input;
+Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::int64_t now) {
+  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
   SSOKIT_TRY(FlowContext ctx, context_of(state));
   const std::string kind = text(state, "kind");
   const std::string phase = text(state, "phase");
@@ -413,6 +423,29 @@ Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std:
   return step;
 }
 
+Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now) {
+  Json& state = previous.state;
+  // The device flow's "not yet" answers (most of its steps) repeat the same request: no need to
+  // re-read the client and provider from the state and build it again, so polling stays cheap.
+  if (previous.request && text(state, "kind") == "device" && text(state, "phase") == "poll" &&
+      member(state, "device").is_object()) {
+    auto poll = process_device_token_response(response, now);
+    const bool waiting = poll.ok() && poll->status != DevicePollStatus::authorized;
+    if (waiting) {
+      if (poll->status == DevicePollStatus::slow_down) slow_down(state);
+      auto interval = count_poll(state, now);
+      if (!interval.ok()) return interval.take_error();
+      previous.wait_seconds = interval.value();
+      return std::move(previous);
+    }
+  }
+  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
+  const std::vector<std::string> secrets = secrets_of(state);
+  auto step = step_unredacted(std::move(state), response, now);
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
+  return step;
+}
+
 Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step_fn,
                        const std::function<std::int64_t()>& clock, int max_requests) {
   if (!first.ok()) return first.take_error();
@@ -431,7 +464,10 @@ Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const S
 }
 
 Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock) {
-  return run_steps(transport, std::move(first), flow_step, clock, kMaxFlowRequests);
+  const auto step = [](const Json& state, const HttpResponse& response, std::int64_t now) {
+    return flow_step(state, response, now);
+  };
+  return run_steps(transport, std::move(first), step, clock, kMaxFlowRequests);
 }
 
 }  // namespace ssokit
