@@ -29,13 +29,14 @@ Result<Bytes> need_hex(const Json& p, std::string_view name) {
 
 namespace {
 
-// Add a concern's table here.
-const MethodTable kTables[] = {crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods(),
-                                 device_methods(), twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
+// Add a concern's table here. The first table naming a method answers it: the server tables come
+// first so that they may replace a browser method of the same name (org.step: every operation).
+const MethodTable kTables[] = {
 #ifdef SSOKIT_API_SERVER
-                                 twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(),
-                                 org_server_methods(),
+    twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(), org_server_methods(),
 #endif
+    crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods(),
+    device_methods(), twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
 };
 
 #ifndef SSOKIT_API_SERVER

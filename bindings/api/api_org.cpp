@@ -56,7 +56,8 @@ Result<Json> m_normalize_email(const Json& p) {
   return Json{{"email", normalized}, {"domain", normalized.substr(normalized.rfind('@') + 1)}};
 }
 
-Result<Json> m_step(const Json& p) { return step_method(p, org_step); }
+// The browser's step: identify only (the server build's table replaces it with org_step).
+Result<Json> m_step(const Json& p) { return step_method(p, org_identify_step); }
 
 const Method kMethods[] = {
     {"org.login_url", m_login_url},

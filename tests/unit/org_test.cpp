@@ -442,6 +442,28 @@ TEST(OrgRoute, PlatformErrorsComeThrough) {
 
 // ---- administration requests ----
 
+// The browser's step function: identify only. An administration state (it carries the API key)
+// is server_only, never advanced in a page.
+TEST(OrgIdentifyStep, RoutesLikeOrgStepAndRefusesAdministration) {
+  auto route = org::login_route(connection(), "jane@yourcompany.com");
+  ASSERT_TRUE(route.ok());
+  const HttpResponse reply = answer(200, identify("sso", "/api/auth/sso/acme/login"));
+  auto a = org_identify_step(route->state, reply, kNow);
+  auto b = org_step(route->state, reply, kNow);
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_EQ(a->result, b->result);
+  EXPECT_EQ(a->result.value()["login_url"], "https://api.example.com/api/auth/sso/acme/login");
+
+  auto set = org::sso_set(admin(), sso_settings());
+  ASSERT_TRUE(set.ok());
+  const HttpResponse saved = answer(200, ok_envelope(200, "SSO configuration updated", Json::object()));
+  auto refused = org_identify_step(set->state, saved, kNow);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::server_only);
+  EXPECT_EQ(refused.error().message.find(kKey), std::string::npos);
+  EXPECT_TRUE(org_step(set->state, saved, kNow).ok());
+}
+
 TEST(OrgAdmin, SsoSetSendsExactlyTheFourFields) {
   std::vector<HttpRequest> sent;
   auto r = drive(org::sso_set(admin(), sso_settings()),

@@ -9,7 +9,7 @@ import {
 } from './simulator.mjs';
 import { runCli } from '../../idp/run-cli.mjs';
 import { org, SsoError } from '../../../web/src/index.js';
-import { loadCoreVariant } from '../../../web/src/core.js';
+import { loadCore, loadCoreVariant } from '../../../web/src/core.js';
 
 const CLIENT_SECRET = 'idp-client-secret-4f9a7c';
 const OKTA = 'https://your-org.okta.com';
@@ -444,5 +444,14 @@ describe('org through the JavaScript API', () => {
     const step = browser.call('org.login_url', { base: 'https://api.example.com', email: 'jane@acme.example' });
     assert.equal(step.request.url, 'https://api.example.com/api/auth/identify');
     assert.equal(browser.call('org.normalize_email', { email: 'a@B.co' }).domain, 'b.co');
+    // Its org.step advances the sign-in routing only; an administration step (made by the server
+    // build) is server_only there, and the server build advances it.
+    const server = await loadCore();
+    const admin = server.call('org.sso_test', params);
+    const response = { status: 200, headers: [['content-type', 'application/json']],
+      body: JSON.stringify({ success: true, status: 200, code: 'OK', message: 'ok', data: { success: true, message: 'ok' } }) };
+    assert.throws(() => browser.call('org.step', { state: admin.state, response, now: 1700000000 }),
+      (e) => e instanceof SsoError && e.code === 'server_only');
+    assert.equal(server.call('org.step', { state: admin.state, response, now: 1700000000 }).result.valid, true);
   });
 });

@@ -144,5 +144,8 @@ Result<Json> run_with_waits(HttpTransport& transport, Result<FlowStep> first, co
 
 // The step function of every org operation (sign-in routing and administration alike).
 Result<FlowStep> org_step(const Json& state, const HttpResponse& response, std::int64_t now);
+// org_step for the identify operation (login_route) only; any other operation is server_only.
+// The browser build's "org.step" is this one, so the administration code stays out of pages.
+Result<FlowStep> org_identify_step(const Json& state, const HttpResponse& response, std::int64_t now);
 
 }  // namespace ssokit

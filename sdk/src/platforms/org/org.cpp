@@ -247,6 +247,12 @@ Error guard_refusal(Error e) {
 
 Json simple_result(const Reply& reply) { return {{"message", reply.message}, {"data", without_secret(reply.data)}}; }
 
+Result<FlowStep> identify_reply(Json state, const std::string&, Result<Reply> reply) {
+  SSOKIT_TRY(Reply r, std::move(reply));
+  SSOKIT_TRY(Json route, route_result(state, r));
+  return finish(state, std::move(route));
+}
+
 Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply) {
   if (op == "security" && json_string(state, "phase").value_or("") == "test") {
     if (!reply.ok()) return guard_refusal(reply.take_error());
@@ -259,11 +265,8 @@ Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply
     state.erase("save");
     return send(std::move(state), *next);
   }
+  if (op == "identify") return identify_reply(std::move(state), op, std::move(reply));
   SSOKIT_TRY(Reply r, std::move(reply));
-  if (op == "identify") {
-    SSOKIT_TRY(Json route, route_result(state, r));
-    return finish(state, std::move(route));
-  }
   if (op == "sso_test") {
     SSOKIT_TRY(Json test, test_result(r));
     return finish(state, std::move(test));
@@ -412,25 +415,49 @@ Result<FlowStep> set_security(const Admin& admin, const SecuritySettings& s) {
 
 }  // namespace ssokit::org
 
-namespace ssokit {
+namespace ssokit::org {
+namespace {
 
-Result<FlowStep> org_step(const Json& state, const HttpResponse& response, std::int64_t now) {
-  using org::detail::clean_text;
+using OnReply = Result<FlowStep> (*)(Json state, const std::string& op, Result<Reply> reply);
+
+// One step of the operations in `ops`, whose answers `on_reply` reads. Taking both as parameters
+// keeps the administration code out of a build that only links org_identify_step (the browser).
+Result<FlowStep> step_of(const Json& state, const HttpResponse& response, std::int64_t now,
+                         std::initializer_list<const char*> ops, OnReply on_reply) {
   if (!state.is_object() || json_int(state, "v") != 1 || json_bool(state, "done") == true) {
     return make_error(ErrorCode::invalid_argument, "org step state is malformed or finished; start the operation again");
   }
   const std::string op = json_string(state, "op").value_or("");
-  static const char* const kOps[] = {"identify", "sso_set", "sso_delete", "sso_test", "domain_add", "domain_verify", "security"};
-  if (std::none_of(std::begin(kOps), std::end(kOps), [&](const char* o) { return op == o; }) ||
+  if (std::none_of(ops.begin(), ops.end(), [&](const char* o) { return op == o; }) ||
       !json_string(state, "base") || !json_member(state, "request")) {
     return make_error(ErrorCode::invalid_argument, "org step state is malformed; start the operation again");
   }
-  auto reply = org::parse_reply(response);
+  auto reply = parse_reply(response);
   auto step = !reply.ok() && reply.error().code == ErrorCode::rate_limited
-                  ? org::retry_or_give_up(state, reply.take_error(), response, now)
-                  : org::on_reply(state, op, std::move(reply));
-  if (!step.ok()) return redact_secrets(step.take_error(), org::secrets_of(state));
+                  ? retry_or_give_up(state, reply.take_error(), response, now)
+                  : on_reply(state, op, std::move(reply));
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(state));
   return step;
+}
+
+}  // namespace
+}  // namespace ssokit::org
+
+namespace ssokit {
+
+Result<FlowStep> org_step(const Json& state, const HttpResponse& response, std::int64_t now) {
+  return org::step_of(state, response, now,
+                      {"identify", "sso_set", "sso_delete", "sso_test", "domain_add", "domain_verify", "security"},
+                      org::on_reply);
+}
+
+Result<FlowStep> org_identify_step(const Json& state, const HttpResponse& response, std::int64_t now) {
+  if (state.is_object() && json_string(state, "op").value_or("identify") != "identify") {
+    return make_error(ErrorCode::server_only,
+                      "this org operation carries the organization's API key and advances only in the server build "
+                      "(org.step from Node or native)");
+  }
+  return org::step_of(state, response, now, {"identify"}, org::identify_reply);
 }
 
 }  // namespace ssokit
