@@ -11,6 +11,8 @@ echo "== WebAssembly payload, cold start, primitives (bench/wasm_bench.mjs)"
 node bench/wasm_bench.mjs
 echo "== ID-token validation: WebAssembly vs Node crypto.verify (bench/verify_bench.mjs)"
 node bench/verify_bench.mjs
+echo "== ID-token validation in Chromium: WebAssembly vs WebCrypto (bench/verify_browser.mjs)"
+node bench/verify_browser.mjs
 echo "== Browser payload beside peer SDKs (bench/peer_sizes.mjs)"
 node bench/peer_sizes.mjs
 echo "== What each part of the browser payload costs (bench/size_breakdown.mjs)"
