@@ -35,7 +35,8 @@ run_node() {
   local name=$1; shift
   local log=build/test-logs/$name.log
   echo "== $name"
-  node --test --test-reporter=spec "$@" >"$log" 2>&1
+  # A hung test fails after 10 minutes instead of holding the run until CI gives up.
+  node --test --test-reporter=spec --test-timeout=600000 "$@" >"$log" 2>&1
   local rc=$?
   grep -E '^\s*(✖|not ok)|^ℹ (tests|pass|fail)' "$log" | head -40
   local p f

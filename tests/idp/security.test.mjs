@@ -31,7 +31,7 @@ test('ssokit login: the loopback callback page sends no-referrer, no-store and a
         const u = new URL(callbackUrl);
         assert.equal(u.hostname, '127.0.0.1', 'the redirect URI is the IPv4 loopback literal, not localhost');
         assert.match(u.port, /^\d+$/, 'on the port the listener got from the system');
-        const res = await fetch(callbackUrl, { redirect: 'manual' });
+        const res = await fetch(callbackUrl, { redirect: 'manual', signal: AbortSignal.timeout(15000) });
         return { status: res.status, headers: res.headers, body: await res.text() };
       });
       page.catch(() => {});
