@@ -39,4 +39,10 @@ std::optional<std::int64_t> json_int(const Json& object, std::string_view key);
 std::optional<bool> json_bool(const Json& object, std::string_view key);
 const Json* json_member(const Json& object, std::string_view key);
 
+namespace detail {
+// Appends code point `cp` (at most U+10FFFF, no surrogate) as UTF-8: JSON's \u escapes and the
+// XML parser's character references.
+void append_utf8(std::string& out, std::uint32_t cp);
+}  // namespace detail
+
 }  // namespace ssokit

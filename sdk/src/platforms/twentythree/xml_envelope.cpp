@@ -2,6 +2,8 @@
 // per construct, every loop bounded by the input's length and the element and depth limits.
 #include "xml_envelope.hpp"
 
+#include "ssokit/json.hpp"  // append_utf8
+
 #include <cstdint>
 
 namespace ssokit::twentythree::detail {
@@ -15,24 +17,6 @@ Error bad(std::string reason) {
 bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool is_name_start(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_' || c == ':'; }
 bool is_name_char(char c) { return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.'; }
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
-}
 
 // "#65", "#x41" (without '&' and ';') -> the code point, if it is a valid XML character.
 bool char_reference(std::string_view ref, std::uint32_t* cp) {
@@ -124,7 +108,7 @@ class Reader {
         else if (ref == "gt") out += '>';
         else if (ref == "quot") out += '"';
         else if (ref == "apos") out += '\'';
-        else if (std::uint32_t cp = 0; !ref.empty() && ref[0] == '#' && char_reference(ref, &cp)) append_utf8(out, cp);
+        else if (std::uint32_t cp = 0; !ref.empty() && ref[0] == '#' && char_reference(ref, &cp)) ssokit::detail::append_utf8(out, cp);
         else return bad("an unknown entity reference");
         pos_ = semi + 1;
         continue;
