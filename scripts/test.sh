@@ -34,10 +34,9 @@ run_ctest() {
 # loop alive (seen twice under load: a finished file idle for 10 minutes), and a hung test fails
 # after 10 minutes instead of holding the run until CI gives up. (Node >= 20.14 has both flags.)
 NODE_TEST_FLAGS=()
-for flag in --test-force-exit --test-timeout; do
-  node --help | grep -q -- "$flag" && NODE_TEST_FLAGS+=("$flag")
-done
-NODE_TEST_FLAGS=("${NODE_TEST_FLAGS[@]/--test-timeout/--test-timeout=600000}")
+node_help=$(node --help 2>/dev/null)
+[[ $node_help == *--test-force-exit* ]] && NODE_TEST_FLAGS+=(--test-force-exit)
+[[ $node_help == *--test-timeout* ]] && NODE_TEST_FLAGS+=(--test-timeout=600000)
 
 # node --test prints "# pass N" and "# fail N".
 run_node() {
