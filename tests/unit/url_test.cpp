@@ -347,5 +347,20 @@ TEST(ReturnUrl, NoAcceptedValueLeadsToAnotherSite) {
   EXPECT_GT(accepted, 100);  // the exploration did reach accepted values
 }
 
+// The one rule for URLs that secrets travel to (discovery, device, profile endpoint, platforms).
+TEST(UrlLoopback, OnlyLoopbackHostsMayUsePlainHttp) {
+  for (const char* host : {"localhost", "::1", "127.0.0.1", "127.1.2.3"}) EXPECT_TRUE(is_loopback_host(host)) << host;
+  for (const char* host : {"127.example.com", "127.0.0.1.example.com", "128.0.0.1", "localhost.example.com", "", "127.0.0"}) {
+    EXPECT_FALSE(is_loopback_host(host)) << host;
+  }
+  auto check = [](const char* text) { auto u = parse_url(text); return u.ok() && is_https_or_loopback(u.value()); };
+  EXPECT_TRUE(check("https://id.example.com/x"));
+  EXPECT_TRUE(check("http://127.0.0.1:8080/x"));
+  EXPECT_TRUE(check("http://[::1]:8080/x"));
+  EXPECT_FALSE(check("http://id.example.com/x"));
+  EXPECT_FALSE(check("http://127.evil.example/x"));
+  EXPECT_FALSE(check("ftp://127.0.0.1/x"));
+}
+
 }  // namespace
 }  // namespace ssokit

@@ -46,6 +46,12 @@ struct Url {
 // IPv6 hosts come back in RFC 5952 canonical form; the full rule list is in url.cpp.
 Result<Url> parse_url(std::string_view text);
 
+// localhost, ::1 or 127.0.0.0/8 in dotted decimal (not "127.example.com").
+bool is_loopback_host(std::string_view host);
+// https, or plain http to a loopback host (development and test servers): the rule for every
+// URL that codes, tokens, keys or passwords travel to.
+bool is_https_or_loopback(const Url& url);
+
 // to_string() of a URL assembled by hand, checked: the result must parse back to the same
 // components (after lower-casing scheme and host), so a component holding a delimiter (a '/'
 // in the host, a '#' in the query, ...) is invalid_url instead of silently changing the URL.

@@ -766,4 +766,23 @@ Result<std::string> validate_return_url(std::string_view candidate) {
   return std::string(candidate);
 }
 
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "::1") return true;
+  if (host.rfind("127.", 0) != 0) return false;
+  int dots = 0;
+  for (char c : host) {
+    if (c == '.') {
+      ++dots;
+    } else if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return dots == 3;
+}
+
+bool is_https_or_loopback(const Url& url) {
+  if (url.host.empty()) return false;
+  return url.scheme == "https" || (url.scheme == "http" && is_loopback_host(url.host));
+}
+
 }  // namespace ssokit

@@ -1,39 +1,14 @@
 // OpenID Connect Discovery 1.0 and RFC 8414 metadata.
 #include "ssokit/oauth.hpp"
-#include "oauth_internal.hpp"
 
 namespace ssokit {
-
-namespace detail {
-
-bool loopback_host(std::string_view host) {
-  if (host == "localhost" || host == "::1") return true;
-  // 127.0.0.0/8 in dotted decimal.
-  if (host.rfind("127.", 0) != 0) return false;
-  int dots = 0;
-  for (char c : host) {
-    if (c == '.') {
-      ++dots;
-    } else if (c < '0' || c > '9') {
-      return false;
-    }
-  }
-  return dots == 3;
-}
-
-bool secure_web_url(const Url& url) {
-  if (url.host.empty()) return false;
-  return url.scheme == "https" || (url.scheme == "http" && loopback_host(url.host));
-}
-
-}  // namespace detail
 
 namespace {
 
 Result<Url> parse_issuer(std::string_view issuer) {
   auto url = parse_url(issuer);
   if (!url.ok()) return make_error(ErrorCode::invalid_url, "issuer is not a valid URL: " + url.error().message);
-  if (!detail::secure_web_url(url.value())) {
+  if (!is_https_or_loopback(url.value())) {
     return make_error(ErrorCode::invalid_url, "issuer must be an https URL (http only for loopback development)");
   }
   if (url->query || url->fragment) {
@@ -88,7 +63,7 @@ Result<ProviderMetadata> ProviderMetadata::from_json(const Json& doc) {
     // Endpoints may live on other origins (e.g. a separate token host), but never on plain
     // http to a remote host: codes, tokens and the keys that sign ID tokens travel there.
     auto url = parse_url(v->get_ref<const std::string&>());
-    if (!url.ok() || !detail::secure_web_url(url.value())) {
+    if (!url.ok() || !is_https_or_loopback(url.value())) {
       return make_error(ErrorCode::discovery_failed,
                         std::string(f.name) + " is not an https URL (plain http only on a loopback host)");
     }

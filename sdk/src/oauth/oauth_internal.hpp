@@ -17,9 +17,5 @@ Result<HttpRequest> form_post(const ClientConfig& client, const std::string& end
 // when the body is not one.
 std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, const char* what);
 Error http_status_error(const HttpResponse& response, const char* what);
-// 127.0.0.0/8, ::1 or localhost.
-bool loopback_host(std::string_view host);
-// https, or plain http only to a loopback host (development and test providers).
-bool secure_web_url(const Url& url);
 
 }  // namespace ssokit::detail

@@ -915,18 +915,6 @@ std::vector<std::string> map_groups(const Sources& src, const std::vector<Rule>&
 // ---------------------------------------------------------------------------------------------
 // The extra profile request.
 
-bool loopback_host(const std::string& host) {
-  if (host == "localhost" || host == "::1") return true;
-  // 127.0.0.0/8 in dotted decimal.
-  if (host.rfind("127.", 0) != 0) return false;
-  int dots = 0;
-  for (char c : host) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') return false;
-  }
-  return dots == 3;
-}
-
 // The endpoint as messages name it: scheme, host, port and path, never the query (it might
 // carry a key) nor user information.
 std::string endpoint_name(const Url& url) {
@@ -942,8 +930,7 @@ Result<Url> endpoint_url(std::string_view text) {
   }
   if (url->userinfo) return make_error(ErrorCode::invalid_url, "the profile endpoint URL must not contain a user name");
   if (url->fragment) return make_error(ErrorCode::invalid_url, "the profile endpoint URL must not have a fragment");
-  const bool ok = url->scheme == "https" || (url->scheme == "http" && loopback_host(url->host));
-  if (!ok) {
+  if (!is_https_or_loopback(*url)) {
     return make_error(ErrorCode::invalid_url, "the profile endpoint " + endpoint_name(*url) +
                                                   " must be https (http only on a loopback host): it receives the "
                                                   "access token");

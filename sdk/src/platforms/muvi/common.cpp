@@ -40,12 +40,6 @@ bool valid_user_uuid(std::string_view uuid) { return !uuid.empty() && uuid.size(
 
 }  // namespace muvi_detail
 
-namespace {
-
-bool loopback(const std::string& host) { return host == "127.0.0.1" || host == "localhost" || host == "::1"; }
-
-}  // namespace
-
 Result<std::string> muvi_store_origin(std::string_view store_url) {
   auto parsed = parse_url(store_url);
   if (!parsed.ok()) {
@@ -57,9 +51,9 @@ Result<std::string> muvi_store_origin(std::string_view store_url) {
                       "the Muvi store URL must be just https://<store domain>, without a path, query or user name");
   }
   // The auth token travels in every request: only TLS, except to a local test double.
-  if (url.scheme != "https" && !(url.scheme == "http" && loopback(url.host))) {
+  if (!is_https_or_loopback(url)) {
     return make_error(ErrorCode::invalid_url,
-                      "the Muvi store URL must use https (plain http only for 127.0.0.1 or localhost)");
+                      "the Muvi store URL must use https (plain http only for a loopback host)");
   }
   return url.origin();
 }

@@ -16,8 +16,6 @@ bool is_label(std::string_view label) {
   return std::all_of(label.begin(), label.end(), [](char c) { return is_alnum(c) || c == '-'; });
 }
 
-bool is_loopback_host(std::string_view host) { return host == "127.0.0.1" || host == "::1" || host == "localhost"; }
-
 Error bad_field(const char* field, std::string message) {
   return make_error(ErrorCode::invalid_argument, std::move(message), {{"field", field}});
 }
@@ -48,7 +46,7 @@ namespace detail {
 Result<std::string> normalize_base(std::string_view base) {
   auto url = parse_url(base);
   if (!url.ok()) return make_error(ErrorCode::invalid_url, "base is not a valid URL: " + url.error().message);
-  if (url->scheme != "https" && !(url->scheme == "http" && is_loopback_host(url->host))) {
+  if (!is_https_or_loopback(*url)) {
     return make_error(ErrorCode::invalid_url,
                       "base must be an https URL such as https://api.example.com (http only on a loopback host)");
   }

@@ -28,10 +28,6 @@ Error bad_answer(std::string message) {
   return make_error(ErrorCode::invalid_response, "the TwentyThree answer " + std::move(message));
 }
 
-bool is_loopback(const std::string& host) {
-  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-}
-
 bool has_control(std::string_view text) {
   return std::any_of(text.begin(), text.end(), [](char c) {
     auto u = static_cast<unsigned char>(c);
@@ -205,7 +201,7 @@ Result<std::string> normalize_site(std::string_view site) {
   if (url.scheme != "https" && url.scheme != "http") {
     return make_error(ErrorCode::invalid_url, "the TwentyThree site URL must be https://<site-domain>");
   }
-  if (url.scheme == "http" && !is_loopback(url.host)) {
+  if (!is_https_or_loopback(url)) {
     return make_error(ErrorCode::invalid_url,
                       "the TwentyThree site URL must use https (plain http is accepted only for a loopback address)");
   }
