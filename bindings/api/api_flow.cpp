@@ -25,6 +25,7 @@ Result<SignInOptions> signin_options(const Json& p) {
 Json step_to_json(const FlowStep& step) {
   Json j = {{"state", step.state}};
   if (step.request) j["request"] = request_to_json(*step.request);
+  if (step.verify) j["verify"] = step.verify->to_json();
   if (step.result) j["result"] = *step.result;
   if (step.wait_seconds > 0) j["wait_seconds"] = step.wait_seconds;  // device flow polls
   return j;
@@ -84,7 +85,19 @@ Result<Json> m_refresh_start(const Json& p) {
   return step_to_json(step);
 }
 
+// {state, response, now} after a request, or {state, verified: bool, now} after a verify effect.
 Result<Json> m_flow_step(const Json& p) {
+  if (json_member(p, "verified") != nullptr) {
+    const Json* state = json_member(p, "state");
+    if (state == nullptr) return bad_param("state", "is required (from the previous step)");
+    auto verified = json_bool(p, "verified");
+    if (!verified) return bad_param("verified", "must be true or false (the host's signature check)");
+    SSOKIT_TRY(std::int64_t now, need_now(p));
+    const std::string kind = json_string(*state, "kind").value_or("");
+    if (kind == "jws") return step_to_json(jws_verified(*state, *verified));
+    SSOKIT_TRY(FlowStep step, kind == "id_token" ? id_token_verified(*state, *verified) : flow_verified(*state, *verified, now));
+    return step_to_json(step);
+  }
   return step_method(p, [](const Json& state, const HttpResponse& response, std::int64_t now) { return flow_step(state, response, now); });
 }
 

@@ -12,6 +12,7 @@ import { loadCore } from './core.js';
 import { SsoError } from './errors.js';
 import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from './storage.js';
 import { fetchTransport } from './transport.js';
+import { performVerify } from './verify.js';
 import { waitForPopupCallback, openPopup } from './popup.js';
 
 const MAX_FLOW_REQUESTS = 8;
@@ -145,11 +146,13 @@ export async function createSsoClient(options = {}) {
   }
 
   async function runFlow(step) {
-    for (let i = 0; i < MAX_FLOW_REQUESTS && !('result' in step); i++) {
+    for (let i = 0; ; i++) {
+      step = await performVerify(core, step, clock);  // an ID token's signature, with WebCrypto
+      if ('result' in step) break;
+      if (i === MAX_FLOW_REQUESTS) throw new SsoError('internal_error', 'the flow did not finish within its request budget');
       const response = await send(step.request);
       step = core.call('flow.step', { state: step.state, response, now: clock() });
     }
-    if (!('result' in step)) throw new SsoError('internal_error', 'the flow did not finish within its request budget');
     if (step.result.jwks) jwksCache = { jwks: step.result.jwks, fetchedAt: step.result.jwks_fetched_at };
     return step.result.session;
   }
@@ -332,7 +335,9 @@ export async function createSsoClient(options = {}) {
       // still (polls are at least a second apart, plus the sign-in's few requests).
       const maxSteps = Math.max(device.expires_at - clock(), 0) + 16;
       let backoff = 0;
-      for (let i = 0; i < maxSteps && !('result' in step); i++) {
+      for (let i = 0; i < maxSteps; i++) {
+        step = await performVerify(core, step, clock);
+        if ('result' in step) break;
         await waitOrCancel(Math.max(step.wait_seconds ?? 0, backoff) * 1000, signal);
         let response;
         try {
@@ -350,6 +355,7 @@ export async function createSsoClient(options = {}) {
         stopIfCancelled();
         step = core.call('flow.step', { state: step.state, response, now: clock() });
       }
+      step = await performVerify(core, step, clock);
       if (!('result' in step)) {
         throw new SsoError('device_code_expired', 'the device code expired before the sign-in was confirmed; start again');
       }

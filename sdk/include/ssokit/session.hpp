@@ -1,6 +1,7 @@
 // Sessions: where tokens live between requests, and the multi-request flows (completing a
-// sign-in, refreshing) as serializable step machines. A flow never sends anything itself: each
-// step returns either an HttpRequest to send (feed the response to flow_step) or the result.
+// sign-in, refreshing) as serializable step machines. A flow never sends or verifies anything
+// itself: each step returns an HttpRequest to send (feed the response to flow_step), a
+// signature to verify (feed the answer to flow_verified) or the result.
 // Natively run_flow drives it with an HttpTransport; web/ drives the same steps with fetch.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "ssokit/jose.hpp"
 #include "ssokit/oauth.hpp"
 
 namespace ssokit {
@@ -66,6 +68,7 @@ struct SignInOptions {
 struct FlowStep {
   Json state;                          // opaque; hand it back to flow_step
   std::optional<HttpRequest> request;  // send it, then call flow_step with the response
+  std::optional<VerifyRequest> verify; // check this signature, then call flow_verified with the answer
   std::optional<Json> result;          // the flow is done
   // Wait this long before sending `request`: the device flow's polling interval (RFC 8628 3.5).
   // 0 for every other step.
@@ -91,9 +94,15 @@ Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std:
 // cheap on a set-top box).
 Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now);
 
-// Drives a flow with a transport until it is done (at most 8 requests). Not for the device
-// flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in drives that.
-Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock);
+// The host's answer to a step's verify effect (whether the signature verifies).
+Result<FlowStep> flow_verified(const Json& state, bool verified, std::int64_t now);
+Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now);
+
+// Drives a flow with a transport and a verifier until it is done (at most 8 requests). Not for
+// the device flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in
+// drives that.
+Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock,
+                      const SignatureVerifier& verify = verify_signature);
 
 // Any step machine (the platform connectors have their own step functions): sends each request,
 // feeds the response to `step`, and stops at the result or after `max_requests` requests.

@@ -93,6 +93,11 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
   const std::int64_t budget = std::max<std::int64_t>(device.expires_at - clock_(), 0) + 16;
   std::int64_t backoff = 0;
   for (std::int64_t i = 0; i < budget && !step.result; ++i) {
+    if (step.verify) {
+      const bool verified = verify_signature(*step.verify);
+      SSOKIT_TRY(step, flow_verified(std::move(step), verified, clock_()));
+      continue;
+    }
     if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
     SSOKIT_CHECK(wait_seconds(sleep, std::max(step.wait_seconds, backoff), cancelled));
     if (cancelled && cancelled()) return cancelled_error();
