@@ -96,7 +96,8 @@ int ssokit_session(ssokit_client *client, char **session_json_out, ssokit_error 
 int ssokit_access_token(ssokit_client *client, char **token_out, ssokit_error *err);
 /* Refreshes now; the rotated refresh token is stored before this returns. */
 int ssokit_refresh(ssokit_client *client, char **session_json_out, ssokit_error *err);
-/* Revokes the refresh token at the provider (RFC 7009). The session is kept: call ssokit_sign_out. */
+/* Ends the session: forgets it locally first, then revokes its refresh token (or access token) at
+   the provider (RFC 7009), as on every host. */
 int ssokit_revoke(ssokit_client *client, ssokit_error *err);
 /* Forgets the session locally; *logout_url_out (may be NULL) receives the provider's logout URL. */
 int ssokit_sign_out(ssokit_client *client, const char *post_logout_redirect_uri, char **logout_url_out,

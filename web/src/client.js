@@ -84,7 +84,7 @@ export async function createSsoClient(options = {}) {
 
   let provider = null;
   let providerFetchedAt = 0;
-  let jwksCache = { jwks: null, fetchedAt: 0 };
+  let keys = { jwks: null, jwks_fetched_at: 0, jwks_unknown_kid_at: 0 };  // the core's, from the last flow
   let refreshing = null;
   let lastAnnounced;  // the stored text the listeners were last told about (undefined: never)
 
@@ -153,12 +153,16 @@ export async function createSsoClient(options = {}) {
       const response = await send(step.request);
       step = core.call('flow.step', { state: step.state, response, now: clock() });
     }
-    if (step.result.jwks) jwksCache = { jwks: step.result.jwks, fetchedAt: step.result.jwks_fetched_at };
+    keepKeys(step.result);
     return step.result.session;
   }
 
+  function keepKeys(result) {
+    if (result.jwks) keys = { jwks: result.jwks, jwks_fetched_at: result.jwks_fetched_at, jwks_unknown_kid_at: result.jwks_unknown_kid_at };
+  }
+
   function flowOptions() {
-    const options = { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, jwks: jwksCache.jwks, jwks_fetched_at: jwksCache.fetchedAt };
+    const options = { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, ...keys };
     if (profileEndpoint) options.profile_endpoint = profileEndpoint;  // the extra profile request
     return options;
   }
@@ -194,10 +198,7 @@ export async function createSsoClient(options = {}) {
     return { profile: s.profile, claims: s.claims, expiresAt: s.tokens.expires_at ?? 0 };
   }
 
-  const isDue = (session) => {
-    const expiresAt = session.tokens.expires_at ?? 0;
-    return !!expiresAt && clock() + refreshLeeway >= expiresAt;
-  };
+  const isDue = (session) => !core.call('session.fresh', { session, now: clock(), leeway: refreshLeeway }).fresh;
 
   // One refresh per tab at a time (concurrent callers share it), and one per origin under the
   // lock. `force`: refresh even if the token is not due (an explicit refresh()).
@@ -279,27 +280,15 @@ export async function createSsoClient(options = {}) {
     /** Completes the sign-in from the URL the provider redirected to. */
     async handleRedirectCallback(url = globalThis.location?.href) {
       const metadata = await discover();
+      // Which pending sign-in this is, and what it spends, is the core's decision (callback.match).
       const state = core.call('callback.state', { url });
-      const stored = await pending.get(txKey(state));
+      const { key } = core.call('callback.pending_key', { state });
+      const stored = key ? await pending.get(`${storageKey}.${key}`) : null;
       const latest = await pending.get(latestTxKey);
-      if (!stored && latest) {
-        // A sign-in is pending but this callback's state is not its own: altered or mixed up.
-        // The pending sign-in is spent too, so a forged callback cannot be retried against it.
-        await pending.remove(latestTxKey);
-        if (await pending.get(txKey(latest))) {
-          await pending.remove(txKey(latest));
-          throw new SsoError('state_mismatch',
-            "the callback's state does not match the pending sign-in; the response was altered or belongs to another sign-in: start again");
-        }
-      }
-      if (!stored) {
-        throw new SsoError('transaction_not_found',
-          'no pending sign-in matches this callback: it was already used, expired, or started in another browser');
-      }
-      await pending.remove(txKey(state));  // single use, even if what follows fails
-      if (latest === state) await pending.remove(latestTxKey);
-      let transaction;
-      try { transaction = JSON.parse(stored); } catch { throw new SsoError('storage_error', 'the pending sign-in is unreadable; start again'); }
+      const match = core.call('callback.match', { state, ...(stored ? { stored } : {}), ...(latest ? { latest } : {}) });
+      for (const name of match.remove) await pending.remove(`${storageKey}.${name}`);
+      if (match.error) throw new SsoError(match.error.code, match.error.message);
+      const { transaction } = match;
       const step = core.call('signin.start', { client, provider: metadata, transaction, url, options: flowOptions(), now: clock() });
       const session = await runFlow(step);
       await writeSession(session);
@@ -359,7 +348,7 @@ export async function createSsoClient(options = {}) {
       if (!('result' in step)) {
         throw new SsoError('device_code_expired', 'the device code expired before the sign-in was confirmed; start again');
       }
-      if (step.result.jwks) jwksCache = { jwks: step.result.jwks, fetchedAt: step.result.jwks_fetched_at };
+      keepKeys(step.result);
       const session = step.result.session;
       await writeSession(session);
       return { profile: session.profile, claims: session.claims };
@@ -407,10 +396,14 @@ export async function createSsoClient(options = {}) {
       return { url };
     },
 
-    /** Revokes the refresh token (or the access token) at the provider (RFC 7009). */
+    /**
+     * Ends the session: forgets it (in every tab) first, always, then revokes its refresh token (or
+     * access token) at the provider (RFC 7009). The same on every host.
+     */
     async revoke() {
-      const session = await readSession();
+      const session = await readSession().catch(() => null);
       if (!session) return;
+      await writeSession(null);
       const metadata = await discover();
       const token = session.tokens.refresh_token || session.tokens.access_token;
       const hint = session.tokens.refresh_token ? 'refresh_token' : 'access_token';

@@ -61,7 +61,10 @@ struct SignInOptions {
   // Cached JWKS document (from an earlier flow's result) to avoid a fetch; may be null.
   Json jwks = nullptr;
   std::int64_t jwks_fetched_at = 0;
-  // An unknown kid with a cached JWKS refetches it, but not more often than this (key rotation).
+  // Key rotation: an ID token whose kid the cached JWKS lacks allows one fresh fetch, unless a
+  // fetch for an unknown kid (jwks_unknown_kid_at, from the last flow's result; 0: never)
+  // happened within jwks_refetch_interval. A flow's first fetch (no cached keys) never counts.
+  std::int64_t jwks_unknown_kid_at = 0;
   std::int64_t jwks_refetch_interval = 60;
 };
 
@@ -77,14 +80,18 @@ struct FlowStep {
 
 // Completes a sign-in from the callback URL: callback checks, code exchange, ID-token
 // validation (JWKS fetched or taken from the cache), user-info, profile. Result: {"session":
-// Session JSON, "jwks": the JWKS used, "jwks_fetched_at"}.
+// Session JSON, "jwks": the JWKS used, "jwks_fetched_at", "jwks_unknown_kid_at"} (hand the jwks
+// members to the next flow's SignInOptions).
 Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
                              const Transaction& transaction, std::string_view callback_url,
                              const SignInOptions& options, std::int64_t now);
 
 // Refreshes a session (refresh token grant). The new refresh token replaces the old one when the
 // provider rotates it; a new ID token is validated against the old one's iss/sub/aud.
-// invalid_grant -> login_required; other failures -> refresh_failed (the session may be kept).
+// invalid_grant -> login_required. Once the provider answered with tokens, a response that cannot
+// be validated (ID token, keys, subject) is login_required too (details.cause: what failed): the
+// old refresh token may be spent, so the session ends. Failures before that answer (network,
+// HTTP, another token error) -> refresh_failed: the session is kept.
 Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
                               const SignInOptions& options, std::int64_t now);
 
@@ -110,7 +117,24 @@ using StepFunction = std::function<Result<FlowStep>(const Json& state, const Htt
 Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step,
                        const std::function<std::int64_t()>& clock, int max_requests = 8);
 
-// Access token usable for at least `leeway` more seconds?
+// ---- Client policy that every host runs (the drivers only read, write and report) ----------
+//
+// Pending sign-ins: a sign-in start keeps its transaction under "<prefix>.tx.<state>" and the
+// latest state under "<prefix>.tx.latest". A callback's pending key: the driver reads it (when
+// there is one) and the latest marker, and match_callback says what to remove and whether the
+// sign-in goes on. Keys are relative to the driver's prefix.
+std::optional<std::string> pending_key(std::string_view state);  // nullopt: not a state the SDK makes
+struct CallbackMatch {
+  std::vector<std::string> remove;         // remove these first, whatever follows
+  std::optional<Transaction> transaction;  // go on with this sign-in
+  std::optional<Error> error;              // or fail with this (state_mismatch, transaction_not_found, ...)
+};
+CallbackMatch match_callback(std::string_view state, const std::optional<std::string>& stored,
+                             const std::optional<std::string>& latest);
+
+// Access token usable for at least `leeway` more seconds? The leeway is clamped to half the
+// token's lifetime (expires_in, else expires_at - updated_at): a 30 s token with the default 60 s
+// leeway is fresh for 15 s instead of refreshing on every call.
 bool access_token_fresh(const Session& session, std::int64_t now, std::int64_t leeway = 60);
 
 }  // namespace ssokit

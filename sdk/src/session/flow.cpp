@@ -115,10 +115,18 @@ Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std:
   const bool have_keys = jwks_doc.is_object();
   SSOKIT_TRY(Jwks jwks, Jwks::parse(have_keys ? jwks_doc : Json{{"keys", Json::array()}}));
   auto pending = prepare_id_token(id_token, jwks, expectations_of(state, ctx, now));
+  // Key rotation: without keys, fetch them (that fetch never counts). A kid the keys lack allows
+  // one fresh fetch per flow, unless one for an unknown kid already happened within the interval.
   if (!pending.ok() && pending.error().code == ErrorCode::id_token_key_not_found && !ctx.provider.jwks_uri.empty()) {
-    const std::int64_t fetched_at = json_int(state, "jwks_fetched_at").value_or(0);
+    const std::optional<std::int64_t> last = json_int(state, "jwks_unknown_kid_at");
     const std::int64_t interval = json_int(state, "jwks_refetch_interval").value_or(60);
-    if (!have_keys || (!json_bool(state, "jwks_refetched").value_or(false) && now - fetched_at >= interval)) {
+    const bool refetch = have_keys && !json_bool(state, "jwks_refetched").value_or(false) &&
+                         (!last || *last <= 0 || now - *last >= interval);
+    if (!have_keys || refetch) {
+      if (refetch) {
+        state["jwks_refetched"] = true;
+        state["jwks_unknown_kid_at"] = now;
+      }
       state["phase"] = "jwks";
       return send(std::move(state), jwks_request(ctx.provider));
     }
@@ -146,6 +154,12 @@ Result<FlowStep> id_token_verified(Json state, const FlowContext& ctx, bool veri
   return next(std::move(state), ctx, now);
 }
 
+// What the flow knows about the provider's keys, for the caller to hand to the next flow.
+Json keys_result(const Json& state) {
+  return {{"jwks", member(state, "jwks")}, {"jwks_fetched_at", member(state, "jwks_fetched_at")},
+          {"jwks_unknown_kid_at", json_int(state, "jwks_unknown_kid_at").value_or(0)}};
+}
+
 Result<Json> make_profile(const Json& state, std::int64_t now) {
   const Json& mapping_spec = member(member(state, "options"), "profile_mapping");
   Result<ProfileMapping> mapping = mapping_spec.is_string() ? profile_preset(mapping_spec.get<std::string>())
@@ -165,8 +179,8 @@ Result<FlowStep> signin_done(Json state, std::int64_t now) {
   SSOKIT_TRY(session.profile, make_profile(state, now));
   session.return_to = json_string(member(state, "transaction"), "return_to").value_or("/");
   session.updated_at = now;
-  Json result = {{"session", session.to_json()}, {"jwks", member(state, "jwks")},
-                 {"jwks_fetched_at", member(state, "jwks_fetched_at")}};
+  Json result = keys_result(state);
+  result["session"] = session.to_json();
   return finish(std::move(state), std::move(result));
 }
 
@@ -202,8 +216,8 @@ Result<FlowStep> refresh_done(Json state, const FlowContext&, std::int64_t now) 
   }
   session.tokens = std::move(fresh);
   session.updated_at = now;
-  Json result = {{"session", session.to_json()}, {"jwks", member(state, "jwks")},
-                 {"jwks_fetched_at", member(state, "jwks_fetched_at")}};
+  Json result = keys_result(state);
+  result["session"] = session.to_json();
   return finish(std::move(state), std::move(result));
 }
 
@@ -216,6 +230,7 @@ Json base_state(const char* kind, const ClientConfig& client, const ProviderMeta
           {"options", options_to_json(options)},
           {"jwks", options.jwks.is_object() ? options.jwks : Json(nullptr)},
           {"jwks_fetched_at", options.jwks_fetched_at},
+          {"jwks_unknown_kid_at", options.jwks_unknown_kid_at},
           {"jwks_refetch_interval", options.jwks_refetch_interval}};
 }
 
@@ -230,6 +245,21 @@ Error refresh_error(Error e) {
     return make_error(ErrorCode::refresh_failed, "refreshing the session failed: " + e.message, std::move(details));
   }
   return e;
+}
+
+// A refresh's steps after the provider answered with tokens: the old refresh token may be spent
+// (rotation), so a response that cannot be validated ends the session rather than leaving one
+// whose refresh token no longer works. login_required is the one signal for that (drivers
+// remove the stored session on it); details.cause keeps what failed.
+Result<FlowStep> session_ends_on_error(Result<FlowStep> step) {
+  if (step.ok() || step.error().code == ErrorCode::login_required) return step;
+  Error e = step.take_error();
+  Json details = e.details.is_object() ? e.details : Json::object();
+  details["cause"] = e.code_name();
+  return make_error(ErrorCode::login_required,
+                    "the provider answered the refresh, but its tokens could not be validated (" + e.message +
+                        "); the session has ended: sign in again",
+                    std::move(details));
 }
 
 // Sign-in (and device flow) continuation once state["tokens"] holds the token response: the ID
@@ -402,18 +432,19 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
     if (!tokens.ok()) return refresh ? refresh_error(tokens.take_error()) : tokens.take_error();
     state["tokens"] = tokens->to_json();
     if (!refresh) return signin_with_tokens(std::move(state), ctx, now);
-    if (tokens->id_token.empty()) return refresh_done(std::move(state), ctx, now);
-    return validate_or_fetch_keys(std::move(state), ctx, now);
+    if (tokens->id_token.empty()) return session_ends_on_error(refresh_done(std::move(state), ctx, now));
+    return session_ends_on_error(validate_or_fetch_keys(std::move(state), ctx, now));
   }
   if (phase == "verify") {
     return make_error(ErrorCode::invalid_argument, "this step waits for the host's signature check (flow_verified), not a response");
   }
   if (phase == "jwks") {
-    SSOKIT_TRY(Json jwks, parse_jwks_response(response));
-    if (member(state, "jwks").is_object()) state["jwks_refetched"] = true;
-    state["jwks"] = std::move(jwks);
+    auto jwks = parse_jwks_response(response);
+    if (!jwks.ok()) return refresh ? session_ends_on_error(jwks.take_error()) : jwks.take_error();
+    state["jwks"] = std::move(jwks).value();
     state["jwks_fetched_at"] = now;
-    return validate_or_fetch_keys(std::move(state), ctx, now);
+    auto next = validate_or_fetch_keys(std::move(state), ctx, now);
+    return refresh ? session_ends_on_error(std::move(next)) : next;
   }
   if (phase == "userinfo" && !refresh) {
     const std::string sub = text(member(state, "claims"), "sub");
@@ -437,7 +468,8 @@ Result<FlowStep> verified_unredacted(Json state, bool verified, std::int64_t now
   if ((kind != "signin" && kind != "device" && kind != "refresh") || text(state, "phase") != "verify") {
     return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
   }
-  return id_token_verified(std::move(state), ctx, verified, now, kind == "refresh" ? refresh_done : signin_after_id_token);
+  if (kind == "refresh") return session_ends_on_error(id_token_verified(std::move(state), ctx, verified, now, refresh_done));
+  return id_token_verified(std::move(state), ctx, verified, now, signin_after_id_token);
 }
 
 }  // namespace
