@@ -13,7 +13,7 @@ import { launchChromium, newLoopbackContext } from './browser.mjs';
 import { FILES, expected } from '../wasm/wycheproof-vectors.mjs';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const VECTORS = fileURLToPath(new URL('../../../shared/vectors/wycheproof/', import.meta.url));
+const VECTORS = fileURLToPath(new URL('../vectors/wycheproof/', import.meta.url));
 const SERVED = [resolve(ROOT, 'web'), resolve(ROOT, 'tests/wasm')];
 const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 

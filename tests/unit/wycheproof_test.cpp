@@ -1,5 +1,5 @@
-// Project Wycheproof vectors (../shared/vectors/wycheproof, see its README) through the core's
-// verify rules and the native host's verifier (jws.verify_raw's effect answered by
+// Project Wycheproof vectors (tests/vectors/wycheproof, see tests/vectors/README.md) through the
+// core's verify rules and the native host's verifier (jws.verify_raw's effect answered by
 // verify_signature, mbedTLS), and the JWS/JWK layer. tests/wasm/wycheproof.test.mjs runs the same
 // vectors through WebCrypto in Node and in Chromium. "valid" must verify, "invalid" must not.
 //
@@ -34,7 +34,7 @@ bool load(const std::string& name, Json* out) {
   std::ifstream in(kDir + name);
   if (!in) {
     ADD_FAILURE() << "Wycheproof vectors not found: " << kDir + name
-                  << " (expected the shared vectors next to the project, ../shared/vectors/wycheproof)";
+                  << " (the copy in tests/vectors/wycheproof)";
     return false;
   }
   std::stringstream text;

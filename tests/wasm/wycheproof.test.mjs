@@ -9,12 +9,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadCore } from '../../web/src/index.js';
 import { FILES, expected, verdicts } from './wycheproof-vectors.mjs';
 
-const dir = new URL('../../../shared/vectors/wycheproof/', import.meta.url);
+const dir = new URL('../vectors/wycheproof/', import.meta.url);
 const core = await loadCore();
 
 function load(name) {
   const url = new URL(name, dir);
-  assert.ok(existsSync(url), `Wycheproof vectors not found: ${url.pathname} (expected ../shared/vectors/wycheproof next to the project)`);
+  assert.ok(existsSync(url), `Wycheproof vectors not found: ${url.pathname} (the copy in tests/vectors/wycheproof)`);
   return JSON.parse(readFileSync(url, 'utf8'));
 }
 

@@ -41,6 +41,9 @@ class SerializedStore final : public TokenStore {
     std::lock_guard<std::mutex> lock(mutex_);
     return inner_.remove(key);
   }
+  // The inner store's lock across processes (taken by one refresh at a time: the client's own
+  // refresh mutex serializes its threads first).
+  Result<std::unique_ptr<StoreLock>> lock_for_refresh() override { return inner_.lock_for_refresh(); }
 
  private:
   TokenStore& inner_;

@@ -488,8 +488,10 @@ Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t 
 }
 
 Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
+  const std::vector<std::string> secrets = secrets_of(input);
+  const KnownSecrets known(secrets);
   auto step = step_unredacted(input, response, now);
-  if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(input));
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;
 }
 
@@ -511,6 +513,7 @@ Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, st
   }
   if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
   const std::vector<std::string> secrets = secrets_of(state);
+  const KnownSecrets known(secrets);
   auto step = step_unredacted(std::move(state), response, now);
   if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;
