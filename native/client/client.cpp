@@ -105,14 +105,11 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
     if (cancelled && cancelled()) return cancelled_error();
     auto answer = transport_.send(*step.request);
     if (!answer.ok()) {
-      const ErrorCode code = answer.error().code;
-      const bool polling = step.wait_seconds > 0;
-      // RFC 8628 3.5: on network trouble while polling, wait longer and try again until expiry.
-      if (polling && (code == ErrorCode::network_error || code == ErrorCode::timeout)) {
-        backoff = std::min<std::int64_t>(std::max(backoff, step.wait_seconds) * 2, 60);
-        if (clock_() + backoff < device.expires_at) continue;
-      }
-      return answer.take_error();
+      // Network trouble while polling: the core says whether and how long to wait (RFC 8628 3.5).
+      auto retry = device_retry_wait(answer.error().code, backoff, step.wait_seconds, clock_(), device.expires_at);
+      if (!retry) return answer.take_error();
+      backoff = *retry;
+      continue;
     }
     backoff = 0;
     SSOKIT_TRY(step, flow_step(std::move(step), answer.value(), clock_()));

@@ -332,13 +332,14 @@ export async function createSsoClient(options = {}) {
         try {
           response = await send(step.request);
         } catch (e) {
-          // RFC 8628 3.5: network trouble while polling: wait longer and try again until expiry.
-          const polling = (step.wait_seconds ?? 0) > 0;
-          if (polling && e instanceof SsoError && (e.code === 'network_error' || e.code === 'timeout')) {
-            backoff = Math.min(Math.max(backoff, step.wait_seconds) * 2, 60);
-            if (clock() + backoff < device.expires_at) continue;
-          }
-          throw e;
+          // Network trouble while polling: the core says whether and how long to wait (RFC 8628 3.5).
+          if (!(e instanceof SsoError)) throw e;
+          const { wait } = core.call('device.retry', {
+            failure: e.code, backoff, interval: step.wait_seconds ?? 0, now: clock(), expires_at: device.expires_at,
+          });
+          if (wait === null) throw e;
+          backoff = wait;
+          continue;
         }
         backoff = 0;
         stopIfCancelled();
