@@ -134,6 +134,12 @@ int ssokit_json_get(const char *json, const char *pointer, char **out, ssokit_er
  * visible escapes ("\x1b", "\u{202e}"), a backslash "\\". Print provider text only through it. */
 int ssokit_printable(const char *text, char **out, ssokit_error *err);
 
+/* Call first thing in main(): turns core dumps off for this process (prctl PR_SET_DUMPABLE 0 and
+ * RLIMIT_CORE 0), so a crash cannot leave the client secret, a PKCE verifier or tokens in a core
+ * file. Does nothing when the environment has SSOKIT_ALLOW_CORE_DUMPS=1 (for debugging).
+ * "internal_error" when the system refuses. */
+int ssokit_harden_process(ssokit_error *err);
+
 /* Releases a string returned by this library (NULL is fine). */
 void ssokit_free(void *p);
 

@@ -520,7 +520,10 @@ TEST(MuviLogin, ReferrerOnTheStoresOrigin) {
   for (const char* bad : {"https://evil.example.com/en/", "http://store.example.com/en/", "https://store.example.com:8443/",
                           "https://store.example.com.evil.example/", "https://user@store.example.com/", "//evil.example.com/",
                           "/\\evil.example.com", "javascript:alert(1)", "data:text/html,x", "/en/../../x", "not a url",
-                          "/%2F%2Fevil.example.com"}) {
+                          "/%2F%2Fevil.example.com",
+                          // Issue 16: an absolute URL on the store's origin meets the same path rule.
+                          "https://store.example.com//evil.com", "https://store.example.com/%2F%2Fevil.com",
+                          "https://store.example.com/en/../../x"}) {
     o.referrer_url = bad;
     auto r = muvi_login_url(o, kNow);
     ASSERT_FALSE(r.ok()) << bad;
