@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "cli.hpp"
-#include "qr/qr.hpp"
+#include "ssokit/native/qr.hpp"
 #include "ssokit/client.hpp"
 
 namespace ssokit::cli {

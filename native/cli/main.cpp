@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "ssokit/version.h"
 
 namespace {
 

@@ -21,7 +21,7 @@
 #include <thread>
 
 #include "ssokit/aead.hpp"
-#include "store/encrypted_file_store.hpp"
+#include "ssokit/native/encrypted_file_store.hpp"
 
 namespace ssokit::native {
 namespace {

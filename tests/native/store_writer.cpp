@@ -12,7 +12,7 @@
 #include <memory>
 #include <string>
 
-#include "store/encrypted_file_store.hpp"
+#include "ssokit/native/encrypted_file_store.hpp"
 
 namespace {
 
