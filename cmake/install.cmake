@@ -44,5 +44,7 @@ if(SSOKIT_WITH_QRENCODE)
   string(APPEND SSOKIT_PC_REQUIRES_PRIVATE " libqrencode")
 endif()
 string(STRIP "${SSOKIT_PC_REQUIRES_PRIVATE}" SSOKIT_PC_REQUIRES_PRIVATE)
+# Relocatable: the prefix is found from where the .pc file lies (cmake --install --prefix DIR works).
+file(RELATIVE_PATH SSOKIT_PC_TO_PREFIX "/prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig" "/prefix")
 configure_file("${PROJECT_SOURCE_DIR}/cmake/ssokit.pc.in" "${PROJECT_BINARY_DIR}/ssokit.pc" @ONLY)
 install(FILES "${PROJECT_BINARY_DIR}/ssokit.pc" DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)
