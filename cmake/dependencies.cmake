@@ -48,6 +48,7 @@ else()
 endif()
 
 if(NOT EMSCRIPTEN)
+  find_package(Threads REQUIRED)
   if(SSOKIT_WITH_CURL)
     find_package(CURL REQUIRED)
   endif()

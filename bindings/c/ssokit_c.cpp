@@ -140,6 +140,7 @@ struct ssokit_device {
   ssokit::DeviceAuthorization authorization;
   ssokit::FlowStep step;
   std::int64_t due = 0;  // unix seconds when the pending request may go
+  bool ended = false;    // an error ended the sign-in, or it is done
 };
 
 namespace {
@@ -429,7 +430,7 @@ const char* ssokit_device_display_uri(const ssokit_device* device) {
   return device != nullptr ? device->authorization.display_uri().c_str() : "";
 }
 long ssokit_device_wait_ms(const ssokit_device* device) {
-  if (device == nullptr || device->step.result) return 0;
+  if (device == nullptr || device->ended) return -1;
   const std::int64_t left = device->due - ssokit::c::now_seconds();
   return left > 0 ? static_cast<long>(left * 1000) : 0;
 }
@@ -440,7 +441,7 @@ ssokit_code ssokit_device_step(ssokit_device* device, int* done_out, char** sess
   }
   *done_out = 0;
   *session_json_out = nullptr;
-  if (ssokit::c::now_seconds() < device->due) return ok(err);  // early: nothing is due yet
+  if (device->ended || ssokit::c::now_seconds() < device->due) return ok(err);  // nothing is due
   ssokit_client* client = device->client;
   SSOKIT_LOCK(client);
   // The requests due now: one poll, or after authorization the sign-in's (JWKS, user-info).
@@ -448,14 +449,17 @@ ssokit_code ssokit_device_step(ssokit_device* device, int* done_out, char** sess
     if (!device->step.request) return fail(err, ErrorCode::internal_error, "the device flow has neither a request nor a result");
     const std::int64_t interval = device->step.wait_seconds;
     auto answer = client->transport->send(*device->step.request);
-    if (!answer.ok()) return fail(err, answer.error());  // the same request goes again on the next step
+    if (!answer.ok()) {  // the same request goes again on the next step, after the interval
+      device->due = ssokit::c::now_seconds() + (interval > 0 ? interval : ssokit::kDefaultDevicePollInterval);
+      return fail(err, answer.error());
+    }
     auto next = ssokit::flow_step(std::move(device->step), answer.value(), ssokit::c::now_seconds());
     if (!next.ok()) {
       if (next.error().code == ErrorCode::device_code_expired && device->progress != nullptr) {
         device->progress(device->user, SSOKIT_DEVICE_EXPIRED, 0);
       }
       device->step = ssokit::FlowStep{};
-      device->due = INT64_MAX;  // ended: further steps report nothing due
+      device->ended = true;
       return fail(err, next.error());
     }
     device->step = std::move(next).value();
@@ -469,6 +473,7 @@ ssokit_code ssokit_device_step(ssokit_device* device, int* done_out, char** sess
     }
   }
   if (!device->step.result) return fail(err, ErrorCode::internal_error, "the device sign-in took more requests than expected");
+  device->ended = true;
   auto session = client->client->device_finish(*device->step.result);
   if (!session.ok()) return fail(err, session.error());
   if (device->progress != nullptr) device->progress(device->user, SSOKIT_DEVICE_DONE, 0);

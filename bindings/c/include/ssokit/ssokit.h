@@ -244,14 +244,15 @@ SSOKIT_EXTERN const char *ssokit_device_user_code(const ssokit_device *device);
 SSOKIT_EXTERN const char *ssokit_device_verification_uri(const ssokit_device *device);
 /* verification_uri_complete when the provider gave one, else verification_uri: the QR code's text. */
 SSOKIT_EXTERN const char *ssokit_device_display_uri(const ssokit_device *device);
-/* Milliseconds to wait before the next ssokit_device_step (0: step at once). */
+/* Milliseconds to wait before the next ssokit_device_step (0: step at once; -1: the sign-in ended). */
 SSOKIT_EXTERN long ssokit_device_wait_ms(const ssokit_device *device);
 /* One step: at most the requests that are due now, no waiting. *done_out = 1 with the session in
  * *session_json_out (stored, session_changed called) when signed in; 0 while pending (wait
  * ssokit_device_wait_ms, then step again). Errors end the sign-in (SSOKIT_E_ACCESS_DENIED,
  * SSOKIT_E_DEVICE_CODE_EXPIRED after SSOKIT_DEVICE_EXPIRED, ...), except SSOKIT_E_NETWORK_ERROR
- * and SSOKIT_E_TIMEOUT: step again later to retry the same request. Stepping early is harmless
- * for the library but providers answer slow_down. To cancel, stop stepping and free it. */
+ * and SSOKIT_E_TIMEOUT: step again after ssokit_device_wait_ms to retry the same request. A step
+ * before the wait is over sends nothing (SSOKIT_OK, *done_out = 0). To cancel, stop stepping and
+ * free it. After an error that ended the sign-in, further steps do nothing. */
 SSOKIT_EXTERN ssokit_code ssokit_device_step(ssokit_device *device, int *done_out, char **session_json_out,
                                              ssokit_error *err);
 SSOKIT_EXTERN void ssokit_device_free(ssokit_device *device); /* NULL is fine; the client must outlive it */
