@@ -263,6 +263,36 @@ TEST(CApi, QrAsMatrixPngSvgAndText) {
   const unsigned width = (p[16] << 24) | (p[17] << 16) | (p[18] << 8) | p[19];
   EXPECT_EQ(width, static_cast<unsigned>((side + 4) * 3)) << "(side + 2 * quiet zone) * module_px";
   EXPECT_EQ(std::memcmp(p + length - 8, "IEND", 4), 0);
+  // The IDAT's zlib stream (stored blocks) holds one filter byte per row and a gray byte per pixel:
+  // each pixel is the module it lies in (quiet zone light), and the Adler-32 matches.
+  const std::size_t idat_length = (p[33] << 24) | (p[34] << 16) | (p[35] << 8) | p[36];
+  ASSERT_EQ(std::memcmp(p + 37, "IDAT", 4), 0);
+  const unsigned char* z = p + 41;
+  ASSERT_EQ(z[0], 0x78);
+  std::string raw;
+  std::size_t at = 2;
+  for (bool last = false; !last && at + 5 <= idat_length;) {
+    last = (z[at] & 1) != 0;
+    const std::size_t n = z[at + 1] | (z[at + 2] << 8);
+    ASSERT_EQ(n ^ 0xffff, static_cast<std::size_t>(z[at + 3] | (z[at + 4] << 8))) << "NLEN is LEN's complement";
+    raw.append(reinterpret_cast<const char*>(z + at + 5), n);
+    at += 5 + n;
+  }
+  ASSERT_EQ(raw.size(), static_cast<std::size_t>(width) * (width + 1));
+  std::uint32_t a = 1, b = 0;
+  for (unsigned char c : raw) {
+    a = (a + c) % 65521;
+    b = (b + a) % 65521;
+  }
+  EXPECT_EQ((z[at] << 24 | z[at + 1] << 16 | z[at + 2] << 8 | z[at + 3]), static_cast<int>((b << 16) | a));
+  for (unsigned y = 0; y < width; ++y) {
+    ASSERT_EQ(raw[y * (width + 1)], '\0') << "filter none";
+    for (unsigned x = 0; x < width; ++x) {
+      const int mx = static_cast<int>(x / 3) - 2, my = static_cast<int>(y / 3) - 2;
+      const bool dark = mx >= 0 && my >= 0 && mx < side && my < side && modules[my * side + mx] != 0;
+      ASSERT_EQ(static_cast<unsigned char>(raw[y * (width + 1) + 1 + x]), dark ? 0 : 255) << x << "," << y;
+    }
+  }
   ssokit_free(png);
 
   char* svg = nullptr;
