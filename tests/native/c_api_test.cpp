@@ -239,6 +239,33 @@ TEST(CApi, AKeyCallbackEncryptsTheFile) {
   std::filesystem::remove_all(dir);
 }
 
+// A transport callback's response headers reach the core: the organization API's 429 with
+// Retry-After: 7 comes back as rate_limited with details.retry_after 7 (max_retries 0).
+ssokit_code answer_429(void* user, const ssokit_http_request* request, ssokit_http_response* response, ssokit_error*) {
+  *static_cast<std::string*>(user) = request->url;
+  ssokit_response_set_status(response, 429);
+  ssokit_response_add_header(response, "Content-Type", "application/json");
+  ssokit_response_add_header(response, "Retry-After", "7");
+  const char* body = R"({"message":"slow down"})";
+  return ssokit_response_set_body(response, body, std::strlen(body));
+}
+
+TEST(CApi, TransportCallbackHeadersReachTheCore) {
+  std::string url;
+  ssokit_callbacks cb = SSOKIT_CALLBACKS_INIT;
+  cb.user = &url;
+  cb.send = answer_429;
+  Err err;
+  char* out = nullptr;
+  const ssokit_code rc = ssokit_run("org.sso_test", "org.step",
+                                    R"({"base":"https://api.example.com","organization_id":"org1","api_key":"k-123","max_retries":0})",
+                                    &cb, &out, err.e);
+  EXPECT_EQ(rc, SSOKIT_E_RATE_LIMITED) << err.name() << ": " << err.message();
+  EXPECT_EQ(out, nullptr);
+  EXPECT_NE(std::string(ssokit_error_details(err.e)).find("\"retry_after\":7"), std::string::npos) << ssokit_error_details(err.e);
+  EXPECT_EQ(url.rfind("https://api.example.com/", 0), 0u) << url;
+}
+
 #ifdef SSOKIT_TEST_HAS_QRENCODE
 TEST(CApi, QrAsMatrixPngSvgAndText) {
   Err err;
