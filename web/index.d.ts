@@ -11,7 +11,8 @@ export type SsoErrorCode =
   | 'id_token_not_yet_valid' | 'id_token_nonce_mismatch' | 'id_token_sub_missing'
   | 'userinfo_sub_mismatch' | 'login_required' | 'refresh_failed' | 'device_code_expired'
   | 'access_denied' | 'storage_error' | 'storage_tampered' | 'platform_error' | 'sso_token_unknown'
-  | 'cancelled' | 'internal_error' | 'server_only' | 'sso_test_failed' | 'rate_limited';
+  | 'cancelled' | 'internal_error' | 'server_only' | 'sso_test_failed' | 'rate_limited'
+  | 'unsupported';
 
 export class SsoError extends Error {
   readonly code: SsoErrorCode;

@@ -3,6 +3,7 @@
 // failure is {"error":{...}} on stdout plus one human line on stderr with exit 1; usage errors exit 2.
 #pragma once
 
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,11 +62,19 @@ std::vector<Command> basic_commands();    // pkce, authorize-url, logout-url
 std::vector<Command> session_commands();  // login, refresh, revoke
 std::vector<Command> jwt_commands();      // decode, verify
 std::vector<Command> device_commands();   // device (RFC 8628 device authorization grant)
+std::vector<Command> status_commands();   // status (cmd_status.cpp)
 // Video platforms: two-word commands ("twentythree get-token"); secrets come from the environment.
 std::vector<Command> twentythree_commands();  // cmd_twentythree.cpp
 std::vector<Command> streamone_commands();    // cmd_streamone.cpp
 std::vector<Command> muvi_commands();         // cmd_muvi.cpp
 std::vector<Command> org_commands();          // cmd_org.cpp
+
+// Help texts (help.cpp): every line at most 100 characters. A group is the first word of the
+// two-word platform commands ("org").
+bool is_group(const std::vector<Command>& commands, std::string_view word);
+void print_usage(const std::vector<Command>& commands, std::FILE* to);
+void print_group_usage(const std::vector<Command>& commands, std::string_view group, std::FILE* to);
+void print_command_usage(const Command& c, std::FILE* to);
 
 // Shared by commands: the client secret comes from SSOKIT_CLIENT_SECRET, never from argv.
 std::string client_secret_from_env();

@@ -2,12 +2,13 @@
 // the user code, the verification URL and a QR code on stderr, polls until the person confirms
 // on another device, and prints the session like `ssokit login`. Ctrl-C cancels.
 #include <atomic>
+#include <chrono>
 #include <csignal>
 #include <iostream>
 #include <sstream>
 
 #include "cli.hpp"
-#include "qr/qr.hpp"
+#include "ssokit/native/qr.hpp"
 #include "store/file_io.hpp"
 #include "ssokit/client.hpp"
 
@@ -56,15 +57,32 @@ void show_code(const DeviceAuthorization& device, const Args& args) {
 }
 
 Result<Json> run_device(const Args& args) {
+  // --timeout: the whole sign-in (waiting for the confirmation included) ends with timeout after
+  // this many seconds, and no request to the provider takes longer.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  if (auto t = args.get("timeout")) {
+    SSOKIT_TRY(std::int64_t seconds, parse_seconds("timeout", *t));
+    limit_request_time(seconds);
+    deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
+  }
   SSOKIT_TRY(SsoClientOptions options, client_options(args, "http://127.0.0.1/callback"));
 
   std::unique_ptr<TokenStore> store = args.get("store") ? open_store(*args.get("store")) : std::make_unique<MemoryTokenStore>();
   SsoClient client(std::move(options), transport(), *store, system_random(), now_seconds);
 
   InterruptGuard guard;
-  SSOKIT_TRY(Session session, client.device_sign_in([&](const DeviceAuthorization& d) { show_code(d, args); },
-                                                    [] { return g_interrupted.load(); }));
-  return session_output(session);
+  bool timed_out = false;
+  auto session = client.device_sign_in([&](const DeviceAuthorization& d) { show_code(d, args); }, [&] {
+    if (g_interrupted.load()) return true;
+    timed_out = deadline && std::chrono::steady_clock::now() >= *deadline;
+    return timed_out;
+  });
+  if (!session.ok() && timed_out && session.error().code == ErrorCode::cancelled) {
+    return make_error(ErrorCode::timeout, "the sign-in was not confirmed within --timeout " + *args.get("timeout") +
+                                              " seconds; run ssokit device again for a new code");
+  }
+  if (!session.ok()) return session.take_error();
+  return session_output(session.value());
 }
 
 }  // namespace
@@ -72,16 +90,19 @@ Result<Json> run_device(const Args& args) {
 std::vector<Command> device_commands() {
   return {
       {"device",
-       "--issuer URL --client-id ID [--scope S] [--store FILE] [--no-qr] [--qr-svg FILE] "
+       "--issuer URL --client-id ID [--scope S] [--store FILE] [--timeout SECONDS] [--no-qr] [--qr-svg FILE] "
        "[--profile-mapping PRESET|FILE]",
        "Signs in with the device authorization grant (RFC 8628): shows a code, the verification URL and a QR "
        "code on stderr (first lines \"Code: ...\" and \"Visit: ...\"), polls until the sign-in is confirmed on "
        "another device, and prints tokens, claims and profile as login does. --qr-svg also writes the QR code "
-       "as SVG. A confidential client's secret comes from SSOKIT_CLIENT_SECRET; --store as for login.",
+       "as SVG. --timeout: the sign-in ends with the error timeout when it is not confirmed within this many "
+       "seconds (default: until the code expires), and no request to the provider takes longer. "
+       "A confidential client's secret comes from SSOKIT_CLIENT_SECRET; --store as for login.",
        {{"issuer", true, true},
         {"client-id", true, true},
         {"scope"},
         {"store"},
+        {"timeout"},
         {"no-qr", false},
         {"qr-svg"},
         {"profile-mapping"}},

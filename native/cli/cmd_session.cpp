@@ -5,7 +5,7 @@
 #include <sstream>
 
 #include "cli.hpp"
-#include "loopback/loopback_listener.hpp"
+#include "ssokit/native/loopback_listener.hpp"
 #include "ssokit/client.hpp"
 
 namespace ssokit::cli {

@@ -8,9 +8,9 @@
 
 #include "cli.hpp"
 #include "ssokit/profile.hpp"
-#include "store/encrypted_file_store.hpp"
-#include "store/file_store.hpp"
-#include "transport/curl_transport.hpp"
+#include "ssokit/native/encrypted_file_store.hpp"
+#include "ssokit/native/file_store.hpp"
+#include "ssokit/native/curl_transport.hpp"
 
 namespace ssokit::cli {
 

@@ -4,32 +4,27 @@
 
 #include "cli.hpp"
 #include "process/core_dumps.hpp"
+#include "ssokit/version.h"
 
 namespace {
 
 using ssokit::Json;
 using ssokit::cli::Command;
+using ssokit::cli::print_command_usage;
+using ssokit::cli::print_group_usage;
+using ssokit::cli::print_usage;
 
 std::vector<Command> all_commands() {
   auto commands = ssokit::cli::basic_commands();
   for (auto& c : ssokit::cli::session_commands()) commands.push_back(std::move(c));
   for (auto& c : ssokit::cli::jwt_commands()) commands.push_back(std::move(c));
   for (auto& c : ssokit::cli::device_commands()) commands.push_back(std::move(c));
+  for (auto& c : ssokit::cli::status_commands()) commands.push_back(std::move(c));
   for (auto* group : {ssokit::cli::twentythree_commands, ssokit::cli::streamone_commands, ssokit::cli::muvi_commands,
                       ssokit::cli::org_commands}) {
     for (auto& c : group()) commands.push_back(std::move(c));
   }
   return commands;
-}
-
-void print_usage(const std::vector<Command>& commands, std::FILE* to) {
-  std::fprintf(to, "usage: ssokit <command> [options]\n\ncommands:\n");
-  for (const auto& c : commands) std::fprintf(to, "  %-26s %s\n", c.name, c.summary);
-  std::fprintf(to, "\n`ssokit <command> --help` shows a command's options.\n");
-}
-
-void print_command_usage(const Command& c, std::FILE* to) {
-  std::fprintf(to, "usage: ssokit %s %s\n%s\n", c.name, c.usage, c.summary);
 }
 
 int fail(const ssokit::Error& error, int exit_code) {
@@ -39,6 +34,28 @@ int fail(const ssokit::Error& error, int exit_code) {
   return exit_code;
 }
 
+int usage_error(const std::string& message) { return fail(ssokit::make_error(ssokit::ErrorCode::invalid_argument, message), 2); }
+
+// The command named by args[0] (and args[1] for the two-word platform commands), or nullptr.
+const Command* find_command(const std::vector<Command>& commands, const std::vector<std::string>& args,
+                            std::size_t* words) {
+  for (const auto& c : commands) {
+    if (args.size() > 1 && args[0] + " " + args[1] == c.name) {
+      *words = 2;
+      return &c;
+    }
+  }
+  for (const auto& c : commands) {
+    if (!args.empty() && args[0] == c.name) {
+      *words = 1;
+      return &c;
+    }
+  }
+  return nullptr;
+}
+
+bool is_help(const std::string& a) { return a == "--help" || a == "-h"; }
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -46,42 +63,54 @@ int main(int argc, char** argv) {
   // keeps them for debugging).
   if (auto hardened = ssokit::native::disable_core_dumps(); !hardened.ok()) return fail(hardened.error(), 1);
   const auto commands = all_commands();
-  if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "help") {
-    print_usage(commands, argc < 2 ? stderr : stdout);
-    return argc < 2 ? 2 : 0;
-  }
-  // Platform commands are two words ("twentythree get-token"): match the longest name.
-  std::string name = argv[1];
-  const std::string two_words = argc > 2 ? name + " " + argv[2] : std::string();
-  const Command* command = nullptr;
-  for (const auto& c : commands) {
-    if (!two_words.empty() && two_words == c.name) command = &c;
-  }
-  if (command != nullptr) {
-    name = two_words;
-  } else {
-    for (const auto& c : commands) {
-      if (name == c.name) command = &c;
-    }
-  }
-  const int first_option = command != nullptr && name == two_words ? 3 : 2;
-  if (command == nullptr) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
     print_usage(commands, stderr);
-    return fail(ssokit::make_error(ssokit::ErrorCode::invalid_argument, "unknown command \"" + name.substr(0, 40) + "\""), 2);
+    return 2;
   }
-  std::vector<std::string> rest(argv + first_option, argv + argc);
+  if (args[0] == "--version" || args[0] == "version") {
+    std::cout << "ssokit " << SSOKIT_VERSION << "\n";
+    return 0;
+  }
+  // `ssokit help [CMD...]` is `ssokit [CMD...] --help`.
+  const bool help = args[0] == "help" || is_help(args[0]);
+  if (help) args.erase(args.begin());
+  std::size_t words = 0;
+  const Command* command = find_command(commands, args, &words);
+  if (command == nullptr) {
+    if (args.empty()) {
+      print_usage(commands, stdout);
+      return 0;
+    }
+    if (ssokit::cli::is_group(commands, args[0])) {
+      // `ssokit org`, `ssokit org --help`, `ssokit help org`, `ssokit org bogus`.
+      const bool asked = help || (args.size() == 2 && is_help(args[1]));
+      print_group_usage(commands, args[0], asked ? stdout : stderr);
+      if (asked) return 0;
+      if (args.size() == 1) return usage_error("\"" + args[0] + "\" needs a command (see the list above)");
+      return usage_error("unknown command \"" + (args[0] + " " + args[1]).substr(0, 60) + "\"");
+    }
+    print_usage(commands, stderr);
+    return usage_error("unknown command \"" + args[0].substr(0, 40) + "\"");
+  }
+  std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(words), args.end());
+  if (help) {
+    if (!rest.empty()) return usage_error("`ssokit help` takes a command name only");
+    print_command_usage(*command, stdout);
+    return 0;
+  }
   for (const auto& a : rest) {
-    if (a == "--help" || a == "-h") {
+    if (is_help(a)) {
       print_command_usage(*command, stdout);
       return 0;
     }
   }
-  auto args = ssokit::cli::Args::parse(rest, command->options, command->min_positional, command->max_positional);
-  if (!args.ok()) {
+  auto parsed = ssokit::cli::Args::parse(rest, command->options, command->min_positional, command->max_positional);
+  if (!parsed.ok()) {
     print_command_usage(*command, stderr);
-    return fail(args.error(), 2);
+    return fail(parsed.error(), 2);
   }
-  auto result = command->run(args.value());
+  auto result = command->run(parsed.value());
   if (!result.ok()) return fail(result.error(), 1);
   std::cout << ssokit::dump_json(result.value()) << "\n";
   return 0;

@@ -77,17 +77,33 @@ void SsoClient::keep_jwks(const Json& result) {
   }
 }
 
-Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceAuthorization&)>& show,
-                                          const std::function<bool()>& cancelled) {
+Result<SsoClient::DeviceStart> SsoClient::device_start() {
   SSOKIT_TRY(ProviderMetadata provider, discover());
   SSOKIT_TRY(HttpRequest request, device_authorization_request(options_.config, provider));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
   auto authorization = process_device_authorization_response(response, clock_());
   if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret});
   DeviceAuthorization device = std::move(authorization).value();
-  if (show) show(device);
   const SignInOptions signin = signin_options();
   SSOKIT_TRY(FlowStep step, device_flow(options_.config, provider, device, signin, clock_()));
+  return DeviceStart{std::move(device), std::move(step)};
+}
+
+Result<Session> SsoClient::device_finish(const Json& result) {
+  keep_jwks(result);
+  const Json* session_json = json_member(result, "session");
+  if (session_json == nullptr) return make_error(ErrorCode::internal_error, "the device flow's result has no session");
+  SSOKIT_TRY(Session session, Session::from_json(*session_json));
+  SSOKIT_CHECK(save(session));
+  return session;
+}
+
+Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceAuthorization&)>& show,
+                                          const std::function<bool()>& cancelled) {
+  SSOKIT_TRY(DeviceStart start, device_start());
+  const DeviceAuthorization& device = start.device;
+  FlowStep step = std::move(start.step);
+  if (show) show(device);
   const std::function<void(std::chrono::milliseconds)> sleep =
       options_.sleep ? options_.sleep : std::function<void(std::chrono::milliseconds)>(default_sleep);
   // The step machine stops polling at the code's expiry; this budget also bounds network retries
@@ -118,12 +134,7 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
     return make_error(ErrorCode::device_code_expired,
                       "the device code expired before the sign-in was confirmed; start the device sign-in again");
   }
-  keep_jwks(*step.result);
-  const Json* session_json = json_member(*step.result, "session");
-  if (session_json == nullptr) return make_error(ErrorCode::internal_error, "the device flow's result has no session");
-  SSOKIT_TRY(Session session, Session::from_json(*session_json));
-  SSOKIT_CHECK(save(session));
-  return session;
+  return device_finish(*step.result);
 }
 
 Result<Session> SsoClient::handle_callback(std::string_view callback_url) {

@@ -1,4 +1,4 @@
-#include "loopback/loopback_listener.hpp"
+#include "ssokit/native/loopback_listener.hpp"
 
 #include <arpa/inet.h>
 #include <cerrno>

@@ -1,5 +1,5 @@
 // Encrypted file token store: format, locking and atomic replacement are described in the header.
-#include "store/encrypted_file_store.hpp"
+#include "ssokit/native/encrypted_file_store.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>

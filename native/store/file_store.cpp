@@ -1,6 +1,6 @@
 // The plaintext file token store (see file_store.hpp).
-#include "store/file_store.hpp"
-#include "store/encrypted_file_store.hpp"
+#include "ssokit/native/file_store.hpp"
+#include "ssokit/native/encrypted_file_store.hpp"
 
 namespace ssokit::native {
 

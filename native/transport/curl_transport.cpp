@@ -1,4 +1,4 @@
-#include "transport/curl_transport.hpp"
+#include "ssokit/native/curl_transport.hpp"
 
 #include <curl/curl.h>
 
@@ -10,10 +10,7 @@
 #include <vector>
 
 #include "ssokit/url.hpp"
-
-#ifndef SSOKIT_VERSION
-#define SSOKIT_VERSION "0"
-#endif
+#include "ssokit/version.h"
 
 namespace ssokit::native {
 namespace {

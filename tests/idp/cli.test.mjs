@@ -120,6 +120,35 @@ test('login, refresh with rotation, logout-url and revoke with a public client',
   assert.equal(again.json.error.code, 'login_required');
 });
 
+test('status says who is signed in and until when, never a token; a wrong store key is storage_tampered', async () => {
+  const store = join(dir, 'status.json');
+  const key = { SSOKIT_STORE_KEY: '5a'.repeat(32), SSOKIT_STORE_KEY_FILE: '' };
+  const before = await run(['status', '--store', store], { env: key });
+  assert.equal(before.code, 0, before.stderr);
+  assert.deepEqual(before.json, { signed_in: false });
+
+  const r = await login(['--client-id', 'ssokit-native', '--scope', 'openid profile email offline_access', '--prompt', 'consent',
+    '--store', store], key);
+  assert.equal(r.code, 0, r.stderr);
+  const s = await run(['status', '--store', store], { env: key });
+  assert.equal(s.code, 0, s.stderr);
+  assert.equal(s.json.signed_in, true);
+  assert.equal(s.json.subject, r.json.claims.sub);
+  assert.equal(s.json.issuer, provider.issuer);
+  assert.equal(s.json.email, 'viewer@example.com');
+  assert.ok(s.json.name.includes('Vera'), s.json.name);
+  assert.equal(s.json.refreshable, true);
+  assert.equal(s.json.expired, false);
+  assert.ok(Number.isInteger(s.json.expires_at) && s.json.expires_at > r.json.claims.iat, String(s.json.expires_at));
+  for (const token of [r.json.access_token, r.json.refresh_token, r.json.id_token]) {
+    assert.ok(!s.stdout.includes(token) && !s.stderr.includes(token), 'no token in the status output');
+  }
+
+  const wrong = await run(['status', '--store', store], { env: { ...key, SSOKIT_STORE_KEY: '6b'.repeat(32) } });
+  assert.equal(wrong.code, 1);
+  assert.equal(wrong.json.error.code, 'storage_tampered');
+});
+
 test('login with a confidential client takes its secret from SSOKIT_CLIENT_SECRET only', async () => {
   const ok = await login(['--client-id', 'ssokit-confidential'], { SSOKIT_CLIENT_SECRET: CONFIDENTIAL_SECRET });
   assert.equal(ok.code, 0, ok.stderr);

@@ -112,6 +112,19 @@ describe('device authorization grant', { concurrency: true }, () => {
     assert.equal(r.json.error.code, 'cancelled');
   });
 
+  test('native: --timeout ends an unconfirmed sign-in with timeout', async () => {
+    const r = await device(idp.issuer, ['--no-qr', '--timeout', '1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.json.error.code, 'timeout');
+    assert.match(r.json.error.message, /--timeout 1 seconds/);
+  });
+
+  test('native: device --timeout that is not a number of seconds is invalid_argument', async () => {
+    const r = await run(['device', '--issuer', idp.issuer, '--client-id', CLIENT_ID, '--timeout', 'soon']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(r.json.error.code, 'invalid_argument');
+  });
+
   test('native: a code that expires before the first poll is device_code_expired', async () => {
     const short = await startProvider({ deviceCodeTtl: 3 });
     try {

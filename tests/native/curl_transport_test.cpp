@@ -1,5 +1,5 @@
 // CurlTransport against a real socket server on 127.0.0.1 (the real libcurl, no mocks).
-#include "transport/curl_transport.hpp"
+#include "ssokit/native/curl_transport.hpp"
 
 #include <gtest/gtest.h>
 

@@ -22,8 +22,8 @@
 #include <thread>
 
 #include "ssokit/aead.hpp"
-#include "store/encrypted_file_store.hpp"
-#include "store/file_store.hpp"
+#include "ssokit/native/encrypted_file_store.hpp"
+#include "ssokit/native/file_store.hpp"
 
 namespace ssokit::native {
 namespace {

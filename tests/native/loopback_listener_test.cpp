@@ -1,5 +1,5 @@
 // LoopbackListener with raw client sockets standing in for the browser.
-#include "loopback/loopback_listener.hpp"
+#include "ssokit/native/loopback_listener.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

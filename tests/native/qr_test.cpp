@@ -4,7 +4,7 @@
 
 #include <sstream>
 
-#include "qr/qr.hpp"
+#include "ssokit/native/qr.hpp"
 
 namespace ssokit::native {
 namespace {

@@ -13,8 +13,8 @@
 #include <memory>
 #include <string>
 
-#include "store/encrypted_file_store.hpp"
-#include "store/file_store.hpp"
+#include "ssokit/native/encrypted_file_store.hpp"
+#include "ssokit/native/file_store.hpp"
 
 namespace {
 

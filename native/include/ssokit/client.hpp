@@ -73,6 +73,16 @@ class SsoClient {
   // polling backs off (doubling the wait, up to 60 s) until the code expires.
   Result<Session> device_sign_in(const std::function<void(const DeviceAuthorization&)>& show,
                                  const std::function<bool()>& cancelled = {});
+  // The same, step by step, for hosts that do the waiting themselves (the C API's
+  // ssokit_device_step): device_start asks for the code and gives the device flow's first step;
+  // the host sends each step's request after its wait_seconds and hands the answer to flow_step;
+  // device_finish stores the final step's result as device_sign_in does.
+  struct DeviceStart {
+    DeviceAuthorization device;
+    FlowStep step;
+  };
+  Result<DeviceStart> device_start();
+  Result<Session> device_finish(const Json& result);
   // The stored session, if any.
   Result<std::optional<Session>> session();
   // A usable access token; refreshes within `refresh_leeway` of expiry. login_required when

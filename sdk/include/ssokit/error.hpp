@@ -54,6 +54,7 @@ enum class ErrorCode {
   server_only,      // needs a platform secret: call it from the portal's server, never a browser page
   sso_test_failed,  // organization SSO: the configuration test failed, so SSO-only sign-in was not enforced
   rate_limited,     // the platform kept answering 429 after the Retry-After waits; details.retry_after
+  unsupported,      // not in this build (no libcurl, no libqrencode, no platform connectors)
 };
 
 const char* error_code_name(ErrorCode code);

@@ -6,7 +6,7 @@ namespace ssokit {
 namespace {
 
 // Same order as the enum: the names are the public contract.
-constexpr std::array<const char*, static_cast<std::size_t>(ErrorCode::rate_limited) + 1> kNames = {
+constexpr std::array<const char*, static_cast<std::size_t>(ErrorCode::unsupported) + 1> kNames = {
     "invalid_argument",
     "invalid_url",
     "invalid_return_url",
@@ -49,6 +49,7 @@ constexpr std::array<const char*, static_cast<std::size_t>(ErrorCode::rate_limit
     "server_only",
     "sso_test_failed",
     "rate_limited",
+    "unsupported",
 };
 
 }  // namespace

@@ -1,6 +1,5 @@
 // QR codes for the device flow: the verification URL as a matrix (libqrencode), drawn for a
-// terminal with half-block characters or as SVG for a screen. (No PNG: that would need a deflate
-// implementation or zlib; SVG scales to any screen and every browser shows it.)
+// terminal with half-block characters, or as SVG or PNG for a screen.
 #pragma once
 
 #include <cstdint>
@@ -23,7 +22,7 @@ struct QrCode {
 
 // Byte-mode QR code at error correction level M, the smallest version that fits.
 // invalid_argument when the text is empty, too long for a QR code, or holds a NUL byte;
-// internal_error when this build has no libqrencode.
+// unsupported when this build has no libqrencode.
 Result<QrCode> qr_encode(std::string_view text);
 
 struct TerminalQrOptions {
@@ -36,8 +35,12 @@ struct TerminalQrOptions {
 // Two module rows per text line with ▀ ▄ █ and spaces; lines end with '\n'.
 std::string qr_terminal(const QrCode& code, const TerminalQrOptions& options = {});
 
-// A standalone SVG document: black modules on a white square with a 4-module quiet zone,
-// `module_px` pixels per module.
-std::string qr_svg(const QrCode& code, int module_px = 8);
+// A standalone SVG document: black modules on a white square with a `quiet_zone` of light
+// modules around the code, `module_px` pixels per module.
+std::string qr_svg(const QrCode& code, int module_px = 8, int quiet_zone = 4);
+
+// The same as a PNG image (8-bit grayscale; zlib's stored blocks, so no compression library):
+// (size + 2 * quiet_zone) * module_px pixels a side.
+std::string qr_png(const QrCode& code, int module_px = 8, int quiet_zone = 4);
 
 }  // namespace ssokit::native
