@@ -37,7 +37,9 @@
 //     userinfo redirect to a non-loopback host, huge userinfo response, silent userinfo
 //   refresh: refreshed ID token with another sub, refreshed ID token with another iss
 //   device: device response without device_code, device interval not an integer, device
-//     verification_uri on plain http to a remote host
+//     verification_uri on plain http to a remote host, device user_code that writes its own lines
+//   terminal: token error_description with terminal escapes (and in every CLI case: no control
+//     character the provider wrote reaches stderr)
 //
 // Slow cases use a 2 s limit (CLI --timeout 2, JS timeoutMs 2000); cases run concurrently.
 import { test, describe, before, after } from 'node:test';
@@ -228,6 +230,8 @@ describe('hostile provider through the native CLI (ssokit login, refresh, device
   for (const scenario of scenarios) {
     test(describeCase(scenario), async () => {
       const r = await cliRun(scenario);
+      // Issue 16 item 5: whatever the provider wrote, the terminal gets no escape, CR or C1 control.
+      assert.doesNotMatch(r.stderr, /[\u001b\r\u0080-\u009f]/, 'a control character reached stderr');
       if (scenario.expect === null) {
         assert.equal(r.code, 0, r.stderr);
         assert.equal(r.json.claims.sub, 'user-1');

@@ -177,6 +177,8 @@ export const scenarios = [
   // The token endpoint: OAuth error bodies and broken answers.
   { name: 'token 400 invalid_grant', expect: 'token_error', token: () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } }) },
   { name: 'token 401 invalid_client', expect: 'token_error', token: () => ({ status: 401, body: { error: 'invalid_client' } }) },
+  // Issue 16 item 5: an error_description that would rewrite the terminal (CR, OSC title, erase line).
+  { name: 'token error_description with terminal escapes', expect: 'token_error', token: () => ({ status: 400, body: { error: 'invalid_grant', error_description: 'expired\r\u001b]0;pwned\u0007\u001b[2K\u009b2J' } }) },
   { name: 'token error body not JSON', expect: 'http_error', token: () => ({ status: 400, raw: 'Bad Request', type: 'text/plain' }) },
   { name: 'token 500 HTML page', expect: 'http_error', token: () => ({ status: 500, raw: html500, type: 'text/html' }) },
   { name: 'token 200 with an error body', expect: 'token_error', token: () => ({ status: 200, body: { error: 'server_error' } }) },
@@ -273,6 +275,8 @@ export const scenarios = [
   { name: 'device response without device_code', expect: 'invalid_response', flow: 'device', device: ({ device_code, ...d }) => d },
   { name: 'device interval not an integer', expect: 'invalid_response', flow: 'device', device: (d) => ({ ...d, interval: '5' }) },
   { name: 'device verification_uri on plain http to a remote host', expect: 'invalid_response', flow: 'device', device: (d) => ({ ...d, verification_uri: 'http://example.invalid/activate' }) },
+  // Issue 16 item 5: a user_code that would write its own "Visit:" line and hide what follows.
+  { name: 'device user_code that writes its own lines', expect: 'invalid_response', flow: 'device', device: (d) => ({ ...d, user_code: 'WDJB-MJHT\nVisit: http://evil.example/activate\u001b[8m' }) },
 ];
 
 export const slugOf = (name) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');

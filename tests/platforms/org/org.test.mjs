@@ -407,7 +407,7 @@ describe('org through the JavaScript API', () => {
       expectCode('VALIDATION_ERROR', 400)(e);
       assert.equal(e.details.errors[0].field, 'authRequired');
     });
-    await rejects(jsAdmin(sim).deleteSso(), 'platform_error', expectCode('NOT_FOUND', 404));
+    await rejects(jsAdmin(sim).deleteSso({ force: true }), 'platform_error', expectCode('NOT_FOUND', 404));
   });
 
   test('the lock-out guard', async (t) => {
