@@ -83,11 +83,12 @@ export interface LockManagerLike {
 /** The canonical profile (see docs/profile-mapping.md). */
 export interface Profile {
   userId: string;
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  membershipStatus?: string | null;
-  membershipType?: string | null;
+  /** Every field is present; one the provider did not send is null (groups: []). */
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  membershipStatus: string | null;
+  membershipType: string | null;
   groups: string[];
   [extra: string]: unknown;
 }
@@ -138,6 +139,11 @@ export interface SsoClientOptions {
   locks?: LockManagerLike | null;
   wasmBinary?: ArrayBuffer | Uint8Array;
   wasmUrl?: string | URL;
+  /**
+   * Start discovery when the client is created, so the first login() does not wait for it
+   * (default false). A failure is reported by the first call that needs the provider.
+   */
+  warmUp?: boolean;
 }
 
 export interface LoginOptions {
@@ -210,7 +216,14 @@ export interface SsoClient {
   login(options?: LoginOptions & { popup?: false }): Promise<{ url: string }>;
   /** Popup sign-in: resolves with the completed sign-in. Closing the popup: SsoError('cancelled'). */
   login(options: PopupLoginOptions): Promise<SignInResult & { url: string }>;
-  handleRedirectCallback(url?: string): Promise<SignInResult>;
+  /**
+   * Completes the sign-in from the callback URL (default: location.href). Resolves to null when
+   * the URL carries no authorization response (no code, error or state). Provider refusals:
+   * access_denied (the user cancelled), login_required (prompt: 'none' needs the user).
+   */
+  handleRedirectCallback(url?: string): Promise<SignInResult | null>;
+  /** True when `url` (default: location.href) is this client's redirect URI carrying an authorization response. */
+  isCallback(url?: string): boolean;
   getAccessToken(): Promise<string>;
   /** Refreshes now (skipped when another tab just did); concurrent callers share one refresh. */
   refresh(): Promise<unknown>;

@@ -42,7 +42,8 @@ static void show_code(void *user, const char *user_code, const char *verificatio
 static void print_field(const char *session_json, const char *label, const char *pointer) {
   char *value = NULL;
   ssokit_error err;
-  if (ssokit_json_get(session_json, pointer, &value, &err) == SSOKIT_OK && value[0] != '\0') {
+  if (ssokit_json_get(session_json, pointer, &value, &err) == SSOKIT_OK && value[0] != '\0' &&
+      strcmp(value, "null") != 0) {  /* a field the provider did not send is null */
     printf("%s: %s\n", label, value);
   } else {
     printf("%s: -\n", label);

@@ -12,7 +12,8 @@ import { loadCore } from './core.js';
 import { SsoError } from './errors.js';
 import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from './storage.js';
 import { fetchTransport } from './transport.js';
-import { waitForPopupCallback, openPopup } from './popup.js';
+import { waitForPopupCallback, openPopup, isSigninPopup, reportPopupCallbackNotCompleted } from './popup.js';
+import { checkOptionNames, discoveryFetchFailed } from './checks.js';
 
 const MAX_FLOW_REQUESTS = 8;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -49,16 +50,14 @@ function defaultLocks() {
  * @param {object} options see index.d.ts (SsoClientOptions)
  */
 export async function createSsoClient(options = {}) {
+  checkOptionNames(options);
   const {
     issuer, clientId, redirectUri, scope = 'openid profile email', clientSecret, clientAuth,
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
     profileMapping = 'oidc', profileEndpoint, fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
-    crossTab = true, locks = defaultLocks(),
+    crossTab = true, locks = defaultLocks(), warmUp = false,
   } = options;
-  if (!issuer || !clientId || !redirectUri) {
-    throw new SsoError('invalid_argument', 'createSsoClient needs issuer, clientId and redirectUri');
-  }
   // A secret in a page is readable by every script on it (RFC 9700 2.5; RFC 8252 8.5): pages are
   // public clients with PKCE. Confidential clients belong to the portal's server (Node, no DOM).
   if (clientSecret && typeof globalThis.document !== 'undefined') {
@@ -74,6 +73,8 @@ export async function createSsoClient(options = {}) {
   if (clientAuth) client.auth = clientAuth;
   if (clockSkew !== undefined) client.clock_skew = clockSkew;
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
+  // Issuer, redirect URI and algorithm names now, not at the first sign-in (invalid_url, invalid_argument).
+  core.call('client.check', { client });
   const sessionKey = `${storageKey}.session`;
   const txKey = (state) => `${storageKey}.tx.${state}`;
   const latestTxKey = `${storageKey}.tx.latest`;
@@ -135,13 +136,22 @@ export async function createSsoClient(options = {}) {
   }
 
   // ---- provider and flows -------------------------------------------------------------------
-  async function discover() {
-    if (provider && clock() - providerFetchedAt < metadataTtl) return provider;
-    const request = core.call('discovery.request', { issuer });
-    const response = await send(request);
-    provider = core.call('discovery.process', { issuer, response });
-    providerFetchedAt = clock();
-    return provider;
+  // Concurrent callers (warmUp, then an early login()) share one request.
+  let discovering = null;
+  function discover() {
+    if (provider && clock() - providerFetchedAt < metadataTtl) return Promise.resolve(provider);
+    discovering ??= (async () => {
+      try {
+        const request = core.call('discovery.request', { issuer });
+        const response = await send(request).catch((e) => { throw discoveryFetchFailed(e, request.url); });
+        provider = core.call('discovery.process', { issuer, response });
+        providerFetchedAt = clock();
+        return provider;
+      } finally {
+        discovering = null;
+      }
+    })();
+    return discovering;
   }
 
   async function runFlow(step) {
@@ -273,8 +283,12 @@ export async function createSsoClient(options = {}) {
       }
     },
 
-    /** Completes the sign-in from the URL the provider redirected to. */
+    /**
+     * Completes the sign-in from the URL the provider redirected to. Resolves to null when the
+     * URL carries no authorization response (no code, error or state): not a callback.
+     */
     async handleRedirectCallback(url = globalThis.location?.href) {
+      if (!core.call('callback.is_response', { url: String(url ?? '') })) return null;
       const metadata = await discover();
       const state = core.call('callback.state', { url });
       const stored = await pending.get(txKey(state));
@@ -289,6 +303,15 @@ export async function createSsoClient(options = {}) {
             "the callback's state does not match the pending sign-in; the response was altered or belongs to another sign-in: start again");
         }
       }
+      if (!stored && isSigninPopup()) {
+        // The provider sent the popup to a callback page that handles the response itself: the
+        // pending sign-in lives in the opener. Say so here and in the opener's login().
+        reportPopupCallbackNotCompleted();
+        throw new SsoError('invalid_argument',
+          'this sign-in popup reached the callback page, which called handleRedirectCallback(): call ' +
+          'completePopupCallback() first on the callback page (it hands the response to the page that opened the popup)',
+          { reason: 'popup_callback_not_completed' });
+      }
       if (!stored) {
         throw new SsoError('transaction_not_found',
           'no pending sign-in matches this callback: it was already used, expired, or started in another browser');
@@ -301,6 +324,11 @@ export async function createSsoClient(options = {}) {
       const session = await runFlow(step);
       await writeSession(session);
       return { profile: session.profile, claims: session.claims, returnTo: session.return_to };
+    },
+
+    /** True when `url` (default: this page) is this client's redirect URI carrying an authorization response. */
+    isCallback(url = globalThis.location?.href) {
+      return core.call('callback.is_response', { url: String(url ?? ''), redirect_uri: redirectUri });
     },
 
     /**
@@ -427,6 +455,9 @@ export async function createSsoClient(options = {}) {
       if (storageListener) { globalThis.removeEventListener('storage', storageListener); storageListener = null; }
     },
   };
+  // warmUp: discovery starts now, so the first login() does not wait for it. A failure here is
+  // reported by the first call that needs the provider (which tries again).
+  if (warmUp) discover().catch(() => {});
   // The state the listeners start from, so an announcement that changes nothing stays quiet.
   lastAnnounced = await sessions.get(sessionKey).catch(() => undefined);
   return sso;
