@@ -49,3 +49,29 @@ export async function newLoopbackContext(browser, t, { step = 15_000, viewport =
   });
   return { context, blocked };
 }
+
+/**
+ * Drives the test provider's pages (tests/idp/provider.mjs: dev login form, consent) in `page`
+ * until `isBack(url)` holds, at most 6 pages; returns that URL. `cancel`: press the login page's
+ * "[ Cancel ]" instead of signing in. Never waits for 'load' (the pages' web fonts fail offline).
+ */
+export async function driveProvider(page, { issuer, isBack, login = 'viewer@example.com', cancel = false, step = 15_000 }) {
+  const origin = new URL(issuer).origin;
+  await page.waitForURL((u) => u.origin === origin, { timeout: step, waitUntil: 'commit' });
+  for (let i = 0; i < 6; i++) {
+    await page.waitForURL((u) => isBack(u) || u.pathname.startsWith('/interaction/'), { timeout: step, waitUntil: 'domcontentloaded' });
+    const here = page.url();
+    if (isBack(new URL(here))) return here;
+    if (cancel) {
+      await page.click('.login-help a:has-text("Cancel")', { noWaitAfter: true });
+    } else if (await page.locator('input[name="login"]').count()) {
+      await page.fill('input[name="login"]', login);
+      await page.fill('input[name="password"]', 'any-password');
+      await page.click('button.login-submit', { noWaitAfter: true });
+    } else {
+      await page.click('button[type="submit"]', { noWaitAfter: true });
+    }
+    await page.waitForURL((u) => u.href !== here, { timeout: step, waitUntil: 'commit' });
+  }
+  throw new Error('the provider did not send the browser back within 6 pages');
+}
