@@ -1,11 +1,30 @@
 #!/usr/bin/env bash
-# Installs everything ssokit needs on a fresh Debian bookworm machine (run as root), then
+# Installs everything ssokit needs on a fresh Debian 12 (bookworm) machine, the only supported
+# system (checked in /etc/os-release; run as root or with sudo), then
 # builds the native and WebAssembly targets. Idempotent: every step checks before it acts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
 log() { printf '[bootstrap] %s\n' "$*" >&2; }
+
+# Supported: Debian 12 (bookworm) (the package names, emscripten 3.1.6, mbedTLS 2.28 and
+# the deb-src entry below are bookworm's). Anything else stops here with a clear message;
+# SSOKIT_BOOTSTRAP_ANY_OS=1 tries anyway, at your own risk.
+os_id=unknown; os_version=unknown
+if [ -r /etc/os-release ]; then
+  os_id=$(. /etc/os-release; echo "${ID:-unknown}")
+  os_version=$(. /etc/os-release; echo "${VERSION_CODENAME:-${VERSION_ID:-unknown}}")
+fi
+if [ "$os_id" != debian ] || [ "$os_version" != bookworm ]; then
+  if [ "${SSOKIT_BOOTSTRAP_ANY_OS:-0}" != 1 ]; then
+    log "unsupported system: $os_id $os_version (from /etc/os-release)."
+    log "scripts/bootstrap.sh supports Debian 12 (bookworm) only; install the packages listed in"
+    log "APT_PACKAGES by hand, or set SSOKIT_BOOTSTRAP_ANY_OS=1 to try anyway."
+    exit 1
+  fi
+  log "warning: $os_id $os_version is not Debian 12 (bookworm); continuing because SSOKIT_BOOTSTRAP_ANY_OS=1"
+fi
 
 APT_PACKAGES=(
   build-essential cmake pkg-config ninja-build git ca-certificates dpkg-dev

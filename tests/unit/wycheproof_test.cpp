@@ -1,4 +1,4 @@
-// Project Wycheproof vectors (../shared/vectors/wycheproof, see its README) through the
+// Project Wycheproof vectors (tests/vectors/wycheproof, see tests/vectors/README.md) through the
 // low-level verifiers and the JWS/JWK layer. "valid" must verify, "invalid" must not.
 //
 // Decisions (each counted and printed):
@@ -31,7 +31,7 @@ bool load(const std::string& name, Json* out) {
   std::ifstream in(kDir + name);
   if (!in) {
     ADD_FAILURE() << "Wycheproof vectors not found: " << kDir + name
-                  << " (expected the shared vectors next to the project, ../shared/vectors/wycheproof)";
+                  << " (the copy in tests/vectors/wycheproof)";
     return false;
   }
   std::stringstream text;

@@ -7,12 +7,12 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { loadCore } from '../../web/src/index.js';
 
-const dir = new URL('../../../shared/vectors/wycheproof/', import.meta.url);
+const dir = new URL('../vectors/wycheproof/', import.meta.url);
 const core = await loadCore();
 
 function load(name) {
   const url = new URL(name, dir);
-  assert.ok(existsSync(url), `Wycheproof vectors not found: ${url.pathname} (expected ../shared/vectors/wycheproof next to the project)`);
+  assert.ok(existsSync(url), `Wycheproof vectors not found: ${url.pathname} (the copy in tests/vectors/wycheproof)`);
   return JSON.parse(readFileSync(url, 'utf8'));
 }
 

@@ -1,4 +1,4 @@
-// A Muvi One (Classic) store, as far as the SSO seed document (shared/seeds/002) describes it, on
+// A Muvi One (Classic) store, as far as Muvi's help article "How to Integrate SSO (Single Sign On)" describes it, on
 // http://127.0.0.1:<free port>:
 //
 //   POST /en/rest/RegisterUser   authToken*, email*, name   -> {code:200,status:"OK",msg:"Register Success",email,name,user_uuid}

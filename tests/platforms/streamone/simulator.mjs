@@ -1,4 +1,4 @@
-// A StreamOne API v3 simulator (seed 001 and shared/PLATFORMS.md): POST /api/{command}/{action}
+// A StreamOne API v3 simulator (StreamOne API v3 documentation, "Single Sign-On"): POST /api/{command}/{action}
 // with the signed query parameters, the {"header":{"status","statusmessage"},"body"} envelope, and
 // the single sign-on actions session/createwithsso, user/linkssotoken, user/clearssotoken,
 // user/create, plus session/delete to exercise session signing. It verifies every signature

@@ -1,4 +1,4 @@
-// A TwentyThree video site on 127.0.0.1, following the seed (shared/seeds/000) and the API's
+// A TwentyThree video site on 127.0.0.1, following TwentyThree's "Single Sign-on Integration" page and the API's
 // public method documentation, for the connector's end-to-end tests.
 //
 //   const site = await start({ remoteLoginUrl: 'http://127.0.0.1:5000/twentythree/login' });
