@@ -144,6 +144,35 @@ export interface SsoClientOptions {
    * (default false). A failure is reported by the first call that needs the provider.
    */
   warmUp?: boolean;
+  /**
+   * Refresh the access token refreshLeeway seconds before it expires, without waiting for
+   * getAccessToken() (default false). With a shared storage ('local', 'indexeddb') one tab
+   * refreshes for all (under the refresh lock); failures are the refreshFailed event.
+   */
+  autoRefresh?: boolean;
+}
+
+/** The client's events and what their listeners get (sso.on(name, listener)). */
+export interface SsoEvents {
+  /** Sign-in, refresh or sign-out, here or in another tab that shares the session. */
+  sessionChanged: PublicSession | null;
+  /** A refresh stored new tokens (here or in a tab sharing the session). */
+  tokenRefreshed: { expiresAt: number };
+  /** The access token is within refreshLeeway seconds of expiry (each tab with the session). */
+  tokenExpiring: { expiresAt: number; expiresIn: number };
+  /** A refresh failed; login_required means the session ended. */
+  refreshFailed: { code: SsoErrorCode; message: string };
+  /** The session ended: logout() here, a refused refresh token, or another tab (other_tab). */
+  signedOut: { reason: 'logout' | 'refresh_refused' | 'other_tab' };
+}
+
+export interface CheckSessionOptions {
+  /** How long to wait for the provider's answer in the hidden frame (default 10000 ms). */
+  timeoutMs?: number;
+  /** When the frame gets no answer (the provider refuses framing): redirect the page with prompt=none instead (default false). */
+  redirect?: boolean;
+  /** Where the redirect fallback comes back to (default: this page's path). */
+  returnTo?: string;
 }
 
 export interface LoginOptions {
@@ -233,6 +262,15 @@ export interface SsoClient {
   /** Forgets the session in every tab and returns (and by default opens) the provider's logout URL. */
   logout(options?: LogoutOptions): Promise<{ url: string | null }>;
   revoke(): Promise<void>;
+  /**
+   * Silent check at the provider (prompt=none in a hidden iframe): a fresh session, or
+   * login_required (details.error from the provider, or details.reason 'check_session_timeout').
+   * Resolves to null when it redirected (redirect: true).
+   */
+  checkSession(options?: CheckSessionOptions): Promise<SignInResult | null>;
+  /** Subscribes to an event; returns an unsubscribe function. */
+  on<K extends keyof SsoEvents>(event: K, listener: (value: SsoEvents[K]) => void): () => void;
+  /** on('sessionChanged', listener). */
   onSessionChange(listener: (session: PublicSession | null) => void): () => void;
   discover(): Promise<ProviderMetadata>;
   /** Stops listening to other tabs. */
