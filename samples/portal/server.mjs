@@ -58,6 +58,7 @@ function inside(root, rel) {
  * @param {string} [options.scope]
  * @param {'memory'|'session'|'local'} [options.storage='local'] where the page keeps the session
  * @param {number} [options.refreshLeeway] seconds (the package's default when omitted)
+ * @param {boolean} [options.autoRefresh] renew the access token before it expires (default false)
  * @param {Record<string,string>} [options.mounts] extra URL prefix -> directory (benchmarks)
  * @param {Array<{path: string|RegExp, handle: (req, res, ctx) => Promise<void>|void}>} [options.routes]
  *   server-side routes (the video platforms' pages in samples/portal/platforms/), matched before the
@@ -78,6 +79,7 @@ export async function startPortal(options = {}) {
     },
   };
   if (options.refreshLeeway !== undefined) config.refreshLeeway = options.refreshLeeway;
+  if (options.autoRefresh) config.autoRefresh = true;
 
   const roots = [
     ['/ssokit/src/', join(WEB_DIR, 'src')],
