@@ -128,6 +128,11 @@ int ssokit_qr(const char *text, const char *format, char **out, ssokit_error *er
  * the JSON is malformed or the pointer names nothing. */
 int ssokit_json_get(const char *json, const char *pointer, char **out, ssokit_error *err);
 
+/* `text` (a user code, a URL, an error message: anything a provider or platform wrote) made safe
+ * to print on a terminal: control characters, bytes that are not UTF-8 and bidi controls become
+ * visible escapes ("\x1b", "\u{202e}"), a backslash "\\". Print provider text only through it. */
+int ssokit_printable(const char *text, char **out, ssokit_error *err);
+
 /* Releases a string returned by this library (NULL is fine). */
 void ssokit_free(void *p);
 

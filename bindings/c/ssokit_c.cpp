@@ -13,6 +13,7 @@
 #include "qr/qr.hpp"
 #include "ssokit/client.hpp"
 #include "ssokit/device.hpp"
+#include "ssokit/display.hpp"
 #include "store/file_store.hpp"
 #ifdef SSOKIT_WITH_CURL
 #include "transport/curl_transport.hpp"
@@ -298,6 +299,12 @@ int ssokit_qr(const char* text, const char* format, char** out, ssokit_error* er
   auto code = ssokit::native::qr_encode(text);
   if (!code.ok()) return fail(err, code.error());
   return give_out(out, f == "svg" ? ssokit::native::qr_svg(code.value()) : ssokit::native::qr_terminal(code.value()), err);
+}
+
+int ssokit_printable(const char* text, char** out, ssokit_error* err) {
+  if (text == nullptr || out == nullptr) return fail(err, ErrorCode::invalid_argument, "NULL argument");
+  *out = nullptr;
+  return give_out(out, ssokit::printable_text(text), err);
 }
 
 int ssokit_json_get(const char* json, const char* pointer, char** out, ssokit_error* err) {

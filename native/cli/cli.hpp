@@ -13,6 +13,7 @@
 #include "ssokit/json.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/client.hpp"
+#include "ssokit/display.hpp"
 #include "ssokit/session.hpp"
 
 namespace ssokit::cli {

@@ -3,12 +3,12 @@
 // on another device, and prints the session like `ssokit login`. Ctrl-C cancels.
 #include <atomic>
 #include <csignal>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "cli.hpp"
 #include "qr/qr.hpp"
+#include "store/file_io.hpp"
 #include "ssokit/client.hpp"
 
 namespace ssokit::cli {
@@ -32,8 +32,10 @@ class InterruptGuard {
 };
 
 void show_code(const DeviceAuthorization& device, const Args& args) {
-  // The first two lines are a contract (tests and scripts parse them).
-  std::cerr << "Code: " << device.user_code << "\n" << "Visit: " << device.display_uri() << std::endl;
+  // The first two lines are a contract (tests and scripts parse them). What the provider wrote is
+  // shown with its control characters escaped (ssokit/display.hpp), so it cannot add lines.
+  std::cerr << "Code: " << printable_text(device.user_code) << "\n"
+            << "Visit: " << printable_text(device.display_uri()) << std::endl;
   if (!args.flag("no-qr")) {
     auto qr = native::qr_encode(device.display_uri());
     if (qr.ok()) {
@@ -42,13 +44,12 @@ void show_code(const DeviceAuthorization& device, const Args& args) {
       std::cerr << "(no QR code: " << qr.error().message << ")\n";
     }
     if (auto svg_path = args.get("qr-svg"); svg_path && qr.ok()) {
-      std::ofstream svg(*svg_path, std::ios::binary | std::ios::trunc);
-      svg << native::qr_svg(qr.value());
-      if (!svg) std::cerr << "(could not write the QR code to " << *svg_path << ")\n";
+      auto written = native::replace_file(*svg_path, native::qr_svg(qr.value()), "the QR code file");
+      if (!written.ok()) std::cerr << "(could not write the QR code to " << printable_text(*svg_path) << ")\n";
     }
   }
   if (!device.verification_uri_complete.empty()) {
-    std::cerr << "Or open " << device.verification_uri << " and enter the code.\n";
+    std::cerr << "Or open " << printable_text(device.verification_uri) << " and enter the code.\n";
   }
   std::cerr << "Waiting for the sign-in to be confirmed (the code expires in " << device.expires_in
             << " s; Ctrl-C cancels)..." << std::endl;

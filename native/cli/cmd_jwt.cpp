@@ -5,6 +5,7 @@
 
 #include "cli.hpp"
 #include "ssokit/id_token.hpp"
+#include "ssokit/url.hpp"
 
 namespace ssokit::cli {
 namespace {
@@ -30,6 +31,11 @@ Result<Json> run_decode(const Args& args) {
 Result<Json> jwks_document(const std::string& source) {
   std::string text;
   if (source.rfind("http://", 0) == 0 || source.rfind("https://", 0) == 0) {
+    // Keys fetched in clear would let anyone on the path make any token "verified".
+    auto url = parse_url(source);
+    if (!url.ok() || !is_https_or_loopback(url.value())) {
+      return make_error(ErrorCode::invalid_url, "--jwks must be an https URL (plain http only on a loopback host) or a file");
+    }
     HttpRequest request;
     request.url = source;
     request.headers = {{"Accept", "application/json"}};

@@ -83,7 +83,8 @@ Result<Json> run_domain_add(const Args& args) {
   SSOKIT_TRY(Json result, run(org::domain_add(admin, *args.get("domain"))));
   if (result["txt_record"].is_object()) {
     std::cerr << "Publish this DNS record, then run `ssokit org domain-verify`:\n  TXT "
-              << result["txt_record"]["name"].get<std::string>() << " \"" << result["txt_record"]["value"].get<std::string>()
+              << printable_text(result["txt_record"]["name"].get<std::string>()) << " \""
+              << printable_text(result["txt_record"]["value"].get<std::string>())
               << "\"" << std::endl;
   }
   return result;

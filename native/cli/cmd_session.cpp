@@ -55,7 +55,7 @@ Result<Json> run_login(const Args& args) {
     SSOKIT_TRY(authorization.max_age, parse_seconds("max-age", *m));
   }
   SSOKIT_TRY(std::string url, client.login_url(authorization));
-  std::cerr << "Open: " << url << std::endl;
+  std::cerr << "Open: " << printable_text(url) << std::endl;
 
   std::optional<Result<Session>> outcome;
   SSOKIT_TRY(std::string callback_url,

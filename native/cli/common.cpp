@@ -1,5 +1,7 @@
 // What several commands share: the transport, provider discovery, the session file.
 #include <algorithm>
+#include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -49,12 +51,23 @@ Result<ProviderMetadata> provider_for(const Args& args) {
   return process_discovery_response(issuer, response);
 }
 
+// SSOKIT_STORE_LOCK_WAIT: seconds (0 to 3600) to wait for a store lock another process holds,
+// then storage_error; unset or not such a number: the stores' default (10 s).
+static std::chrono::milliseconds store_lock_wait() {
+  const char* text = std::getenv("SSOKIT_STORE_LOCK_WAIT");
+  if (text == nullptr || *text == '\0' || std::strlen(text) > 4 || std::strspn(text, "0123456789") != std::strlen(text)) {
+    return native::kDefaultLockWait;
+  }
+  const long seconds = std::strtol(text, nullptr, 10);
+  return seconds <= 3600 ? std::chrono::milliseconds(seconds * 1000) : native::kDefaultLockWait;
+}
+
 std::unique_ptr<TokenStore> open_store(const std::string& path) {
   const char* key = std::getenv("SSOKIT_STORE_KEY");
   const char* key_file = std::getenv("SSOKIT_STORE_KEY_FILE");
   const bool has_key = key != nullptr && *key != '\0';
   const bool has_key_file = key_file != nullptr && *key_file != '\0';
-  if (!has_key && !has_key_file) return std::make_unique<native::FileTokenStore>(path);
+  if (!has_key && !has_key_file) return std::make_unique<native::FileTokenStore>(path, store_lock_wait());
   std::unique_ptr<native::KeyProvider> provider;
   if (has_key && has_key_file) {
     // Ambiguous: refuse rather than guess which key the user meant.
@@ -66,7 +79,9 @@ std::unique_ptr<TokenStore> open_store(const std::string& path) {
   } else {
     provider = std::make_unique<native::KeyFileProvider>(key_file);
   }
-  return std::make_unique<native::EncryptedFileStore>(path, std::move(provider));
+  native::EncryptedStoreOptions options;
+  options.lock_wait = store_lock_wait();
+  return std::make_unique<native::EncryptedFileStore>(path, std::move(provider), std::move(options));
 }
 
 Result<std::optional<Session>> load_session(const std::string& store_path) {

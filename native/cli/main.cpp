@@ -33,7 +33,8 @@ void print_command_usage(const Command& c, std::FILE* to) {
 
 int fail(const ssokit::Error& error, int exit_code) {
   std::cout << ssokit::dump_json(Json{{"error", {{"code", error.code_name()}, {"message", error.message}}}}) << "\n";
-  std::cerr << "ssokit: " << error.code_name() << ": " << error.message << "\n";
+  // The message may quote what a provider or platform wrote: escaped for the terminal.
+  std::cerr << "ssokit: " << error.code_name() << ": " << ssokit::printable_text(error.message) << "\n";
   return exit_code;
 }
 

@@ -12,6 +12,8 @@
 #include <utility>
 #include <vector>
 
+#include "ssokit/display.hpp"
+
 namespace ssokit::native {
 namespace {
 
@@ -159,7 +161,7 @@ Page error_page(const Error& error) {
   std::string body = "<h1>Sign-in failed</h1><p><code>";
   body += html_escape(error.code_name());
   body += "</code></p><p>";
-  body += html_escape(error.message);
+  body += html_escape(printable_text(error.message));
   body += "</p><p>You can close this tab and return to the application.</p>";
   return Page{400, html_page("Sign-in failed", body)};
 }

@@ -2,7 +2,6 @@
 #include "store/encrypted_file_store.hpp"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,39 +9,33 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <algorithm>
 #include <mutex>
 
 #include "ssokit/aead.hpp"
 #include "ssokit/json.hpp"
+#include "store/file_io.hpp"
 
 namespace ssokit::native {
 namespace {
 
-constexpr char kMagic[8] = {'S', 'S', 'O', 'K', 'I', 'T', 'S', '1'};
-constexpr std::uint8_t kVersion = 1;
-constexpr std::size_t kHeaderSize = sizeof kMagic + 1;
-constexpr std::size_t kMinFileSize = kHeaderSize + kAesGcmNonceSize + kAesGcmTagSize;
-// A token store holds a few kilobytes; anything far larger is not one of ours.
-constexpr off_t kMaxFileSize = 16 * 1024 * 1024;
-
 std::string os_error() { return std::strerror(errno); }
 
-// Closes on scope exit.
-struct Fd {
-  int fd = -1;
-  Fd() = default;
-  explicit Fd(int f) : fd(f) {}
-  Fd(Fd&& other) noexcept : fd(other.fd) { other.fd = -1; }
-  Fd& operator=(Fd&& other) noexcept {
-    std::swap(fd, other.fd);
-    return *this;
-  }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  ~Fd() {
-    if (fd >= 0) ::close(fd);
-  }
-};
+int open_retry(const char* path, int flags, mode_t mode = 0) {
+  int fd;
+  do {
+    fd = ::open(path, flags, mode);
+  } while (fd < 0 && errno == EINTR);
+  return fd;
+}
+
+constexpr char kMagic[8] = {'S', 'S', 'O', 'K', 'I', 'T', 'S', '1'};
+constexpr std::uint8_t kVersion1 = 1;  // read only (files written before the path binding)
+constexpr std::uint8_t kVersion = 2;
+constexpr std::size_t kV1HeaderSize = sizeof kMagic + 1;
+constexpr std::size_t kHeaderSize = sizeof kMagic + 1 + 8;  // + generation, big-endian
+// A token store holds a few kilobytes; anything far larger is not one of ours.
+constexpr std::size_t kMaxFileSize = 16 * 1024 * 1024;
 
 // Wipes a secret buffer on scope exit.
 struct WipeBytes {
@@ -54,117 +47,82 @@ struct WipeString {
   ~WipeString() { secure_wipe(text.data(), text.size()); }
 };
 
-int open_retry(const char* path, int flags, mode_t mode = 0) {
-  int fd;
-  do {
-    fd = ::open(path, flags, mode);
-  } while (fd < 0 && errno == EINTR);
-  return fd;
-}
-
-// The advisory lock on "<path>.lock"; released when the descriptor closes (also when the process
-// dies, so a killed writer never leaves the store locked).
-Result<Fd> lock_store(const std::string& path, bool exclusive) {
-  const std::string lock_path = path + ".lock";
-  if (!exclusive) {
-    // Readers never create the lock file (a get on a mistyped path leaves nothing behind) and do
-    // without a lock when there is none: every writer creates it first, and writers replace the
-    // store by rename, so an unlocked reader still sees the old or the new complete file.
-    Fd fd(open_retry(lock_path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-    if (fd.fd < 0) return Fd();
-    int rc;
-    do {
-      rc = ::flock(fd.fd, LOCK_SH);
-    } while (rc != 0 && errno == EINTR);
-    if (rc != 0) return make_error(ErrorCode::storage_error, "cannot lock " + lock_path + ": " + os_error());
-    return fd;
-  }
-  Fd fd(open_retry(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.fd < 0) {
-    return make_error(ErrorCode::storage_error, "cannot open the lock file " + lock_path + ": " + os_error() +
-                                                    "; check that the store's directory is writable");
-  }
-  int rc;
-  do {
-    rc = ::flock(fd.fd, LOCK_EX);
-  } while (rc != 0 && errno == EINTR);
-  if (rc != 0) return make_error(ErrorCode::storage_error, "cannot lock " + lock_path + ": " + os_error());
-  return fd;
-}
-
-// The whole file, or nullopt when it does not exist (an empty store).
-Result<std::optional<Bytes>> read_store_file(const std::string& path) {
-  Fd fd(open_retry(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.fd < 0) {
-    if (errno == ENOENT) return std::optional<Bytes>();
-    return make_error(ErrorCode::storage_error, "cannot open the store file " + path + ": " + os_error());
-  }
-  struct stat st;
-  if (::fstat(fd.fd, &st) != 0) {
-    return make_error(ErrorCode::storage_error, "cannot inspect the store file " + path + ": " + os_error());
-  }
-  if (!S_ISREG(st.st_mode)) {
-    return make_error(ErrorCode::storage_error, "the store path " + path + " is not a regular file");
-  }
-  if (st.st_size > kMaxFileSize) {
-    return make_error(ErrorCode::storage_error, "the store file " + path + " is too large to be a ssokit store");
-  }
-  Bytes data;
-  data.reserve(static_cast<std::size_t>(st.st_size));
-  std::uint8_t buffer[4096];
-  for (;;) {
-    ssize_t n = ::read(fd.fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return make_error(ErrorCode::storage_error, "cannot read the store file " + path + ": " + os_error());
-    if (n == 0) break;
-    data.insert(data.end(), buffer, buffer + n);
-    if (data.size() > static_cast<std::size_t>(kMaxFileSize)) {
-      return make_error(ErrorCode::storage_error, "the store file " + path + " is too large to be a ssokit store");
-    }
-  }
-  return std::optional<Bytes>(std::move(data));
-}
-
-Bytes header() {
+Bytes header(std::uint64_t generation) {
   Bytes h(kMagic, kMagic + sizeof kMagic);
   h.push_back(kVersion);
+  for (int shift = 56; shift >= 0; shift -= 8) h.push_back(static_cast<std::uint8_t>(generation >> shift));
   return h;
 }
 
-// Authenticates and decrypts a store file into its entries (a JSON object of strings).
-Result<Json> decode_store(const std::string& path, const Bytes& file, const Bytes& key) {
-  const Bytes head = header();
+// Version 2's associated data: the header and the store's canonical path, so a copy of the file
+// under another name (or in another directory) does not open.
+Bytes associated_data(const Bytes& head, const std::string& canonical_path) {
+  Bytes ad = head;
+  const std::string bound = "path:" + canonical_path;
+  ad.insert(ad.end(), bound.begin(), bound.end());
+  return ad;
+}
+
+struct OpenedStore {
+  Json entries;
+  std::uint64_t generation = 0;
+};
+
+// Authenticates and decrypts a store file into its entries (a JSON object of strings) and its
+// generation, then checks the generation against the record (the rollback guard).
+Result<OpenedStore> decode_store(const std::string& path, const std::string& canonical_path, const std::string& file,
+                                 const Bytes& key, std::optional<std::uint64_t> recorded, const std::string& record_name) {
   const std::size_t magic_checked = file.size() < sizeof kMagic ? file.size() : sizeof kMagic;
   if (magic_checked > 0 && std::memcmp(file.data(), kMagic, magic_checked) != 0) {
     return make_error(ErrorCode::storage_error, "the file " + path +
                                                     " is not an encrypted ssokit store (a plaintext store, or "
                                                     "another file); move it away or pick another path");
   }
-  if (file.size() > sizeof kMagic && file[sizeof kMagic] != kVersion) {
+  const auto version = file.size() > sizeof kMagic ? static_cast<std::uint8_t>(file[sizeof kMagic]) : kVersion;
+  if (version != kVersion && version != kVersion1) {
     return make_error(ErrorCode::storage_error, "the store file " + path + " has format version " +
-                                                    std::to_string(file[sizeof kMagic]) +
+                                                    std::to_string(version) +
                                                     ", which this ssokit does not support; upgrade ssokit");
   }
-  if (file.size() < kMinFileSize) {
+  const std::size_t head_size = version == kVersion1 ? kV1HeaderSize : kHeaderSize;
+  if (file.size() < head_size + kAesGcmNonceSize + kAesGcmTagSize) {
     return make_error(ErrorCode::storage_tampered, "the store file " + path +
                                                        " is truncated; it was damaged or modified, sign in again");
   }
-  const Bytes nonce(file.begin() + kHeaderSize, file.begin() + kHeaderSize + kAesGcmNonceSize);
-  const std::size_t body = kHeaderSize + kAesGcmNonceSize;
-  auto opened = aes256gcm_open(key, nonce, file.data() + body, file.size() - body, head.data(), head.size());
+  const auto* bytes = reinterpret_cast<const std::uint8_t*>(file.data());
+  const Bytes head(bytes, bytes + head_size);
+  OpenedStore out;
+  for (std::size_t i = kV1HeaderSize; i < head_size; ++i) out.generation = (out.generation << 8) | bytes[i];
+  const Bytes ad = version == kVersion1 ? head : associated_data(head, canonical_path);
+  const Bytes nonce(bytes + head_size, bytes + head_size + kAesGcmNonceSize);
+  const std::size_t body = head_size + kAesGcmNonceSize;
+  auto opened = aes256gcm_open(key, nonce, bytes + body, file.size() - body, ad.data(), ad.size());
   if (!opened.ok()) {
     Error e = opened.take_error();
     if (e.code == ErrorCode::storage_tampered) {
       e.message = "the store file " + path +
-                  " failed authentication: the key is wrong or the file was modified; use the right key or "
-                  "sign in again";
+                  " failed authentication: the key is wrong, the file was modified, or it was written for another "
+                  "path (a store does not open once copied or moved); use the right key or sign in again";
     }
     return e;
+  }
+  // The rollback guard: a file older than the last recorded sign-out is a restored copy.
+  if (recorded && out.generation < *recorded) {
+    // (A version-1 file counts as generation 0: once a removal was recorded, it is a rollback too.)
+    return make_error(ErrorCode::storage_tampered,
+                      "the store file " + path + " is older than the last sign-out recorded in " + record_name +
+                          " (generation " + std::to_string(out.generation) + " < " + std::to_string(*recorded) +
+                          "): it was restored from a copy; remove it and sign in again");
+  }
+  if (!recorded && version != kVersion1) {
+    // Every version-2 file is written after its record: a missing record was removed.
+    return make_error(ErrorCode::storage_tampered, "the generation record " + record_name + " of the store file " + path +
+                                                       " is missing; remove the store and sign in again");
   }
   Bytes plain = std::move(opened).value();
   WipeBytes wipe{plain};
   JsonLimits limits;
-  limits.max_bytes = static_cast<std::size_t>(kMaxFileSize);
+  limits.max_bytes = kMaxFileSize;
   auto doc = parse_json_object(std::string_view(reinterpret_cast<const char*>(plain.data()), plain.size()),
                                ErrorCode::storage_error, limits);
   if (!doc.ok()) {
@@ -175,18 +133,22 @@ Result<Json> decode_store(const std::string& path, const Bytes& file, const Byte
       return make_error(ErrorCode::storage_error, "the store file " + path + " decrypted to unexpected content");
     }
   }
-  return doc;
+  out.entries = std::move(doc).value();
+  return out;
 }
 
-Result<Bytes> encode_store(const Json& entries, const Bytes& key, RandomSource& random) {
+Result<std::string> encode_store(const Json& entries, std::uint64_t generation, const std::string& canonical_path,
+                                 const Bytes& key, RandomSource& random) {
   std::string text = dump_json(entries);
   WipeString wipe{text};
   SSOKIT_TRY(Bytes nonce, random.bytes(kAesGcmNonceSize));
-  Bytes out = header();
+  const Bytes head = header(generation);
+  const Bytes ad = associated_data(head, canonical_path);
   SSOKIT_TRY(Bytes sealed, aes256gcm_seal(key, nonce, reinterpret_cast<const std::uint8_t*>(text.data()), text.size(),
-                                          out.data(), out.size()));
-  out.insert(out.end(), nonce.begin(), nonce.end());
-  out.insert(out.end(), sealed.begin(), sealed.end());
+                                          ad.data(), ad.size()));
+  std::string out(head.begin(), head.end());
+  out.append(nonce.begin(), nonce.end());
+  out.append(sealed.begin(), sealed.end());
   return out;
 }
 
@@ -223,57 +185,6 @@ bool valid_utf8(std::string_view s) {
     i += n + 1;
   }
   return true;
-}
-
-std::string directory_of(const std::string& path) {
-  auto slash = path.find_last_of('/');
-  if (slash == std::string::npos) return ".";
-  if (slash == 0) return "/";
-  return path.substr(0, slash);
-}
-
-bool write_all(int fd, const Bytes& data) {
-  std::size_t done = 0;
-  while (done < data.size()) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return true;
-}
-
-// Replaces `path` with `data` so that a crash at any point leaves the old or the new file.
-// The caller holds the exclusive lock, so a leftover "<path>.tmp" is from a writer that died.
-Status replace_file(const std::string& path, const Bytes& data) {
-  const std::string tmp = path + ".tmp";
-  if (::unlink(tmp.c_str()) != 0 && errno != ENOENT) {
-    return make_error(ErrorCode::storage_error, "cannot remove the stale file " + tmp + ": " + os_error());
-  }
-  // O_EXCL: never write through a file or symlink someone else planted there.
-  Fd fd(open_retry(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
-  if (fd.fd < 0) {
-    return make_error(ErrorCode::storage_error, "cannot create " + tmp + ": " + os_error() +
-                                                    "; check that the store's directory is writable");
-  }
-  std::string failure;
-  if (::fchmod(fd.fd, 0600) != 0 || !write_all(fd.fd, data) || ::fsync(fd.fd) != 0) failure = os_error();
-  const int close_rc = ::close(fd.fd);
-  fd.fd = -1;
-  if (failure.empty() && close_rc != 0) failure = os_error();
-  if (failure.empty() && ::rename(tmp.c_str(), path.c_str()) != 0) failure = os_error();
-  if (!failure.empty()) {
-    ::unlink(tmp.c_str());
-    return make_error(ErrorCode::storage_error, "cannot write the store file " + path + ": " + failure +
-                                                    " (the previous content is unchanged)");
-  }
-  // Make the rename itself durable.
-  const std::string dir = directory_of(path);
-  Fd dir_fd(open_retry(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (dir_fd.fd >= 0 && ::fsync(dir_fd.fd) != 0 && errno != EINVAL && errno != EROFS) {
-    return make_error(ErrorCode::storage_error, "cannot sync the directory " + dir + ": " + os_error());
-  }
-  return {};
 }
 
 // The system generator reseeded in a forked child: parent and child must never share a DRBG
@@ -360,12 +271,38 @@ Result<Bytes> CallbackKeyProvider::key() {
   return callback_();
 }
 
+FileGenerationRecord::FileGenerationRecord(std::string path) : path_(std::move(path)) {}
+
+Result<std::optional<std::uint64_t>> FileGenerationRecord::read() {
+  SSOKIT_TRY(std::optional<std::string> text, read_small_file(path_, 64, "the generation record"));
+  if (!text) return std::optional<std::uint64_t>();
+  std::string t = *text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.pop_back();
+  if (t.empty() || t.size() > 20 || t.find_first_not_of("0123456789") != std::string::npos) {
+    return make_error(ErrorCode::storage_tampered, "the generation record " + path_ +
+                                                       " is damaged; remove the store and its record and sign in again");
+  }
+  return std::optional<std::uint64_t>(std::strtoull(t.c_str(), nullptr, 10));
+}
+
+Status FileGenerationRecord::advance(std::uint64_t generation) {
+  return replace_file(path_, std::to_string(generation) + "\n", "the generation record");
+}
+
 EncryptedFileStore::EncryptedFileStore(std::string path, std::unique_ptr<KeyProvider> key, RandomSource* random)
-    : path_(std::move(path)), key_(std::move(key)), random_(random) {
+    : EncryptedFileStore(std::move(path), std::move(key), EncryptedStoreOptions{random, nullptr, kDefaultLockWait}) {}
+
+EncryptedFileStore::EncryptedFileStore(std::string path, std::unique_ptr<KeyProvider> key, EncryptedStoreOptions options)
+    : path_(std::move(path)),
+      key_(std::move(key)),
+      generation_(std::move(options.generation)),
+      random_(options.random),
+      lock_wait_(options.lock_wait) {
   if (random_ == nullptr) {
     own_random_ = std::make_unique<ForkSafeSystemRandom>();
     random_ = own_random_.get();
   }
+  if (!generation_) generation_ = std::make_unique<FileGenerationRecord>(path_ + ".gen");
 }
 
 EncryptedFileStore::~EncryptedFileStore() = default;
@@ -381,14 +318,55 @@ Result<Bytes> EncryptedFileStore::store_key() {
   return key;
 }
 
+// The store as it is on disk (nullopt: no file yet) and the generation recorded for it. The
+// caller holds the lock.
+struct EncryptedFileStore::Current {
+  std::optional<Json> entries;
+  std::uint64_t generation = 0;
+  std::optional<std::uint64_t> recorded;
+  std::string canonical_path;
+};
+
+Result<EncryptedFileStore::Current> EncryptedFileStore::read_current(const Bytes& key) {
+  Current c;
+  c.canonical_path = canonical_store_path(path_);
+  SSOKIT_TRY(c.recorded, generation_->read());
+  SSOKIT_TRY(std::optional<std::string> file, read_small_file(path_, kMaxFileSize, "the store file"));
+  if (!file) {
+    c.generation = c.recorded.value_or(0);
+    return c;
+  }
+  WipeString wipe{*file};
+  SSOKIT_TRY(OpenedStore opened, decode_store(path_, c.canonical_path, *file, key, c.recorded, generation_->name()));
+  c.entries = std::move(opened.entries);
+  c.generation = opened.generation;
+  return c;
+}
+
+Status EncryptedFileStore::write_current(const Current& c, const Json& entries, std::uint64_t generation, const Bytes& key) {
+  SSOKIT_TRY(std::string encoded, encode_store(entries, generation, c.canonical_path, key, *random_));
+  // A first record before the first version-2 file (a crash in between leaves a record and no
+  // file, or a version-1 file: both open); later ones after the file (a crash in between leaves a
+  // file newer than its record, which opens too).
+  if (!c.recorded) SSOKIT_CHECK(generation_->advance(generation));
+  SSOKIT_CHECK(replace_file(path_, encoded, "the store file"));
+  if (c.recorded && generation > *c.recorded) {
+    auto recorded = generation_->advance(generation);
+    if (!recorded.ok()) {
+      return make_error(ErrorCode::storage_error, "the store file " + path_ + " was written, but its generation record " +
+                                                      generation_->name() + " was not: " + recorded.error().message);
+    }
+  }
+  return {};
+}
+
 Result<std::optional<std::string>> EncryptedFileStore::get(std::string_view name) {
   SSOKIT_TRY(Bytes key, store_key());
   WipeBytes wipe{key};
-  SSOKIT_TRY(Fd lock, lock_store(path_, false));
-  SSOKIT_TRY(std::optional<Bytes> file, read_store_file(path_));
-  if (!file) return std::optional<std::string>();
-  SSOKIT_TRY(Json entries, decode_store(path_, *file, key));
-  if (auto value = json_string(entries, name)) return std::optional<std::string>(std::move(*value));
+  SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", false, lock_wait_));
+  SSOKIT_TRY(Current current, read_current(key));
+  if (!current.entries) return std::optional<std::string>();
+  if (auto value = json_string(*current.entries, name)) return std::optional<std::string>(std::move(*value));
   return std::optional<std::string>();
 }
 
@@ -398,28 +376,30 @@ Status EncryptedFileStore::put(std::string_view name, std::string_view value) {
   }
   SSOKIT_TRY(Bytes key, store_key());
   WipeBytes wipe{key};
-  SSOKIT_TRY(Fd lock, lock_store(path_, true));
-  SSOKIT_TRY(std::optional<Bytes> file, read_store_file(path_));
-  Json entries = Json::object();
-  if (file) {
-    SSOKIT_TRY(entries, decode_store(path_, *file, key));
-  }
+  SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", true, lock_wait_));
+  SSOKIT_TRY(Current current, read_current(key));
+  Json entries = current.entries ? std::move(*current.entries) : Json::object();
   entries[std::string(name)] = std::string(value);
-  SSOKIT_TRY(Bytes encoded, encode_store(entries, key, *random_));
-  return replace_file(path_, encoded);
+  // A put keeps the generation: only what ends a session advances it.
+  return write_current(current, entries, current.generation, key);
 }
 
 Status EncryptedFileStore::remove(std::string_view name) {
   SSOKIT_TRY(Bytes key, store_key());
   WipeBytes wipe{key};
-  SSOKIT_TRY(Fd lock, lock_store(path_, true));
-  SSOKIT_TRY(std::optional<Bytes> file, read_store_file(path_));
-  if (!file) return {};
-  SSOKIT_TRY(Json entries, decode_store(path_, *file, key));
-  if (!entries.contains(std::string(name))) return {};
-  entries.erase(std::string(name));
-  SSOKIT_TRY(Bytes encoded, encode_store(entries, key, *random_));
-  return replace_file(path_, encoded);
+  SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", true, lock_wait_));
+  SSOKIT_TRY(Current current, read_current(key));
+  if (!current.entries || !current.entries->contains(std::string(name))) return {};
+  current.entries->erase(std::string(name));
+  // A removal (sign-out, revocation, a spent pending sign-in) advances the generation, so the
+  // file as it was before can never be brought back.
+  const std::uint64_t next = std::max(current.generation, current.recorded.value_or(0)) + 1;
+  return write_current(current, *current.entries, next, key);
+}
+
+Result<std::unique_ptr<StoreLock>> EncryptedFileStore::lock_for_refresh() {
+  SSOKIT_TRY(Fd fd, lock_file(path_ + ".refresh.lock", true, lock_wait_));
+  return std::unique_ptr<StoreLock>(std::make_unique<HeldLock>(std::move(fd)));
 }
 
 }  // namespace ssokit::native

@@ -2,60 +2,52 @@
 #include "store/file_store.hpp"
 #include "store/encrypted_file_store.hpp"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cstdio>
-#include <fstream>
-#include <sstream>
-
 namespace ssokit::native {
 
+namespace {
+// A token store holds a few kilobytes; anything far larger is not one of ours.
+constexpr std::size_t kMaxFileSize = 16 * 1024 * 1024;
+}  // namespace
+
 Result<Json> FileTokenStore::load() const {
-  std::ifstream in(path_, std::ios::binary);
-  if (!in) return Json::object();  // no file yet: an empty store
-  std::stringstream text;
-  text << in.rdbuf();
-  if (text.str().rfind("SSOKITS1", 0) == 0) {
+  SSOKIT_TRY(std::optional<std::string> text, read_small_file(path_, kMaxFileSize, "the store file"));
+  if (!text) return Json::object();  // no file yet: an empty store
+  if (text->rfind("SSOKITS1", 0) == 0) {
     return make_error(ErrorCode::storage_error, "the store file " + path_ +
                                                     " is encrypted; set SSOKIT_STORE_KEY or SSOKIT_STORE_KEY_FILE");
   }
-  auto doc = parse_json_object(text.str(), ErrorCode::storage_error);
+  auto doc = parse_json_object(*text, ErrorCode::storage_error);
   if (!doc.ok()) return make_error(ErrorCode::storage_error, "the store file " + path_ + " is not a ssokit store; remove it or pick another path");
   return doc;
 }
 
-Status FileTokenStore::write(const Json& doc) const {
-  const std::string tmp = path_ + ".tmp";
-  const std::string text = dump_json(doc);
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return make_error(ErrorCode::storage_error, "cannot write the store file " + path_);
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) && ::fsync(fd) == 0;
-  ok = (::close(fd) == 0) && ok;
-  if (!ok || std::rename(tmp.c_str(), path_.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return make_error(ErrorCode::storage_error, "cannot write the store file " + path_);
-  }
-  return {};
-}
+Status FileTokenStore::write(const Json& doc) const { return replace_file(path_, dump_json(doc), "the store file"); }
 
 Result<std::optional<std::string>> FileTokenStore::get(std::string_view key) {
+  SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", false, lock_wait_));
   SSOKIT_TRY(Json doc, load());
   if (auto v = json_string(doc, key)) return std::optional<std::string>(*v);
   return std::optional<std::string>();
 }
 
 Status FileTokenStore::put(std::string_view key, std::string_view value) {
+  SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", true, lock_wait_));
   SSOKIT_TRY(Json doc, load());
   doc[std::string(key)] = std::string(value);
   return write(doc);
 }
 
 Status FileTokenStore::remove(std::string_view key) {
+  SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", true, lock_wait_));
   SSOKIT_TRY(Json doc, load());
   if (!doc.contains(std::string(key))) return {};
   doc.erase(std::string(key));
   return write(doc);
+}
+
+Result<std::unique_ptr<StoreLock>> FileTokenStore::lock_for_refresh() {
+  SSOKIT_TRY(Fd fd, lock_file(path_ + ".refresh.lock", true, lock_wait_));
+  return std::unique_ptr<StoreLock>(std::make_unique<HeldLock>(std::move(fd)));
 }
 
 Result<std::unique_ptr<TokenStore>> open_store(const std::string& path, const std::string& key_text) {

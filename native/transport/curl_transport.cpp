@@ -286,6 +286,12 @@ Result<HttpResponse> CurlTransport::send(const HttpRequest& request) {
     return make_error(ErrorCode::invalid_url, "request URL is not an absolute http(s) URL");
   }
   const Url& url = *parsed;
+  if (!is_https_or_loopback(url)) {
+    // The last line of the one rule (url.hpp): whatever built the request, nothing crosses the
+    // network in clear. Refused before any name is resolved or byte sent.
+    return make_error(ErrorCode::invalid_url, "plain http is allowed only to a loopback host (127.0.0.1, ::1, "
+                                              "localhost); use https");
+  }
   if (request.method.empty() || has_line_break(request.method) || request.method.find(' ') != std::string::npos) {
     return make_error(ErrorCode::invalid_argument, "request method is malformed");
   }

@@ -73,7 +73,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   if (!step.ok()) {
     FUZZ_CHECK(!fuzz_error_mentions(step.error(), kApiKey));
-    FUZZ_CHECK(!fuzz_error_mentions(step.error(), kClientSecret));
+    // Only sso_set holds the IdP client secret (fuzz_org-secret-in-error.bin: another operation
+    // "echoing" it is no leak, the step never had it).
+    if (data[0] % 8 == 1) FUZZ_CHECK(!fuzz_error_mentions(step.error(), kClientSecret));
   } else if (step->result && data[0] % 8 == 0) {
     const std::string url = json_string(*step->result, "login_url").value_or("");
     FUZZ_CHECK(url.empty() || url.rfind(std::string(kBase) + "/api/auth/sso/", 0) == 0);

@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,6 +23,7 @@
 
 #include "ssokit/aead.hpp"
 #include "store/encrypted_file_store.hpp"
+#include "store/file_store.hpp"
 
 namespace ssokit::native {
 namespace {
@@ -132,8 +134,9 @@ TEST(EncryptedFileStore, EveryWriteUsesAFreshNonce) {
   ASSERT_TRUE(store.put("k", "v").ok());
   const Bytes second = read_bytes(dir.file("tokens"));
   ASSERT_EQ(first.size(), second.size());
-  EXPECT_NE(Bytes(first.begin() + 9, first.begin() + 21), Bytes(second.begin() + 9, second.begin() + 21));
-  EXPECT_EQ(std::string(first.begin(), first.begin() + 9), std::string("SSOKITS1\x01"));
+  // Version 2: magic, version, an 8-byte generation (0 until a removal), then the nonce.
+  EXPECT_NE(Bytes(first.begin() + 17, first.begin() + 29), Bytes(second.begin() + 17, second.begin() + 29));
+  EXPECT_EQ(std::string(first.begin(), first.begin() + 17), std::string("SSOKITS1\x02\0\0\0\0\0\0\0\0", 17));
 }
 
 TEST(EncryptedFileStore, WrongKeyIsTamperedAndNothingIsOverwritten) {
@@ -210,13 +213,13 @@ TEST(EncryptedFileStore, ForeignFilesAreStorageErrors) {
   EXPECT_EQ(got.error().code, ErrorCode::storage_error);
   EXPECT_NE(got.error().message.find("not an encrypted ssokit store"), std::string::npos);
 
-  Bytes future = {'S', 'S', 'O', 'K', 'I', 'T', 'S', '1', 2};
+  Bytes future = {'S', 'S', 'O', 'K', 'I', 'T', 'S', '1', 3};
   future.resize(64, 0);
   write_bytes(path, future);
   got = store.get("x");
   ASSERT_FALSE(got.ok());
   EXPECT_EQ(got.error().code, ErrorCode::storage_error);
-  EXPECT_NE(got.error().message.find("version 2"), std::string::npos);
+  EXPECT_NE(got.error().message.find("version 3"), std::string::npos);
 
   // A directory where the file should be, and a directory that does not exist.
   std::filesystem::create_directory(dir.file("adir"));
@@ -381,8 +384,8 @@ TEST(EncryptedFileStore, ForkedWritersDrawDifferentNonces) {
   ASSERT_TRUE(store.put("k", "v").ok());  // the parent's next nonce
   const Bytes from_parent = read_bytes(dir.file("parent"));
   ASSERT_EQ(from_child.size(), from_parent.size());
-  EXPECT_NE(Bytes(from_child.begin() + 9, from_child.begin() + 21),
-            Bytes(from_parent.begin() + 9, from_parent.begin() + 21));
+  EXPECT_NE(Bytes(from_child.begin() + 17, from_child.begin() + 29),
+            Bytes(from_parent.begin() + 17, from_parent.begin() + 29));
 }
 
 // Starts the store_writer helper with its stdout on a pipe; returns the pid and the read end.
@@ -514,6 +517,222 @@ TEST_F(StoreProcesses, KilledWriterLeavesOldOrNewSession) {
               "store held A %d times and B %d times\n",
               seconds, writes, interrupted, seen_a, seen_b);
   EXPECT_GT(writes, 0);
+}
+
+
+// ---- Issue 16: rollback, relocation, the version-1 migration, bounded lock waits ----
+
+// After a sign-out (a removal), the file as it was before is refused: restoring it must not bring
+// the session back.
+TEST(EncryptedFileStore, RestoringTheFileFromBeforeASignOutIsTampered) {
+  TempDir dir;
+  const std::string path = dir.file("tokens");
+  EncryptedFileStore store(path, fixed_key());
+  ASSERT_TRUE(store.put("ssokit.session", session_text('A')).ok());
+  const Bytes signed_in = read_bytes(path);
+  ASSERT_TRUE(store.remove("ssokit.session").ok());  // what revoke and sign-out do
+  write_bytes(path, signed_in);
+  auto got = store.get("ssokit.session");
+  ASSERT_FALSE(got.ok());
+  EXPECT_EQ(got.error().code, ErrorCode::storage_tampered);
+  EXPECT_NE(got.error().message.find("restored from a copy"), std::string::npos) << got.error().message;
+  EXPECT_EQ(store.put("ssokit.session", session_text('B')).error().code, ErrorCode::storage_tampered);
+  EXPECT_EQ(read_bytes(path), signed_in) << "a refused store is never overwritten";
+  // Deleting the record as well does not help.
+  std::filesystem::remove(path + ".gen");
+  EXPECT_EQ(store.get("ssokit.session").error().code, ErrorCode::storage_tampered);
+  // A removal of the file is the way back to an empty store.
+  std::filesystem::remove(path);
+  ASSERT_TRUE(store.put("ssokit.session", session_text('C')).ok());
+  EXPECT_EQ(store.get("ssokit.session").value(), std::optional<std::string>(session_text('C')));
+}
+
+// Each removal advances the generation, so only the newest file opens.
+TEST(EncryptedFileStore, EveryRemovalAdvancesTheGeneration) {
+  TempDir dir;
+  const std::string path = dir.file("tokens");
+  EncryptedFileStore store(path, fixed_key());
+  std::vector<Bytes> files;
+  for (char c : {'A', 'B', 'C'}) {
+    ASSERT_TRUE(store.put("ssokit.session", session_text(c)).ok());
+    ASSERT_TRUE(store.put("ssokit.tx.1", "pending").ok());
+    ASSERT_TRUE(store.remove("ssokit.tx.1").ok());  // a spent pending sign-in
+    files.push_back(read_bytes(path));
+  }
+  ASSERT_TRUE(store.remove("ssokit.tx.1").ok());  // nothing removed: no new generation
+  EXPECT_EQ(read_bytes(path), files.back());
+  std::ifstream record(path + ".gen");
+  std::string generation;
+  record >> generation;
+  EXPECT_EQ(generation, "3");
+  for (std::size_t i = 0; i + 1 < files.size(); ++i) {
+    write_bytes(path, files[i]);
+    EXPECT_EQ(store.get("ssokit.session").error().code, ErrorCode::storage_tampered) << "file " << i;
+  }
+  write_bytes(path, files.back());
+  EXPECT_EQ(store.get("ssokit.session").value(), std::optional<std::string>(session_text('C')));
+}
+
+// A copy under another path (or a link to it in another directory) with the same key does not open.
+TEST(EncryptedFileStore, ACopyUnderAnotherPathDoesNotOpen) {
+  TempDir dir;
+  const std::string path = dir.file("tokens");
+  EncryptedFileStore store(path, fixed_key());
+  ASSERT_TRUE(store.put("ssokit.session", session_text('A')).ok());
+  std::filesystem::create_directory(dir.file("elsewhere"));
+  for (const std::string& copy : {dir.file("tokens-copy"), dir.file("elsewhere/tokens")}) {
+    std::filesystem::copy_file(path, copy);
+    EncryptedFileStore moved(copy, fixed_key());
+    auto got = moved.get("ssokit.session");
+    ASSERT_FALSE(got.ok()) << copy;
+    EXPECT_EQ(got.error().code, ErrorCode::storage_tampered) << copy;
+    EXPECT_NE(got.error().message.find("another path"), std::string::npos) << got.error().message;
+  }
+  // The same file through a symlinked directory and a relative path is the same store.
+  std::filesystem::create_directory_symlink(dir.path(), dir.file("alias"));
+  EncryptedFileStore through_link(dir.file("alias/tokens"), fixed_key());
+  EXPECT_EQ(through_link.get("ssokit.session").value(), std::optional<std::string>(session_text('A')));
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path());
+  EncryptedFileStore relative("tokens", fixed_key());
+  auto got = relative.get("ssokit.session");
+  std::filesystem::current_path(cwd);
+  EXPECT_EQ(got.value(), std::optional<std::string>(session_text('A')));
+}
+
+// Files of format version 1 (no generation, no path in the associated data) keep opening, and
+// the next write rewrites them as version 2.
+TEST(EncryptedFileStore, Version1FilesAreReadAndRewrittenAsVersion2) {
+  TempDir dir;
+  const std::string path = dir.file("tokens");
+  const Bytes head = {'S', 'S', 'O', 'K', 'I', 'T', 'S', '1', 1};
+  const Bytes nonce(kAesGcmNonceSize, 7);
+  const std::string entries = "{\"ssokit.session\":\"old\"}";
+  auto sealed = aes256gcm_seal(test_key(), nonce, reinterpret_cast<const std::uint8_t*>(entries.data()), entries.size(),
+                               head.data(), head.size());
+  ASSERT_TRUE(sealed.ok());
+  Bytes v1 = head;
+  v1.insert(v1.end(), nonce.begin(), nonce.end());
+  v1.insert(v1.end(), sealed->begin(), sealed->end());
+  write_bytes(path, v1);
+  EncryptedFileStore store(path, fixed_key());
+  EXPECT_EQ(store.get("ssokit.session").value(), std::optional<std::string>("old"));
+  ASSERT_TRUE(store.put("other", "x").ok());
+  const Bytes v2 = read_bytes(path);
+  ASSERT_GT(v2.size(), 9u);
+  EXPECT_EQ(v2[8], 2);
+  EXPECT_EQ(store.get("ssokit.session").value(), std::optional<std::string>("old"));
+  // After a sign-out the version-1 file is a rollback like any other.
+  ASSERT_TRUE(store.remove("ssokit.session").ok());
+  write_bytes(path, v1);
+  EXPECT_EQ(store.get("ssokit.session").error().code, ErrorCode::storage_tampered);
+}
+
+// A lock that another process holds (and never releases) ends in storage_error after the wait,
+// for writers, for readers when the holder writes, and for a refresh.
+TEST(EncryptedFileStore, ALockHeldElsewhereIsStorageErrorAfterTheWait) {
+  TempDir dir;
+  const std::string path = dir.file("tokens");
+  EncryptedStoreOptions options;
+  options.lock_wait = std::chrono::milliseconds(50);
+  EncryptedFileStore store(path, fixed_key(), std::move(options));
+  ASSERT_TRUE(store.put("k", "v").ok());
+  const Bytes before = read_bytes(path);
+  for (const char* suffix : {".lock", ".refresh.lock"}) {
+    // flock conflicts between open file descriptions, also within one process.
+    const int holder = ::open((path + suffix).c_str(), O_RDWR | O_CREAT, 0600);
+    ASSERT_GE(holder, 0);
+    ASSERT_EQ(::flock(holder, LOCK_EX), 0);
+    if (std::string(suffix) == ".lock") {
+      auto put = store.put("k", "w");
+      ASSERT_FALSE(put.ok());
+      EXPECT_EQ(put.error().code, ErrorCode::storage_error);
+      EXPECT_NE(put.error().message.find("locked by another process"), std::string::npos) << put.error().message;
+      EXPECT_EQ(store.get("k").error().code, ErrorCode::storage_error);
+      EXPECT_EQ(store.remove("k").error().code, ErrorCode::storage_error);
+    } else {
+      auto held = store.lock_for_refresh();
+      ASSERT_FALSE(held.ok());
+      EXPECT_EQ(held.error().code, ErrorCode::storage_error);
+      EXPECT_TRUE(store.put("k", "v2").ok()) << "a refresh lock does not block the store itself";
+    }
+    ::close(holder);
+  }
+  EXPECT_NE(read_bytes(path), before);
+  EXPECT_EQ(store.get("k").value(), std::optional<std::string>("v2"));
+}
+
+
+// ---- The plaintext FileTokenStore writes the same way (issue 16 items 3 and 4) ----
+
+// Another user who can write the directory plants "<store>.tmp" (the name the plain store used to
+// write through with O_CREAT|O_TRUNC) as a symlink to a file of theirs, or as their own file:
+// neither ever receives the tokens.
+TEST(FileTokenStore, PlantedTemporaryFilesAreNeverWrittenThrough) {
+  TempDir dir;
+  const std::string path = dir.file("session.json");
+  write_bytes(dir.file("attacker-file"), {}, 0666);
+  std::filesystem::create_symlink(dir.file("attacker-file"), path + ".tmp");
+  FileTokenStore store(path);
+  ASSERT_TRUE(store.put("ssokit.session", session_text('A')).ok());
+  EXPECT_TRUE(read_bytes(dir.file("attacker-file")).empty()) << "the store wrote through a planted symlink";
+  EXPECT_TRUE(std::filesystem::is_symlink(path + ".tmp"));
+  std::filesystem::remove(path + ".tmp");
+  write_bytes(path + ".tmp", {}, 0666);
+  ASSERT_TRUE(store.put("ssokit.session", session_text('B')).ok());
+  EXPECT_TRUE(read_bytes(path + ".tmp").empty()) << "the store wrote into a planted file";
+  EXPECT_EQ(store.get("ssokit.session").value(), std::optional<std::string>(session_text('B')));
+  struct stat st;
+  ASSERT_EQ(::lstat(path.c_str(), &st), 0);
+  EXPECT_TRUE(S_ISREG(st.st_mode));
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+}
+
+TEST(FileTokenStore, ALockHeldElsewhereIsStorageErrorAfterTheWait) {
+  TempDir dir;
+  const std::string path = dir.file("session.json");
+  FileTokenStore store(path, std::chrono::milliseconds(50));
+  ASSERT_TRUE(store.put("k", "v").ok());
+  const int holder = ::open((path + ".lock").c_str(), O_RDWR);
+  ASSERT_GE(holder, 0);
+  ASSERT_EQ(::flock(holder, LOCK_SH), 0);  // a reader elsewhere: reads go on, writes wait
+  EXPECT_EQ(store.get("k").value(), std::optional<std::string>("v"));
+  auto put = store.put("k", "w");
+  ASSERT_FALSE(put.ok());
+  EXPECT_EQ(put.error().code, ErrorCode::storage_error);
+  ::close(holder);
+  EXPECT_EQ(store.get("k").value(), std::optional<std::string>("v"));
+  EXPECT_TRUE(store.put("k", "w").ok());
+}
+
+// Several processes writing one plain store (the review's 8 parallel `ssokit refresh --store`
+// gave write errors and once torn JSON): every update lands and the file stays whole.
+TEST(FileTokenStore, ConcurrentWritingProcessesLoseNoUpdate) {
+  TempDir dir;
+  const std::string path = dir.file("session.json");
+  const int n = 30;
+  std::vector<pid_t> writers;
+  for (const char* prefix : {"p0", "p1", "p2", "p3"}) {
+    writers.push_back(spawn_writer({"plain-count", path, prefix, std::to_string(n)}, nullptr));
+    ASSERT_GT(writers.back(), 0);
+  }
+  for (pid_t pid : writers) {
+    int status = 0;
+    ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+    ASSERT_TRUE(WIFEXITED(status)) << "writer died";
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+  }
+  FileTokenStore store(path);
+  for (const char* prefix : {"p0", "p1", "p2", "p3"}) {
+    for (int i = 0; i < n; ++i) {
+      auto got = store.get(std::string(prefix) + "." + std::to_string(i));
+      ASSERT_TRUE(got.ok()) << got.error().message;
+      EXPECT_EQ(got.value(), std::optional<std::string>("value-" + std::to_string(i))) << prefix << "." << i;
+    }
+  }
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << "left behind: " << entry.path();
+  }
 }
 
 }  // namespace

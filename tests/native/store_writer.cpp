@@ -3,6 +3,7 @@
 //   store_writer alternate PATH VALUE_A VALUE_B  puts "session" = A, B, A, ... until killed (at
 //       most 20 s); writes "r" on stdout before the first put and "w" after each completed put.
 //   store_writer count PATH PREFIX N             puts PREFIX.0 .. PREFIX.N-1 (one put each).
+//   store_writer plain-count PATH PREFIX N       the same on the plaintext FileTokenStore.
 // Exit 0 on success, 3 on a store error (printed on stderr), 2 on a usage error.
 #include <unistd.h>
 
@@ -13,6 +14,7 @@
 #include <string>
 
 #include "store/encrypted_file_store.hpp"
+#include "store/file_store.hpp"
 
 namespace {
 
@@ -32,6 +34,16 @@ void signal_parent(char c) {
 int main(int argc, char** argv) {
   if (argc < 3) return 2;
   const std::string mode = argv[1];
+  if (mode == "plain-count" && argc == 5) {
+    ssokit::native::FileTokenStore plain(argv[2]);
+    const std::string prefix = argv[3];
+    const int n = std::atoi(argv[4]);
+    for (int i = 0; i < n; ++i) {
+      auto status = plain.put(prefix + "." + std::to_string(i), "value-" + std::to_string(i));
+      if (!status.ok()) return report(status.error());
+    }
+    return 0;
+  }
   ssokit::native::EncryptedFileStore store(argv[2], std::make_unique<ssokit::native::EnvKeyProvider>());
   if (mode == "alternate" && argc == 5) {
     const std::string values[2] = {argv[3], argv[4]};

@@ -375,5 +375,48 @@ TEST(SecretLeakRegression, OrgErrorEchoingApiKeyAndClientSecret) {
   }
 }
 
+
+// Issue 16 item 7: a token endpoint echoing a client secret with spaces. The token-shaped masking
+// ran first and cut "s3cr3t-W1th-m4ny-p4rts" out of it, so the exact secret no longer matched and its other
+// words survived: "bad credentials Sup3r [redacted] spaces & symbols!".
+TEST(SecretLeakRegression, SecretWithSpacesIsRemovedWholeBeforeTheMasking) {
+  Session session;
+  session.tokens = tokens();
+  session.claims = {{"sub", "acct-1"}};
+  ClientConfig client = confidential();
+  client.client_secret = "Sup3r s3cr3t-W1th-m4ny-p4rts spaces & symbols!";
+  auto first = refresh_flow(client, provider(), session, SignInOptions{}, kNow);
+  ASSERT_TRUE(first.ok());
+  auto r = flow_step(first->state,
+                     json_answer(401, {{"error", "invalid_client"},
+                                       {"error_description", "bad credentials " + client.client_secret}}),
+                     kNow);
+  ASSERT_FALSE(r.ok());
+  expect_absent(everything(r.error()), {"Sup3r", "s3cr3t", "spaces & symbols"});
+  EXPECT_NE(r.error().message.find("bad credentials [redacted]"), std::string::npos) << r.error().message;
+}
+
+// Outside a step machine's scope the masking alone applies; inside it the known secret goes first.
+TEST(RedactCredentials, KnownSecretsOfTheScopeGoFirstAndScopesNest) {
+  const std::string text = "bad credentials Sup3r s3cr3t-W1th-m4ny-p4rts spaces & symbols! and plain-words-here";
+  EXPECT_NE(redact_credentials(text).find("spaces & symbols"), std::string::npos);
+  {
+    const KnownSecrets outer({"plain-words-here"});
+    {
+      const KnownSecrets inner({"Sup3r s3cr3t-W1th-m4ny-p4rts spaces & symbols!"});
+      EXPECT_EQ(redact_credentials(text), "bad credentials [redacted] and [redacted]");
+    }
+    EXPECT_EQ(redact_credentials(text), "bad credentials Sup3r [redacted] spaces & symbols! and [redacted]");
+  }
+  EXPECT_NE(redact_credentials(text).find("plain-words-here"), std::string::npos);
+}
+
+// Server text loses its control characters: they belong in no error, and a JSON dump would turn
+// one into letters that complete a secret (fuzz_muvi-secret-in-error: "\f" + "uzz-muvi-...").
+TEST(RedactCredentials, ControlCharactersBecomeSpaces) {
+  EXPECT_EQ(redact_credentials("a\nb\rc\x1b[8md\x7f e\xc2\x9b" "f"), "a b c [8md  e f");
+  EXPECT_EQ(redact_credentials("caf\xc3\xa9"), "caf\xc3\xa9");  // other UTF-8 stays
+}
+
 }  // namespace
 }  // namespace ssokit

@@ -28,6 +28,10 @@ inline constexpr std::int64_t kDeviceSlowDownIncrement = 5;
 // the arithmetic on them).
 inline constexpr std::int64_t kMaxDeviceCodeLifetime = 31 * 24 * 3600;
 
+// A user_code longer than this, or holding anything but printable ASCII (no control characters,
+// no leading or trailing space), is refused as invalid_response (RFC 8628 6.1: a person types it).
+inline constexpr std::size_t kMaxUserCodeLength = 32;
+
 // The device authorization response (RFC 8628 3.2).
 struct DeviceAuthorization {
   std::string device_code;  // a credential: never logged, redacted in to_string

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -15,12 +16,25 @@ namespace ssokit {
 
 // Pluggable storage (platform keystore, encrypted file, browser storage, ...). Values are
 // opaque strings; keys are short ASCII names.
+// Held for the length of one refresh; released when destroyed.
+class StoreLock {
+ public:
+  virtual ~StoreLock() = default;
+};
+
 class TokenStore {
  public:
   virtual ~TokenStore() = default;
   virtual Result<std::optional<std::string>> get(std::string_view key) = 0;
   virtual Status put(std::string_view key, std::string_view value) = 0;
   virtual Status remove(std::string_view key) = 0;
+  // Taken by SsoClient across a whole refresh (read the session, ask the provider, store the
+  // rotated tokens), so that processes sharing one store refresh one after another and each one
+  // starts from the tokens the one before it stored (with rotation, a second refresh of the same
+  // refresh token fails, and some providers then revoke the whole grant). A store only one process
+  // uses needs none: the default holds nothing. Stores shared between processes (the file stores)
+  // return a lock, or storage_error when it cannot be had in bounded time.
+  virtual Result<std::unique_ptr<StoreLock>> lock_for_refresh() { return std::unique_ptr<StoreLock>(); }
 };
 
 class MemoryTokenStore final : public TokenStore {

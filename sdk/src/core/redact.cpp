@@ -51,10 +51,12 @@ std::vector<std::string> forms_of(const std::vector<std::string>& secrets) {
   return forms;
 }
 
+std::string without_controls(std::string_view text);
+
 void redact_json(Json& value, const std::vector<std::string>& forms, int depth) {
   if (depth > 64) return;  // details are shallow; bound the walk anyway
   if (value.is_string()) {
-    std::string text = value.get<std::string>();
+    std::string text = without_controls(value.get<std::string>());
     for (const auto& f : forms) replace_all(text, f);
     value = text;
   } else if (value.is_array() || value.is_object()) {
@@ -62,9 +64,43 @@ void redact_json(Json& value, const std::vector<std::string>& forms, int depth) 
   }
 }
 
+// The innermost KnownSecrets of this thread (step machines run on one thread at a time).
+thread_local const KnownSecrets* current_secrets = nullptr;
+
+// C0 controls, DEL and C1 controls (U+0080..U+009F, C2 80..C2 9F in UTF-8) become one space each.
+std::string without_controls(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c < 0x20 || c == 0x7f) {
+      out += ' ';
+    } else if (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) >= 0x80 &&
+               static_cast<unsigned char>(text[i + 1]) <= 0x9f) {
+      out += ' ';
+      ++i;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-std::string redact_credentials(std::string_view text) {
+KnownSecrets::KnownSecrets(const std::vector<std::string>& secrets) : forms_(forms_of(secrets)), outer_(current_secrets) {
+  current_secrets = this;
+}
+
+KnownSecrets::~KnownSecrets() { current_secrets = outer_; }
+
+std::string redact_credentials(std::string_view server_text) {
+  std::string raw(server_text);
+  for (const KnownSecrets* scope = current_secrets; scope != nullptr; scope = scope->outer_) {
+    for (const auto& f : scope->forms_) replace_all(raw, f);
+  }
+  const std::string cleaned = without_controls(raw);
+  const std::string_view text = cleaned;
   std::string out;
   out.reserve(text.size());
   std::size_t i = 0;
@@ -89,6 +125,9 @@ std::string redact_credentials(std::string_view text) {
 Error redact_secrets(Error error, const std::vector<std::string>& secrets) {
   const std::vector<std::string> forms = forms_of(secrets);
   if (forms.empty()) return error;
+  // Controls first: a JSON dump would write one as an escape whose letters can complete a secret
+  // ("\u0000" + "=======" shows "0=======").
+  error.message = without_controls(error.message);
   for (const auto& f : forms) replace_all(error.message, f);
   redact_json(error.details, forms, 0);
   return error;

@@ -22,6 +22,17 @@ bool web_url(const std::string& text) {
   return url.ok() && is_https_or_loopback(url.value());
 }
 
+// RFC 8628 6.1: the user code is typed by a person from what the device shows, so it is short
+// printable text. Anything else (a line break, an escape sequence, a paragraph) would let the
+// provider write its own lines on the device's screen ("Visit: http://evil.example").
+bool displayable_user_code(const std::string& code) {
+  if (code.empty() || code.size() > kMaxUserCodeLength || code.front() == ' ' || code.back() == ' ') return false;
+  for (char c : code) {
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 // A positive integer member; nullopt when absent or null, an error when present and wrong.
 Result<std::optional<std::int64_t>> positive_int(const Json& doc, const char* name) {
   const Json* v = json_member(doc, name);
@@ -53,6 +64,7 @@ Result<DeviceAuthorization> DeviceAuthorization::from_json(const Json& value) {
   auto uri = json_string(value, "verification_uri");
   if (!code || code->empty()) return bad("device_code is required");
   if (!user_code || user_code->empty()) return bad("user_code is required");
+  if (!displayable_user_code(*user_code)) return bad("user_code must be short printable text (RFC 8628 6.1)");
   if (!uri || uri->empty()) return bad("verification_uri is required");
   d.device_code = *code;
   d.user_code = *user_code;
@@ -117,6 +129,10 @@ Result<DeviceAuthorization> process_device_authorization_response(const HttpResp
     auto v = json_string(doc, f.name);
     if (!v || v->empty()) return bad_answer(std::string("has no ") + f.name);
     *f.target = *v;
+  }
+  if (!displayable_user_code(d.user_code)) {
+    return bad_answer("has a user_code that is not short printable text (RFC 8628 6.1: at most " +
+                      std::to_string(kMaxUserCodeLength) + " printable ASCII characters)");
   }
   // Some providers (Google) still use the draft's name.
   auto uri = json_string(doc, "verification_uri");

@@ -211,6 +211,8 @@ Result<Session> SsoClient::refresh() {
 }
 
 Result<Session> SsoClient::refresh_locked() {
+  // Other processes sharing the store wait here and then start from what this refresh stored.
+  SSOKIT_TRY(std::unique_ptr<StoreLock> held, store_.lock_for_refresh());
   SSOKIT_TRY(std::optional<Session> current, session());
   if (!current) return make_error(ErrorCode::login_required, "nobody is signed in");
   if (current->tokens.refresh_token.empty()) {
@@ -223,8 +225,16 @@ Result<Session> SsoClient::refresh_locked() {
     return result.take_error();
   }
   SSOKIT_TRY(Session fresh, Session::from_json(result.value()["session"]));
-  // Persist the rotated refresh token before anyone can use it.
-  SSOKIT_CHECK(save(fresh));
+  // Persist the rotated refresh token before anyone can use it. When that fails the stored
+  // session is left as it was (the stores replace files atomically) and the caller hears it.
+  auto saved = save(fresh);
+  if (!saved.ok()) {
+    return make_error(ErrorCode::storage_error,
+                      "the provider refreshed the session but the new tokens could not be stored (" +
+                          saved.error().message +
+                          "); the stored session is unchanged, but the provider may have rotated its refresh token: "
+                          "if the next refresh fails, sign in again");
+  }
   return fresh;
 }
 

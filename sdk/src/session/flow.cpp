@@ -418,8 +418,10 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
 }  // namespace
 
 Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
+  const std::vector<std::string> secrets = secrets_of(input);
+  const KnownSecrets known(secrets);
   auto step = step_unredacted(input, response, now);
-  if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(input));
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;
 }
 
@@ -441,6 +443,7 @@ Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, st
   }
   if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
   const std::vector<std::string> secrets = secrets_of(state);
+  const KnownSecrets known(secrets);
   auto step = step_unredacted(std::move(state), response, now);
   if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;

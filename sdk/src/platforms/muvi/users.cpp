@@ -249,10 +249,12 @@ Result<FlowStep> step_unredacted(const Json& state, const HttpResponse& response
 }  // namespace
 
 Result<FlowStep> muvi_step(const Json& state, const HttpResponse& response, std::int64_t /*now*/) {
+  // The state holds the store's auth token, which every request carries: never in an error.
+  const std::vector<std::string> secrets = {json_string(state, "auth_token").value_or("")};
+  const KnownSecrets known(secrets);
   auto step = step_unredacted(state, response);
   if (step.ok()) return step;
-  // The state holds the store's auth token, which every request carries: never in an error.
-  return redact_secrets(step.take_error(), {json_string(state, "auth_token").value_or("")});
+  return redact_secrets(step.take_error(), secrets);
 }
 
 }  // namespace ssokit

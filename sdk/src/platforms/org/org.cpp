@@ -432,11 +432,13 @@ Result<FlowStep> step_of(const Json& state, const HttpResponse& response, std::i
       !json_string(state, "base") || !json_member(state, "request")) {
     return make_error(ErrorCode::invalid_argument, "org step state is malformed; start the operation again");
   }
+  const std::vector<std::string> secrets = secrets_of(state);
+  const KnownSecrets known(secrets);
   auto reply = parse_reply(response);
   auto step = !reply.ok() && reply.error().code == ErrorCode::rate_limited
                   ? retry_or_give_up(state, reply.take_error(), response, now)
                   : on_reply(state, op, std::move(reply));
-  if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(state));
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;
 }
 

@@ -318,11 +318,12 @@ Result<FlowStep> step_unredacted(const Json& state, const HttpResponse& response
 }  // namespace
 
 Result<FlowStep> streamone_step(const Json& state, const HttpResponse& response, std::int64_t now) {
-  auto step = step_unredacted(state, response, now);
-  if (step.ok()) return step;
   // The state holds the key and the user's SSO response; a server's message may echo the latter.
   std::vector<std::string> secrets = {json_string(state, "response").value_or("")};
   if (const Json* c = json_member(state, "credentials")) secrets.push_back(json_string(*c, "key").value_or(""));
+  const KnownSecrets known(secrets);
+  auto step = step_unredacted(state, response, now);
+  if (step.ok()) return step;
   return redact_secrets(step.take_error(), secrets);
 }
 

@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "ssokit/crypto.hpp"
+#include "ssokit/url.hpp"
 #include "ssokit/platforms/streamone.hpp"
 #include "streamone_internal.hpp"
 
@@ -52,6 +53,12 @@ Result<std::string> base_url(const std::string& server) {
     return make_error(ErrorCode::invalid_url,
                       "StreamOne: the server must be an http(s) URL without query, fragment or credentials, "
                       "e.g. https://api.streamone.nl");
+  }
+  // The session key of session/createwithsso crosses here: never in clear (url.hpp's one rule).
+  if (!is_https_or_loopback(*url)) {
+    return make_error(ErrorCode::invalid_url,
+                      "StreamOne: the server must be https (plain http only on a loopback host), e.g. "
+                      "https://api.streamone.nl");
   }
   std::string base = server;
   while (!base.empty() && base.back() == '/') base.pop_back();
