@@ -125,8 +125,8 @@ export async function startPortal(options = {}) {
   // redirect to the provider waits for all of them).
   async function sendPage(req, res) {
     const html = await readFile(join(PUBLIC_DIR, 'index.html'), 'utf8');
-    // node-host.js is Node's loader (package.json "imports"): a page never loads it.
-    const modules = (await readdir(join(WEB_DIR, 'src')).catch(() => [])).filter((f) => f.endsWith('.js') && f !== 'node-host.js').sort();
+    // Not node-host.js (Node's loader, package.json "imports") nor react.js (ssokit/react): this page loads neither.
+    const modules = (await readdir(join(WEB_DIR, 'src')).catch(() => [])).filter((f) => f.endsWith('.js') && f !== 'node-host.js' && f !== 'react.js').sort();
     const hints = [
       '<link rel="preload" href="/config.json" as="fetch" crossorigin>',
       ...modules.map((f) => `<link rel="modulepreload" href="/ssokit/src/${f}">`),

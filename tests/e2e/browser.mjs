@@ -1,6 +1,11 @@
 // Debian's Chromium through playwright-core (never a downloaded browser), with the flags it
 // needs headless as root (DESIGN.md). Shared by the e2e suite and bench/portal_startup.mjs.
+import { createServer } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, resolve, sep } from 'node:path';
 import { chromium } from 'playwright-core';
+
+const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 export const CHROMIUM = process.env.SSOKIT_CHROMIUM ?? '/usr/bin/chromium';
 
@@ -75,3 +80,31 @@ export async function driveProvider(page, { issuer, isBack, login = 'viewer@exam
   }
   throw new Error('the provider did not send the browser back within 6 pages');
 }
+
+/**
+ * A static server on 127.0.0.1 for a built page: the files of `dir`, `config` as /config.json (read
+ * at each request, so it can be filled in later), and index.html for any path without a file
+ * extension (the page's own routes: /, /callback, /library). Returns { url, stop }.
+ */
+export async function serveStatic(dir, config) {
+  const server = createServer(async (req, res) => {
+    const { pathname } = new URL(req.url, 'http://127.0.0.1');
+    if (pathname === '/config.json') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return res.end(JSON.stringify(config));
+    }
+    const file = resolve(dir, '.' + (extname(pathname) === '' ? '/index.html' : pathname));
+    if (!file.startsWith(dir + sep)) { res.writeHead(404); return res.end(); }
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
+      res.end(body);
+    } catch {
+      res.writeHead(404, { 'content-type': 'text/plain' });
+      res.end('not found');
+    }
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  return { url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(r)) };
+}
+

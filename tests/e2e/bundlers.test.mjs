@@ -9,13 +9,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { createServer } from 'node:http';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { driveProvider, launchChromium, newLoopbackContext } from './browser.mjs';
+import { driveProvider, launchChromium, newLoopbackContext, serveStatic } from './browser.mjs';
 import { startProvider } from '../idp/provider.mjs';
 
 const run = promisify(execFile);
@@ -23,7 +22,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const bin = (name) => join(ROOT, 'node_modules', '.bin', name);
 const STEP = 15_000;
 const BUNDLERS = ['vite', 'webpack', 'esbuild'];
-const MIME = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm', '.json': 'application/json' };
 
 async function sh(cmd, args, cwd, env = {}) {
   try {
@@ -31,29 +29,6 @@ async function sh(cmd, args, cwd, env = {}) {
   } catch (e) {
     throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}\n${e.stderr ?? ''}`);
   }
-}
-
-/** A static server for one build: its files, /config.json, and index.html for / and /callback. */
-async function serveBuild(dir, config) {
-  const server = createServer(async (req, res) => {
-    const { pathname } = new URL(req.url, 'http://127.0.0.1');
-    if (pathname === '/config.json') {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return res.end(JSON.stringify(config));
-    }
-    const file = resolve(dir, '.' + (pathname === '/' || pathname === '/callback' ? '/index.html' : pathname));
-    if (!file.startsWith(dir + sep)) { res.writeHead(404); return res.end(); }
-    try {
-      const body = await readFile(file);
-      res.writeHead(200, { 'content-type': MIME[extname(file)] ?? 'application/octet-stream' });
-      res.end(body);
-    } catch {
-      res.writeHead(404, { 'content-type': 'text/plain' });
-      res.end('not found');
-    }
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', r));
-  return { url: `http://127.0.0.1:${server.address().port}`, stop: () => new Promise((r) => server.close(r)) };
 }
 
 async function filesUnder(dir) {
@@ -117,7 +92,7 @@ test('each bundle signs in through the provider in Chromium and keeps the sessio
   // One config for the three pages, filled in once the provider (which needs their redirect URIs) runs.
   const config = {};
   const servers = {};
-  for (const bundler of BUNDLERS) servers[bundler] = await serveBuild(builds[bundler], config);
+  for (const bundler of BUNDLERS) servers[bundler] = await serveStatic(builds[bundler], config);
   t.after(() => Promise.all(Object.values(servers).map((s) => s.stop())));
   const idp = await startProvider({ webRedirectUris: BUNDLERS.map((b) => `${servers[b].url}/callback`) });
   t.after(() => idp.stop());

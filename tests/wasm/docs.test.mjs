@@ -1,7 +1,8 @@
 // The documents hold what the code does: every error code of sdk/include/ssokit/error.hpp has
 // its section in docs/troubleshooting.md and is listed in web/README.md, and every JavaScript or
 // TypeScript snippet of README.md, web/README.md and docs/ that uses the package type-checks with
-// tsc --strict against web/index.d.ts (what a TypeScript user who pastes it gets).
+// tsc --strict against web/index.d.ts and web/types/react.d.ts (what a TypeScript user who pastes
+// it gets; jsx snippets as .tsx).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -72,10 +73,11 @@ test('README and docs snippets that use the package type-check under tsc --stric
     for (const file of await markdownFiles()) {
       const text = await readFile(file, 'utf8');
       let i = 0;
-      for (const m of text.matchAll(/^```(js|ts)\n([\s\S]*?)^```$/gm)) {
+      for (const m of text.matchAll(/^```(js|ts|jsx|tsx)\n([\s\S]*?)^```$/gm)) {
         const code = m[2];
-        if (!/from 'ssokit'|\bsso\./.test(code)) continue;  // only snippets of this package
-        const name = `${relative(ROOT, file).replace(/[^\w]+/g, '_')}_${++i}.ts`;
+        const ext = m[1].endsWith('x') ? 'tsx' : 'ts';
+        if (!/from 'ssokit(\/react)?'|\bsso\./.test(code)) continue;  // only snippets of this package
+        const name = `${relative(ROOT, file).replace(/[^\w]+/g, '_')}_${++i}.${ext}`;
         // A snippet that uses the README's `sso` client without creating it gets it declared.
         const head = /\bsso\./.test(code) && !/const sso\b/.test(code) ? "declare const sso: import('ssokit').SsoClient;\n" : '';
         await writeFile(join(tmp, name), `${head}${code}\nexport {};\n`);
@@ -87,8 +89,11 @@ test('README and docs snippets that use the package type-check under tsc --stric
     await writeFile(join(tmp, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
         strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler',
-        lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false,
-        paths: { ssokit: [join(ROOT, 'web/index.d.ts')], 'ssokit/*': [join(ROOT, 'web/*')] },
+        lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false, jsx: 'react-jsx',
+        paths: { ssokit: [join(ROOT, 'web/index.d.ts')], 'ssokit/react': [join(ROOT, 'web/types/react.d.ts')], 'ssokit/*': [join(ROOT, 'web/*')],
+          // The snippets live in a temporary folder: React's types from the repository's node_modules.
+          react: [join(ROOT, 'node_modules/@types/react/index.d.ts')],
+          'react/jsx-runtime': [join(ROOT, 'node_modules/@types/react/jsx-runtime.d.ts')] },
       },
       files: ['prelude.d.ts', ...names],
     }));
