@@ -17,10 +17,11 @@ const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name
 const dist = resolve(option('--dist', fileURLToPath(new URL('../web/dist', import.meta.url))));
 const coldRuns = Number(option('--cold', 5));
 const benchDir = fileURLToPath(new URL('.', import.meta.url));
+const webSrc = fileURLToPath(new URL('../web/src/', import.meta.url));
 
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
 import createCore from '/dist/ssokit-core.js';
-import { ALGS, callCore, rate, rateSync, validateParams, webCryptoMeasures } from '/bench/verify_common.mjs';
+import { ALGS, rate, validate, validateParams, webCryptoMeasures } from '/bench/verify_common.mjs';
 const f = await (await fetch('/bench/fixtures/id-tokens.json')).json();
 const module = await createCore({ locateFile: () => '/dist/ssokit-core.wasm' });
 const cold = new URLSearchParams(location.search).get('cold');
@@ -28,13 +29,13 @@ try {
   if (cold) {
     const params = validateParams(f, cold);
     const t0 = performance.now();
-    callCore(module, 'id_token.validate', params);
+    await validate(module, params);
     window.result = { ms: performance.now() - t0 };
   } else {
     const results = {};
     for (const alg of ALGS) {
       const params = validateParams(f, alg);
-      results[alg] = { wasm_validate_id_token: rateSync(() => callCore(module, 'id_token.validate', params)),
+      results[alg] = { wasm_validate_id_token: await rate(() => validate(module, params)),
                        ...(await webCryptoMeasures(f, alg, {})) };
     }
     window.result = results;
@@ -55,7 +56,8 @@ const server = createServer(async (req, res) => {
   }
   if (path.startsWith('/dist/')) file = resolve(dist, path.slice(6));
   if (path.startsWith('/bench/')) file = resolve(benchDir, path.slice(7));
-  if (!file || !(file.startsWith(dist) || file.startsWith(benchDir))) {
+  if (path.startsWith('/web/src/')) file = resolve(webSrc, path.slice(9));
+  if (!file || !(file.startsWith(dist) || file.startsWith(benchDir) || file.startsWith(webSrc))) {
     res.writeHead(404).end();
     return;
   }

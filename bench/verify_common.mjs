@@ -1,6 +1,8 @@
 // Measures shared by bench/verify_bench.mjs (Node) and bench/verify_browser.mjs (Chromium): ID-token
 // validation in the WebAssembly core and signature verification with WebCrypto, on the tokens of
 // bench/fixtures/id-tokens.json. Runs unchanged in Node and in a page.
+import { verifySignature } from '../web/src/verify.js';
+
 export const ALGS = ['RS256', 'PS256', 'ES256'];
 
 // WebCrypto names for each JWS alg: import parameters, verify parameters, JWK to import.
@@ -13,6 +15,18 @@ const WEBCRYPTO = {
 /** The id_token.validate parameters for one fixture token. */
 export function validateParams(f, alg) {
   return { id_token: f.tokens[alg], jwks: f.jwks, expect: { issuer: f.issuer, client_id: f.client_id, nonce: f.nonce, now: f.now } };
+}
+
+/**
+ * The full validation as the product runs it: id_token.validate, then (builds since the verify
+ * effect) the signature through WebCrypto (web/src/verify.js, its imported keys kept) and the
+ * claims in flow.step. Older builds answer id_token.validate at once (mbedTLS inside the wasm).
+ */
+export async function validate(module, params) {
+  const reply = callCore(module, 'id_token.validate', params);
+  if (!reply.verify) return reply;
+  const verified = await verifySignature(reply.verify);
+  return callCore(module, 'flow.step', { state: reply.state, verified, now: params.expect.now }).result;
 }
 
 const encoder = new TextEncoder();

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets (the `fuzz` preset: clang-14, ASan + UBSan) and runs each one for
-# FUZZ_SECONDS (default 20) over a scratch copy of its seed corpus (tests/fuzz/corpus/<target>/,
-# never written to). Total time: about 18 x FUZZ_SECONDS plus the build.
+# the given time (--seconds N, or FUZZ_SECONDS; default 20) over a scratch copy of its seed corpus
+# (tests/fuzz/corpus/<target>/, never written to). Total time: about 18 x that plus the build.
 #
-#   scripts/fuzz.sh                 all targets
-#   scripts/fuzz.sh url jws         only these (names without the fuzz_ prefix)
+#   scripts/fuzz.sh                         all targets, 20 s each
+#   scripts/fuzz.sh url jws                 only these (names without the fuzz_ prefix)
+#   scripts/fuzz.sh --seconds 600           10 minutes each (what bench/run.sh runs)
 #   FUZZ_SECONDS=300 scripts/fuzz.sh
 #   FUZZ_SKIP_BUILD=1 scripts/fuzz.sh ...   reuse build/fuzz as it is
+#
+# The last line per target is "[fuzz] <target>: ok (<runs> runs in <s> s)"; a summary of the whole
+# run (date, commit, seconds per target, runs, result) goes to build/fuzz/run/summary.txt.
 #
 # Exits 1 when a target crashes, leaks, times out or trips a sanitizer or invariant, after
 # printing the path of the input that did it (reproduce: build/fuzz/bin/fuzz_<target> <path>).
@@ -14,6 +18,23 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 SECONDS_EACH=${FUZZ_SECONDS:-20}
+args=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --seconds|-t)
+      [ $# -ge 2 ] && [[ "$2" =~ ^[0-9]+$ ]] && [ "$2" -gt 0 ] || { printf '[fuzz] --seconds needs a positive number\n' >&2; exit 2; }
+      SECONDS_EACH=$2
+      shift 2
+      ;;
+    --seconds=*)
+      SECONDS_EACH=${1#--seconds=}
+      [[ "$SECONDS_EACH" =~ ^[0-9]+$ ]] && [ "$SECONDS_EACH" -gt 0 ] || { printf '[fuzz] --seconds needs a positive number\n' >&2; exit 2; }
+      shift
+      ;;
+    *) args+=("$1"); shift ;;
+  esac
+done
+set -- "${args[@]+"${args[@]}"}"
 BIN="$ROOT/build/fuzz/bin"
 RUN_DIR="$ROOT/build/fuzz/run"
 
@@ -41,6 +62,10 @@ if [ "${FUZZ_SKIP_BUILD:-0}" != 1 ]; then
 fi
 
 failed=0
+mkdir -p "$RUN_DIR"
+SUMMARY="$RUN_DIR/summary.txt"
+printf '%s  commit %s  %s s per target\n' "$(date -u +%Y-%m-%dT%H:%MZ)" \
+  "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')" "$SECONDS_EACH" >"$SUMMARY"
 for t in "${targets[@]}"; do
   work="$RUN_DIR/$t"
   rm -rf "$work"
@@ -52,6 +77,7 @@ for t in "${targets[@]}"; do
       -max_total_time="$SECONDS_EACH" -max_len="${MAX_LEN[$t]}" -timeout=10 -rss_limit_mb=2048 \
       -artifact_prefix="$work/artifacts/" -print_final_stats=1 >"$work/log" 2>&1; then
     failed=1
+    printf '%-15s FAILED (see %s)\n' "$t" "$work/log" >>"$SUMMARY"
     tail -n 40 "$work/log" >&2
     found=$(find "$work/artifacts" -type f | sort)
     if [ -n "$found" ]; then
@@ -61,6 +87,9 @@ for t in "${targets[@]}"; do
     fi
     continue
   fi
-  log "$t: ok ($(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo '?') runs)"
+  runs=$(grep -m1 -o 'stat::number_of_executed_units: *[0-9]*' "$work/log" | grep -o '[0-9]*$' || echo '?')
+  log "$t: ok ($runs runs in ${SECONDS_EACH} s)"
+  printf '%-15s ok  %s runs\n' "$t" "$runs" >>"$SUMMARY"
 done
+cat "$SUMMARY" >&2
 exit $failed

@@ -254,13 +254,14 @@ export interface SsoClient {
   /** True when `url` (default: location.href) is this client's redirect URI carrying an authorization response. */
   isCallback(url?: string): boolean;
   getAccessToken(): Promise<string>;
-  /** Refreshes now (skipped when another tab just did); concurrent callers share one refresh. */
+  /** Refreshes now (skipped when another tab just did); concurrent callers share one refresh. A refresh whose answer cannot be validated ends the session: SsoError login_required, details.cause says why. */
   refresh(): Promise<unknown>;
   getProfile(): Promise<Profile | null>;
   getSession(): Promise<PublicSession | null>;
   isAuthenticated(): Promise<boolean>;
   /** Forgets the session in every tab and returns (and by default opens) the provider's logout URL. */
   logout(options?: LogoutOptions): Promise<{ url: string | null }>;
+  /** Ends the session: forgets it (in every tab) first, then revokes its refresh token (or access token) at the provider (RFC 7009). Same on every host. */
   revoke(): Promise<void>;
   /**
    * Silent check at the provider (prompt=none in a hidden iframe): a fresh session, or

@@ -58,7 +58,20 @@ Result<Json> m_device_flow_start(const Json& p) {
   return step_to_json(step);
 }
 
+// {failure: code, backoff, interval, now, expires_at} -> {"wait": seconds} or {"wait": null}
+// (give up): device_retry_wait, for a driver whose poll failed on the network.
+Result<Json> m_device_retry(const Json& p) {
+  SSOKIT_TRY(std::string failure, need_string(p, "failure"));
+  ErrorCode code = ErrorCode::internal_error;
+  if (!error_code_from_name(failure, &code)) return bad_param("failure", "must be an error code");
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  auto wait = device_retry_wait(code, json_int(p, "backoff").value_or(0), json_int(p, "interval").value_or(0), now,
+                                json_int(p, "expires_at").value_or(0));
+  return Json{{"wait", wait ? Json(*wait) : Json(nullptr)}};
+}
+
 constexpr Method kDeviceMethods[] = {
+    {"device.retry", m_device_retry},
     {"device.start", m_device_start},
     {"device.process", m_device_process},
     {"device.token_request", m_device_token_request},

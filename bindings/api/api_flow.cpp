@@ -18,6 +18,7 @@ Result<SignInOptions> signin_options(const Json& p) {
   }
   if (const Json* j = json_member(*opts, "jwks"); j != nullptr && j->is_object()) o.jwks = *j;
   if (auto v = json_int(*opts, "jwks_fetched_at")) o.jwks_fetched_at = *v;
+  if (auto v = json_int(*opts, "jwks_unknown_kid_at")) o.jwks_unknown_kid_at = *v;
   if (auto v = json_int(*opts, "jwks_refetch_interval")) o.jwks_refetch_interval = *v;
   return o;
 }
@@ -25,6 +26,7 @@ Result<SignInOptions> signin_options(const Json& p) {
 Json step_to_json(const FlowStep& step) {
   Json j = {{"state", step.state}};
   if (step.request) j["request"] = request_to_json(*step.request);
+  if (step.verify) j["verify"] = step.verify->to_json();
   if (step.result) j["result"] = *step.result;
   if (step.wait_seconds > 0) j["wait_seconds"] = step.wait_seconds;  // device flow polls
   return j;
@@ -84,11 +86,60 @@ Result<Json> m_refresh_start(const Json& p) {
   return step_to_json(step);
 }
 
+// {state, response, now} after a request, or {state, verified: bool, now} after a verify effect.
 Result<Json> m_flow_step(const Json& p) {
+  if (json_member(p, "verified") != nullptr) {
+    const Json* state = json_member(p, "state");
+    if (state == nullptr) return bad_param("state", "is required (from the previous step)");
+    auto verified = json_bool(p, "verified");
+    if (!verified) return bad_param("verified", "must be true or false (the host's signature check)");
+    SSOKIT_TRY(std::int64_t now, need_now(p));
+    const std::string kind = json_string(*state, "kind").value_or("");
+    if (kind == "jws") return step_to_json(jws_verified(*state, *verified));
+    SSOKIT_TRY(FlowStep step, kind == "id_token" ? id_token_verified(*state, *verified) : flow_verified(*state, *verified, now));
+    return step_to_json(step);
+  }
   return step_method(p, [](const Json& state, const HttpResponse& response, std::int64_t now) { return flow_step(state, response, now); });
 }
 
+std::optional<std::string> optional_text(const Json& p, std::string_view name) {
+  auto v = json_string(p, name);
+  return v ? std::optional<std::string>(*v) : std::nullopt;
+}
+
+// {state} -> {"key": "tx.<state>" or null}: the pending sign-in a callback's state names.
+Result<Json> m_callback_pending_key(const Json& p) {
+  SSOKIT_TRY(std::string state, need_string(p, "state"));
+  auto key = pending_key(state);
+  return Json{{"key", key ? Json(*key) : Json(nullptr)}};
+}
+
+// {state, stored?, latest?} -> {remove: [keys], transaction?} or {remove, error: {code, message}}:
+// the driver removes first, then goes on or fails.
+Result<Json> m_callback_match(const Json& p) {
+  SSOKIT_TRY(std::string state, need_string(p, "state"));
+  CallbackMatch match = match_callback(state, optional_text(p, "stored"), optional_text(p, "latest"));
+  Json remove = Json::array();
+  for (const auto& key : match.remove) remove.push_back(key);
+  Json out = {{"remove", std::move(remove)}};
+  if (match.transaction) out["transaction"] = match.transaction->to_json();
+  if (match.error) out["error"] = Json{{"code", match.error->code_name()}, {"message", match.error->message}};
+  return out;
+}
+
+// {session, now, leeway?} -> {"fresh": bool} (access_token_fresh).
+Result<Json> m_session_fresh(const Json& p) {
+  const Json* s = json_member(p, "session");
+  if (s == nullptr) return bad_param("session", "is required");
+  SSOKIT_TRY(Session session, Session::from_json(*s));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  return Json{{"fresh", access_token_fresh(session, now, json_int(p, "leeway").value_or(60))}};
+}
+
 constexpr Method kFlowMethods[] = {
+    {"callback.pending_key", m_callback_pending_key},
+    {"callback.match", m_callback_match},
+    {"session.fresh", m_session_fresh},
     {"signin.start", m_signin_start},
     {"refresh.start", m_refresh_start},
     {"flow.step", m_flow_step},

@@ -60,6 +60,10 @@ Result<Transaction> transaction_from_json(const Json& params);    // params.tran
 // result?, wait_seconds?}.
 Result<SignInOptions> signin_options(const Json& params);
 Json step_to_json(const FlowStep& step);
+// The continuations of jws.verify / jws.verify_raw and id_token.validate (api_jose.cpp), which
+// flow.step calls with the host's answer to their verify effect: a step with the method's result.
+FlowStep jws_verified(const Json& state, bool verified);
+Result<FlowStep> id_token_verified(const Json& state, bool verified);
 // A "<x>.step" method: {state, response, now} -> the next step of `step_fn`'s machine.
 Result<Json> step_method(const Json& params, const StepFunction& step_fn);
 

@@ -7,17 +7,15 @@
 namespace ssokit::api {
 namespace {
 
-std::string_view as_view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
-
-Result<HashAlg> hash_name(const Json& p) {
-  SSOKIT_TRY(std::string name, need_string(p, "hash"));
-  if (name == "SHA-256") return HashAlg::sha256;
-  if (name == "SHA-384") return HashAlg::sha384;
-  if (name == "SHA-512") return HashAlg::sha512;
-  return bad_param("hash", "must be one of SHA-256, SHA-384, SHA-512");
+// A verify effect for the host. The method's answer comes from flow.step {state, verified}:
+// its "result" (jws_verified, id_token_verified below).
+Json verify_step(Json state, const VerifyRequest& request) {
+  return Json{{"state", std::move(state)}, {"verify", request.to_json()}};
 }
 
-// {alg, key: JWK, signing_input, signature: base64url} -> {"valid": bool}
+// {alg, key: JWK, signing_input, signature: base64url} -> {"valid": false} when the core's rules
+// refuse (key unusable for the alg, wrong signature length), else a verify effect whose
+// continuation answers {"valid": <the host's answer>}.
 Result<Json> m_jws_verify(const Json& p) {
   SSOKIT_TRY(std::string alg, need_string(p, "alg"));
   SSOKIT_TRY(std::string signing_input, need_string(p, "signing_input"));
@@ -33,33 +31,48 @@ Result<Json> m_jws_verify(const Json& p) {
   auto sig = base64url_decode(signature);
   if (!sig.ok()) return bad_param("signature", "must be strict base64url");
   jws.signature = std::move(sig).value();
-  return Json{{"valid", verify_jws_signature(jws, key.value()).ok()}};
+  auto request = jws_verify_request(jws, key.value());
+  if (!request.ok()) return Json{{"valid", false}};
+  return verify_step(Json{{"kind", "jws"}}, request.value());
 }
 
-// Low-level verification for test vectors: {scheme, hash, key material, message, signature}, hex.
+// Test vectors: {scheme, hash, key material, message, signature}, hex. The key becomes a JWK
+// (parse_jwk's rules), the scheme and hash a JWS alg; the core's rules then apply as for
+// jws.verify, except jwk_usable_for (so HMAC keys of any length are tried). Same answers.
 Result<Json> m_jws_verify_raw(const Json& p) {
   SSOKIT_TRY(std::string scheme, need_string(p, "scheme"));
-  SSOKIT_TRY(HashAlg alg, hash_name(p));
+  SSOKIT_TRY(std::string hash, need_string(p, "hash"));
+  if (hash != "SHA-256" && hash != "SHA-384" && hash != "SHA-512") {
+    return bad_param("hash", "must be one of SHA-256, SHA-384, SHA-512");
+  }
+  const std::string bits = hash.substr(4);
   SSOKIT_TRY(Bytes message, need_hex(p, "message"));
   SSOKIT_TRY(Bytes signature, need_hex(p, "signature"));
-  bool valid = false;
+  std::string alg;
+  Json jwk;
   if (scheme == "rsa_pkcs1" || scheme == "rsa_pss") {
     SSOKIT_TRY(Bytes n, need_hex(p, "n"));
     SSOKIT_TRY(Bytes e, need_hex(p, "e"));
-    valid = scheme == "rsa_pss" ? verify_rsa_pss(alg, n, e, as_view(message), signature)
-                                : verify_rsa_pkcs1(alg, n, e, as_view(message), signature);
+    alg = (scheme == "rsa_pss" ? "PS" : "RS") + bits;
+    jwk = {{"kty", "RSA"}, {"n", base64url_encode(n)}, {"e", base64url_encode(e)}};
   } else if (scheme == "ecdsa_p1363") {
     SSOKIT_TRY(std::string curve, need_string(p, "curve"));
     SSOKIT_TRY(Bytes x, need_hex(p, "x"));
     SSOKIT_TRY(Bytes y, need_hex(p, "y"));
-    valid = verify_ecdsa_p1363(curve, x, y, alg, as_view(message), signature);
+    alg = "ES" + bits;
+    jwk = {{"kty", "EC"}, {"crv", curve}, {"x", base64url_encode(x)}, {"y", base64url_encode(y)}};
   } else if (scheme == "hmac") {
     SSOKIT_TRY(Bytes key, need_hex(p, "key"));
-    valid = verify_hmac(alg, key, as_view(message), signature);
+    alg = "HS" + bits;
+    jwk = {{"kty", "oct"}, {"k", base64url_encode(key)}};
   } else {
     return bad_param("scheme", "must be one of rsa_pkcs1, rsa_pss, ecdsa_p1363, hmac");
   }
-  return Json{{"valid", valid}};
+  auto key = parse_jwk(jwk, ErrorCode::invalid_argument);
+  if (!key.ok()) return Json{{"valid", false}};
+  auto request = make_verify_request(alg, key.value(), std::string(message.begin(), message.end()), std::move(signature));
+  if (!request.ok()) return Json{{"valid", false}};
+  return verify_step(Json{{"kind", "jws"}}, request.value());
 }
 
 // {jwt} -> {header, payload}, NOT verified.
@@ -105,16 +118,38 @@ Result<IdTokenExpectations> expectations_from_json(const Json& p) {
   return e;
 }
 
-// {id_token, jwks, expect} -> {header, claims}
+// {id_token, jwks, expect} -> a verify effect whose continuation answers {header, claims}.
 Result<Json> m_id_token_validate(const Json& p) {
   SSOKIT_TRY(std::string id_token, need_string(p, "id_token"));
   const Json* jwks_json = json_member(p, "jwks");
   if (jwks_json == nullptr) return bad_param("jwks", "is required (a JWK set object)");
   SSOKIT_TRY(Jwks jwks, Jwks::parse(*jwks_json));
   SSOKIT_TRY(IdTokenExpectations e, expectations_from_json(p));
-  SSOKIT_TRY(ValidatedIdToken token, validate_id_token(id_token, jwks, e));
-  return Json{{"header", std::move(token.header)}, {"claims", std::move(token.claims)}};
+  SSOKIT_TRY(PendingIdToken pending, prepare_id_token(id_token, jwks, e));
+  return verify_step(Json{{"kind", "id_token"}, {"id_token", id_token}, {"expect", p["expect"]}}, pending.verify);
 }
+
+}  // namespace
+
+FlowStep jws_verified(const Json&, bool verified) {
+  FlowStep step;
+  step.state = Json{{"kind", "jws"}};
+  step.result = Json{{"valid", verified}};
+  return step;
+}
+
+Result<FlowStep> id_token_verified(const Json& state, bool verified) {
+  SSOKIT_TRY(std::string id_token, need_string(state, "id_token"));
+  SSOKIT_TRY(IdTokenExpectations e, expectations_from_json(state));
+  SSOKIT_TRY(Jws jws, parse_jws(id_token));
+  SSOKIT_TRY(ValidatedIdToken token, finish_id_token(std::move(jws), verified, e));
+  FlowStep step;
+  step.state = Json{{"kind", "id_token"}};
+  step.result = Json{{"header", std::move(token.header)}, {"claims", std::move(token.claims)}};
+  return step;
+}
+
+namespace {
 
 constexpr Method kJoseMethods[] = {
     {"jws.verify", m_jws_verify},

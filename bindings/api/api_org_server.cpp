@@ -44,12 +44,14 @@ Result<Json> m_sso_set(const Json& p) {
   s.issuer_url = opt_string(p, "issuer_url");
   s.client_id = opt_string(p, "client_id");
   s.client_secret = opt_string(p, "client_secret");
+  SSOKIT_TRY(s.force, opt_bool(p, "force"));
   return as_step(org::sso_set(admin, s));
 }
 
 Result<Json> m_sso_delete(const Json& p) {
   SSOKIT_TRY(org::Admin admin, admin_from_json(p));
-  return as_step(org::sso_delete(admin));
+  SSOKIT_TRY(bool force, opt_bool(p, "force"));
+  return as_step(org::sso_delete(admin, force));
 }
 
 Result<Json> m_sso_test(const Json& p) {

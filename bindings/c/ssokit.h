@@ -96,7 +96,8 @@ int ssokit_session(ssokit_client *client, char **session_json_out, ssokit_error 
 int ssokit_access_token(ssokit_client *client, char **token_out, ssokit_error *err);
 /* Refreshes now; the rotated refresh token is stored before this returns. */
 int ssokit_refresh(ssokit_client *client, char **session_json_out, ssokit_error *err);
-/* Revokes the refresh token at the provider (RFC 7009). The session is kept: call ssokit_sign_out. */
+/* Ends the session: forgets it locally first, then revokes its refresh token (or access token) at
+   the provider (RFC 7009), as on every host. */
 int ssokit_revoke(ssokit_client *client, ssokit_error *err);
 /* Forgets the session locally; *logout_url_out (may be NULL) receives the provider's logout URL. */
 int ssokit_sign_out(ssokit_client *client, const char *post_logout_redirect_uri, char **logout_url_out,
@@ -132,6 +133,12 @@ int ssokit_json_get(const char *json, const char *pointer, char **out, ssokit_er
  * to print on a terminal: control characters, bytes that are not UTF-8 and bidi controls become
  * visible escapes ("\x1b", "\u{202e}"), a backslash "\\". Print provider text only through it. */
 int ssokit_printable(const char *text, char **out, ssokit_error *err);
+
+/* Call first thing in main(): turns core dumps off for this process (prctl PR_SET_DUMPABLE 0 and
+ * RLIMIT_CORE 0), so a crash cannot leave the client secret, a PKCE verifier or tokens in a core
+ * file. Does nothing when the environment has SSOKIT_ALLOW_CORE_DUMPS=1 (for debugging).
+ * "internal_error" when the system refuses. */
+int ssokit_harden_process(ssokit_error *err);
 
 /* Releases a string returned by this library (NULL is fine). */
 void ssokit_free(void *p);

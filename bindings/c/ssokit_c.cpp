@@ -10,6 +10,7 @@
 #include <new>
 
 #include "api.hpp"
+#include "process/core_dumps.hpp"
 #include "qr/qr.hpp"
 #include "ssokit/client.hpp"
 #include "ssokit/device.hpp"
@@ -305,6 +306,12 @@ int ssokit_printable(const char* text, char** out, ssokit_error* err) {
   if (text == nullptr || out == nullptr) return fail(err, ErrorCode::invalid_argument, "NULL argument");
   *out = nullptr;
   return give_out(out, ssokit::printable_text(text), err);
+}
+
+int ssokit_harden_process(ssokit_error* err) {
+  auto done = ssokit::native::disable_core_dumps();
+  if (!done.ok()) return fail(err, done.error());
+  return SSOKIT_OK;
 }
 
 int ssokit_json_get(const char* json, const char* pointer, char** out, ssokit_error* err) {

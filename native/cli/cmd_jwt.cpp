@@ -70,7 +70,7 @@ Result<Json> run_verify(const Args& args) {
   }
   expect.client_secret = client_secret_from_env();
   expect.now = now_seconds();
-  SSOKIT_TRY(ValidatedIdToken token, validate_id_token(token_argument(args), jwks, expect));
+  SSOKIT_TRY(ValidatedIdToken token, validate_id_token(token_argument(args), jwks, expect, verify_signature));
   return Json{{"verified", true}, {"header", token.header}, {"claims", token.claims}};
 }
 

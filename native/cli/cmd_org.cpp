@@ -60,6 +60,7 @@ Result<Json> run_sso_set(const Args& args) {
   s.issuer_url = *args.get("issuer-url");
   s.client_id = *args.get("client-id");
   s.client_secret = env_or_empty("SSOKIT_ORG_SSO_CLIENT_SECRET");
+  s.force = args.flag("force");
   if (s.client_secret.empty()) {
     return make_error(ErrorCode::invalid_argument,
                       "set SSOKIT_ORG_SSO_CLIENT_SECRET to the IdP application's client secret (never pass it as an argument)",
@@ -70,7 +71,7 @@ Result<Json> run_sso_set(const Args& args) {
 
 Result<Json> run_sso_delete(const Args& args) {
   SSOKIT_TRY(org::Admin admin, admin_of(args));
-  return run(org::sso_delete(admin));
+  return run(org::sso_delete(admin, args.flag("force")));
 }
 
 Result<Json> run_sso_test(const Args& args) {
@@ -118,8 +119,12 @@ std::vector<OptionSpec> admin_options(std::vector<OptionSpec> more) {
 std::vector<Command> org_commands() {
   static const std::string set_summary =
       std::string("Registers the organization's OIDC IdP (PUT settings/sso); checks the fields first (https issuer "
-                  "without /.well-known/...). The client secret comes from SSOKIT_ORG_SSO_CLIENT_SECRET.") + kAdminEnv;
-  static const std::string delete_summary = std::string("Removes the organization's SSO settings (DELETE settings/sso).") + kAdminEnv;
+                  "without /.well-known/...), then runs the SSO test (sso_test_failed when the saved settings do not pass: with "
+                  "authRequired sso nobody could sign in; --force skips the test). The client secret comes from "
+                  "SSOKIT_ORG_SSO_CLIENT_SECRET.") + kAdminEnv;
+  static const std::string delete_summary =
+      std::string("Removes the organization's SSO settings (DELETE settings/sso). Needs --force: with authRequired sso "
+                  "it locks every member out, so lower authRequired first.") + kAdminEnv;
   static const std::string test_summary =
       std::string("Runs the platform's OIDC discovery test of the saved settings (POST settings/sso/test); a failing "
                   "test is the error sso_test_failed.") + kAdminEnv;
@@ -136,9 +141,12 @@ std::vector<Command> org_commands() {
        "{\"method\":\"any\",\"login_url\"} (SSO offered) or {\"method\":\"password\"}. Asks the platform's public "
        "POST /api/auth/identify; --slug builds /api/auth/sso/{slug}/login without asking.",
        {{"base", true, true}, {"email"}, {"slug"}, {"identify-path"}}, 0, 0, run_login_url},
-      {"org sso-set", "--base URL --org-id ID --provider P --issuer-url U --client-id ID [--bearer]", set_summary.c_str(),
-       admin_options({{"provider", true, true}, {"issuer-url", true, true}, {"client-id", true, true}}), 0, 0, run_sso_set},
-      {"org sso-delete", "--base URL --org-id ID [--bearer]", delete_summary.c_str(), admin_options({}), 0, 0, run_sso_delete},
+      {"org sso-set", "--base URL --org-id ID --provider P --issuer-url U --client-id ID [--force] [--bearer]",
+       set_summary.c_str(),
+       admin_options({{"provider", true, true}, {"issuer-url", true, true}, {"client-id", true, true}, {"force", false}}), 0,
+       0, run_sso_set},
+      {"org sso-delete", "--base URL --org-id ID --force [--bearer]", delete_summary.c_str(),
+       admin_options({{"force", false}}), 0, 0, run_sso_delete},
       {"org sso-test", "--base URL --org-id ID [--bearer]", test_summary.c_str(), admin_options({}), 0, 0, run_sso_test},
       {"org domain-add", "--base URL --org-id ID --domain D [--bearer]", add_summary.c_str(),
        admin_options({{"domain", true, true}}), 0, 0, run_domain_add},

@@ -84,7 +84,6 @@ Result<Json> run_revoke(const Args& args) {
   SSOKIT_TRY(std::optional<Session> current, client.session());
   if (!current) return make_error(ErrorCode::login_required, "the store holds no session to revoke");
   SSOKIT_CHECK(client.revoke());
-  SSOKIT_CHECK(client.forget());
   return Json{{"revoked", current->tokens.refresh_token.empty() ? "access_token" : "refresh_token"}};
 }
 

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "process/core_dumps.hpp"
 
 namespace {
 
@@ -41,6 +42,9 @@ int fail(const ssokit::Error& error, int exit_code) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before any secret is read: a crash must not leave one in a core file (SSOKIT_ALLOW_CORE_DUMPS=1
+  // keeps them for debugging).
+  if (auto hardened = ssokit::native::disable_core_dumps(); !hardened.ok()) return fail(hardened.error(), 1);
   const auto commands = all_commands();
   if (argc < 2 || std::string_view(argv[1]) == "--help" || std::string_view(argv[1]) == "help") {
     print_usage(commands, argc < 2 ? stderr : stdout);

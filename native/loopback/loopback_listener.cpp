@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -166,6 +168,41 @@ Page error_page(const Error& error) {
   return Page{400, html_page("Sign-in failed", body)};
 }
 
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
+  }
+  return true;
+}
+
+// The value of the one header `name` (lower case) in a request head, trimmed; nullopt when it is
+// missing or repeated.
+std::optional<std::string> header_value(std::string_view head, std::string_view name) {
+  std::optional<std::string> found;
+  std::size_t at = head.find('\n');
+  while (at != std::string_view::npos && at + 1 < head.size()) {
+    const std::size_t start = at + 1;
+    const std::size_t end = head.find('\n', start);
+    std::string_view line = head.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    const std::size_t colon = line.find(':');
+    if (colon != std::string_view::npos && iequals(line.substr(0, colon), name)) {
+      if (found) return std::nullopt;
+      std::string_view value = line.substr(colon + 1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+      found = std::string(value);
+    }
+    at = end;
+  }
+  return found;
+}
+
+}  // namespace
+
 Result<LoopbackListener> LoopbackListener::bind(std::string host, std::uint16_t port, std::string path) {
   if (host.size() > 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
   sockaddr_storage address{};
@@ -296,8 +333,7 @@ Result<std::string> LoopbackListener::wait_for_callback(std::chrono::millisecond
 
     auto wake = deadline;
     fds.clear();
-    const bool accepting = connections.size() < kMaxConnections;
-    if (accepting) fds.push_back(pollfd{fd_, POLLIN, 0});
+    fds.push_back(pollfd{fd_, POLLIN, 0});
     for (const auto& c : connections) {
       fds.push_back(pollfd{c.fd, POLLIN, 0});
       wake = std::min(wake, c.deadline);
@@ -309,20 +345,9 @@ Result<std::string> LoopbackListener::wait_for_callback(std::chrono::millisecond
     }
     if (ready == 0) continue;
 
-    std::size_t first_connection = 0;
-    if (accepting) {
-      first_connection = 1;
-      if (fds[0].revents & POLLIN) {
-        for (;;) {  // bounded by kMaxConnections
-          if (connections.size() >= kMaxConnections) break;
-          const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
-          if (client < 0) break;  // EAGAIN, or a connection reset before we took it
-          connections.push_back(Connection{client, {}, Clock::now() + kConnectionTimeout});
-        }
-      }
-    }
-
-    for (std::size_t i = first_connection; i < fds.size(); ++i) {
+    // Requests first, then new connections: a browser's request that has arrived is read before
+    // any connection is dropped to make room.
+    for (std::size_t i = 1; i < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
       auto it = std::find_if(connections.begin(), connections.end(), [&](const Connection& c) { return c.fd == fds[i].fd; });
       if (it == connections.end()) continue;
@@ -372,12 +397,48 @@ Result<std::string> LoopbackListener::wait_for_callback(std::chrono::millisecond
         continue;
       }
 
+      // DNS rebinding: a page on evil.example whose name now points at 127.0.0.1 reaches this port
+      // with "Host: evil.example:<port>". Only the loopback name we listen on is ours.
       const std::string h = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
+      const auto host_header = header_value(std::string_view(c.buffer).substr(0, head_end), "host");
+      if (!host_header || (!iequals(*host_header, h + ":" + std::to_string(port_)) && !iequals(*host_header, h))) {
+        send_response(c.fd, status_page(400, "This listener answers only requests for " + h + ":" +
+                                                 std::to_string(port_) + "."));
+        close_fd(c.fd);
+        continue;
+      }
       std::string callback_url = "http://" + h + ":" + std::to_string(port_) + target;
       const Page page = respond ? respond(callback_url) : success_page();
       send_response(c.fd, page);
       close_fd(c.fd);
       return callback_url;
+    }
+    connections.erase(std::remove_if(connections.begin(), connections.end(), [](const Connection& c) { return c.fd < 0; }),
+                      connections.end());
+
+    if (fds[0].revents & POLLIN) {
+      // Take what fits; when full, one more per round in place of the oldest connection, so idle
+      // connections held open (browser preconnects, or a local process) cannot keep the browser's
+      // callback waiting for their timeouts, and a flood of new ones cannot push out a request
+      // before it is read (the next round reads it first).
+      bool evicted = false;
+      for (std::size_t taken = 0; taken <= kMaxConnections; ++taken) {
+        if (connections.size() >= kMaxConnections) {
+          if (evicted) break;
+          auto oldest = std::min_element(connections.begin(), connections.end(),
+                                         [](const Connection& a, const Connection& b) { return a.deadline < b.deadline; });
+          const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+          if (client < 0) break;
+          close_fd(oldest->fd);
+          connections.erase(oldest);
+          evicted = true;
+          connections.push_back(Connection{client, {}, Clock::now() + kConnectionTimeout});
+          continue;
+        }
+        const int client = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+        if (client < 0) break;  // EAGAIN, or a connection reset before we took it
+        connections.push_back(Connection{client, {}, Clock::now() + kConnectionTimeout});
+      }
     }
   }
 }

@@ -22,14 +22,27 @@ static void on_interrupt(int sig) {
   cancelled = 1;
 }
 
+/* "<label>: <text>" with what a provider or platform wrote made safe for the terminal. */
+static void print_text(const char *label, const char *text) {
+  char *shown = NULL;
+  ssokit_error err;
+  if (text != NULL && ssokit_printable(text, &shown, &err) == SSOKIT_OK) {
+    printf("%s: %s\n", label, shown);
+  } else {
+    printf("%s: -\n", label);
+  }
+  ssokit_free(shown);
+}
+
 static void show_code(void *user, const char *user_code, const char *verification_uri,
                       const char *verification_uri_complete, long expires_in) {
   char *qr = NULL;
   ssokit_error err;
   (void)user;
   printf("To watch, sign in on your phone or computer.\n");
-  printf("Code: %s\n", user_code);
-  printf("Visit: %s\n", verification_uri_complete ? verification_uri_complete : verification_uri);
+  /* The provider wrote these: printed only through ssokit_printable (no control characters). */
+  print_text("Code", user_code);
+  print_text("Visit", verification_uri_complete ? verification_uri_complete : verification_uri);
   printf("(the code expires in %ld minutes)\n", expires_in / 60);
   if (ssokit_qr(verification_uri_complete ? verification_uri_complete : verification_uri, "terminal", &qr, &err) == SSOKIT_OK) {
     printf("%s", qr);
@@ -44,7 +57,7 @@ static void print_field(const char *session_json, const char *label, const char 
   ssokit_error err;
   if (ssokit_json_get(session_json, pointer, &value, &err) == SSOKIT_OK && value[0] != '\0' &&
       strcmp(value, "null") != 0) {  /* a field the provider did not send is null */
-    printf("%s: %s\n", label, value);
+    print_text(label, value);
   } else {
     printf("%s: -\n", label);
   }
@@ -52,7 +65,11 @@ static void print_field(const char *session_json, const char *label, const char 
 }
 
 static int failed(const char *what, const ssokit_error *err) {
-  fprintf(stderr, "settop: %s failed: %s: %s\n", what, err->code, err->message);
+  char *message = NULL;
+  ssokit_error ignored;
+  if (ssokit_printable(err->message, &message, &ignored) != SSOKIT_OK) message = NULL;
+  fprintf(stderr, "settop: %s failed: %s: %s\n", what, err->code, message ? message : "(unprintable)");
+  ssokit_free(message);
   printf("status: error %s\n", err->code);
   return 1;
 }
@@ -83,6 +100,9 @@ int main(int argc, char **argv) {
   char *token = NULL;
   int rc = 0;
 
+  /* Before any secret exists in this process: a crash leaves no core file with tokens in it
+   * (SSOKIT_ALLOW_CORE_DUMPS=1 keeps core dumps for debugging). */
+  if (ssokit_harden_process(&err) != SSOKIT_OK) return failed("harden", &err);
   if (!issuer || !client_id || !store) {
     fprintf(stderr, "usage: settop --issuer URL --client-id ID --store FILE [--refresh] [--sign-out]\n");
     return 2;

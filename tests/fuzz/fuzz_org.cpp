@@ -36,7 +36,7 @@ Result<FlowStep> start(std::uint8_t selector) {
       settings.client_secret = kClientSecret;
       return org::sso_set(admin, settings);
     }
-    case 2: return org::sso_delete(admin);
+    case 2: return org::sso_delete(admin, true);
     case 3: return org::sso_test(admin);
     case 4: return org::domain_add(admin, "acme.example");
     case 5: return org::domain_verify(admin, "D1");

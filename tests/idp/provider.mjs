@@ -34,6 +34,9 @@ function quietProviderNotices() {
 }
 quietProviderNotices();
 const { default: Provider } = await import('oidc-provider');
+// oidc-provider's own in-memory storage, one store per started provider: rotateKeys() hands the
+// same store to the Provider it swaps in.
+const { createMemoryAdapter } = await import('oidc-provider/lib/adapters/memory_adapter.js');
 
 export const CONFIDENTIAL_SECRET = 'confidential-secret-for-tests-only';
 
@@ -221,10 +224,15 @@ export async function startProvider(options = {}) {
     ...extraClients,
   ];
 
-  const provider = new Provider(issuer, {
+  const cookieKeys = [randomBytes(32).toString('base64url')];
+  const adapter = createMemoryAdapter();
+  // One Provider per key set: rotateKeys() swaps in another on the same server, issuer and
+  // storage (`adapter`), so sessions, grants and refresh tokens survive the rotation.
+  const makeProvider = (jwks) => { const made = new Provider(issuer, {
+    adapter,
     clients: clientList,
-    jwks: signingKeys(),
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    jwks,
+    cookies: { keys: cookieKeys },
     claims: CLAIMS,
     // With true (the default) the ID token carries scope claims only when no access token is
     // issued, i.e. profile claims come from user-info.
@@ -278,15 +286,33 @@ export async function startProvider(options = {}) {
   // The dev login page hands over the typed login name as the account id; a demo account's
   // session gets its fixed subject instead (the session's account id is the `sub`, and
   // oidc-provider checks they agree, so the mapping has to happen here, not in findAccount).
-  const interactionFinished = provider.interactionFinished.bind(provider);
-  provider.interactionFinished = (req, res, result, opts) => {
+  const interactionFinished = made.interactionFinished.bind(made);
+  made.interactionFinished = (req, res, result, opts) => {
     if (typeof result?.login?.accountId === 'string') {
       result = { ...result, login: { ...result.login, accountId: accountIdFor(result.login.accountId, known) } };
     }
     return interactionFinished(req, res, result, opts);
   };
+  return made; };
 
-  server.on('request', provider.callback());
+  let jwks = signingKeys();
+  let provider = makeProvider(jwks);
+  let handle = provider.callback();
+  server.on('request', (req, res) => handle(req, res));
+
+  /**
+   * Key rotation in place: a new RSA key is published first and signs the RS256 ID tokens from now
+   * on; the previous keys stay published. Same issuer, port, sessions and refresh tokens.
+   * @returns {string} the new key's kid
+   */
+  function rotateKeys() {
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+    const kid = 'rsa-' + randomBytes(4).toString('hex');
+    jwks = { keys: [{ ...rsa, kid, use: 'sig', alg: 'RS256' }, ...jwks.keys] };
+    provider = makeProvider(jwks);
+    handle = provider.callback();
+    return kid;
+  }
 
   let stopped;
   function stop() {
@@ -301,9 +327,10 @@ export async function startProvider(options = {}) {
   return {
     issuer,
     port,
-    provider,
+    get provider() { return provider; },
     server,
     stop,
+    rotateKeys,
     clients: {
       native: clientList[0],
       web: clientList[1],

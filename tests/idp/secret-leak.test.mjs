@@ -343,9 +343,11 @@ describe('JS API: sign-in, refresh, sign-out', () => {
     const view = await c.sso.getSession();
     await c.sso.refresh();
     const after = await c.sso.getSession();
-    await c.sso.revoke();
     const { url } = await c.sso.logout({ redirect: false, postLogoutRedirectUri: 'http://127.0.0.1/logged-out' });
     assert.ok(url.includes('id_token_hint='), 'the logout URL carries the ID token by design');
+    await signIn(c);
+    await c.sso.revoke();  // ends the session: forgotten first, then revoked
+    assert.equal(await c.sso.isAuthenticated(), false);
     assert.ok(p.secrets.labels().has('refresh_token'));
     assertDisplayClean('JS sign-in', c, [signedIn, view, after, await c.sso.getSession()]);
     c.sso.close();

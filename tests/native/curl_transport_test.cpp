@@ -103,6 +103,23 @@ TEST(CurlTransport, OtherMethodsAndEmptyHeaderValues) {
   EXPECT_TRUE(has_empty);
 }
 
+// Issue 16 items 1 and 2: whatever built the request (a platform base URL, `ssokit verify --jwks`,
+// a C API caller), plain http leaves the machine only for https: refused before any name is
+// resolved, so nothing is sent.
+TEST(CurlTransport, PlainHttpOnlyToALoopbackHost) {
+  Fixture f;
+  CurlTransport transport(f.options());
+  for (const char* url : {"http://api.streamone.example/api/session/createwithsso", "http://127.evil.example/jwks",
+                          "http://[2001:db8::1]/x"}) {
+    auto response = transport.send(get(url));
+    ASSERT_FALSE(response.ok()) << url;
+    EXPECT_EQ(response.error().code, ErrorCode::invalid_url) << url;
+  }
+  TestHttpServer server([](const RawRequest&) { return http_response(200, "{}"); });
+  EXPECT_TRUE(transport.send(get(server.url("/x"))).ok());
+  EXPECT_EQ(server.request_count(), 1u);
+}
+
 TEST(CurlTransport, StatusCodesAreResponsesAndRedirectsAreNotFollowed) {
   for (int status : {400, 401, 404, 302}) {
     TestHttpServer server([status](const RawRequest&) {

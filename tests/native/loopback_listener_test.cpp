@@ -66,8 +66,8 @@ std::string round_trip(std::uint16_t port, const std::string& raw, bool v6 = fal
   return reply;
 }
 
-std::string get_request(const std::string& target, std::uint16_t port) {
-  return "GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+std::string get_request(const std::string& target, std::uint16_t port, const std::string& host = "127.0.0.1") {
+  return "GET " + target + " HTTP/1.1\r\nHost: " + host + ":" + std::to_string(port) +
          "\r\nUser-Agent: test\r\nAccept: text/html\r\n\r\n";
 }
 
@@ -275,7 +275,7 @@ TEST(LoopbackListener, Ipv6Loopback) {
   const std::uint16_t port = listener->port();
   EXPECT_EQ(listener->redirect_uri(), "http://[::1]:" + std::to_string(port) + "/callback");
   auto browser = std::async(std::launch::async,
-                            [port] { return round_trip(port, get_request("/callback?code=6&state=s", port), true); });
+                            [port] { return round_trip(port, get_request("/callback?code=6&state=s", port, "[::1]"), true); });
   auto url = listener->wait_for_callback(5s, [](std::string_view) { return success_page(); });
   browser.get();
   ASSERT_TRUE(url.ok()) << url.error().to_string();
@@ -315,4 +315,62 @@ TEST(LoopbackListener, PagesEscapeAndStayShort) {
 }
 
 }  // namespace
+
+// Issue 16: DNS rebinding. A page on another site whose name resolves to 127.0.0.1 reaches the
+// port with its own Host; only the loopback name the listener serves is answered.
+TEST(LoopbackListener, OnlyItsOwnHostNameIsAnswered) {
+  auto listener = LoopbackListener::bind();
+  ASSERT_TRUE(listener.ok());
+  const std::uint16_t port = listener->port();
+  auto browser = std::async(std::launch::async, [port] {
+    std::vector<std::string> replies;
+    replies.push_back(round_trip(port, get_request("/callback?code=1&state=s", port, "evil.example")));
+    replies.push_back(round_trip(port, get_request("/callback?code=2&state=s", port, "localhost")));
+    replies.push_back(round_trip(port, "GET /callback?code=3&state=s HTTP/1.1\r\nUser-Agent: test\r\n\r\n"));
+    replies.push_back(round_trip(port, "GET /callback?code=4 HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+                                           "\r\nHost: evil.example\r\n\r\n"));
+    replies.push_back(round_trip(port, get_request("/callback?code=5&state=s", port)));
+    return replies;
+  });
+  auto url = listener->wait_for_callback(5s, [](std::string_view) { return success_page(); });
+  const auto replies = browser.get();
+  ASSERT_TRUE(url.ok()) << url.error().to_string();
+  EXPECT_EQ(*url, listener->redirect_uri() + "?code=5&state=s");
+  ASSERT_EQ(replies.size(), 5u);
+  for (std::size_t i = 0; i < 4; ++i) EXPECT_EQ(replies[i].rfind("HTTP/1.1 400 ", 0), 0u) << i << ": " << replies[i];
+  EXPECT_EQ(replies[4].rfind("HTTP/1.1 200 ", 0), 0u) << replies[4];
+}
+
+// Issue 16: 16 idle connections (the most it keeps) held the browser's callback back until one
+// of them timed out (5 s). With a 3 s limit the sign-in timed out; now the oldest idle connection
+// makes room at once.
+TEST(LoopbackListener, IdleConnectionsHeldOpenDoNotHoldTheCallbackBack) {
+  auto listener = LoopbackListener::bind();
+  ASSERT_TRUE(listener.ok());
+  const std::uint16_t port = listener->port();
+  std::vector<int> idle;
+  for (int i = 0; i < 16; ++i) {  // the listen backlog holds them until the listener takes them
+    const int fd = connect_to(port);
+    ASSERT_GE(fd, 0);
+    idle.push_back(fd);
+  }
+  auto browser = std::async(std::launch::async, [port] {
+    std::this_thread::sleep_for(100ms);
+    return round_trip(port, get_request("/callback?code=c&state=s", port));
+  });
+  auto url = listener->wait_for_callback(3s, [](std::string_view) { return success_page(); });
+  const std::string reply = browser.get();
+  for (int fd : idle) ::close(fd);
+  ASSERT_TRUE(url.ok()) << url.error().to_string();
+  EXPECT_EQ(reply.rfind("HTTP/1.1 200 ", 0), 0u) << reply;
+}
+
+// Issue 16 item 5: the error page shows the provider's text with its control characters escaped.
+TEST(LoopbackListener, ErrorPageEscapesControlCharacters) {
+  const Page page = error_page(make_error(ErrorCode::authorization_error, "denied\r\x1b]0;pwned\x07 <b>x</b>"));
+  EXPECT_EQ(page.html.find('\x1b'), std::string::npos);
+  EXPECT_EQ(page.html.find('\r'), std::string::npos);
+  EXPECT_NE(page.html.find("denied\\x0d\\x1b]0;pwned\\x07 &lt;b&gt;x&lt;/b&gt;"), std::string::npos) << page.html;
+}
+
 }  // namespace ssokit::native

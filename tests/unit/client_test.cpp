@@ -143,6 +143,46 @@ TEST_F(SsoClientTest, TamperedStateIsStateMismatchAndSpendsThePendingSignIn) {
   EXPECT_FALSE(client_.session().value().has_value());
 }
 
+// state=latest names the marker's own key: it must not read (or delete) the marker as if it were
+// a transaction, but spend the pending sign-in like any forged state.
+TEST_F(SsoClientTest, AStateNamedLikeTheMarkerIsStateMismatchAndSpendsThePendingSignIn) {
+  const std::string callback = authorize();
+  const std::string forged = callback.substr(0, callback.find("state=")) + "state=latest";
+  auto first = client_.handle_callback(forged);
+  ASSERT_FALSE(first.ok());
+  EXPECT_EQ(first.error().code, ErrorCode::state_mismatch);
+  EXPECT_FALSE(store_.get("ssokit.tx.latest").value().has_value());
+  auto genuine = client_.handle_callback(callback);
+  ASSERT_FALSE(genuine.ok());
+  EXPECT_EQ(genuine.error().code, ErrorCode::transaction_not_found) << "the pending sign-in was spent";
+}
+
+// A transport that is offline for everything after sign-in.
+class Offline final : public HttpTransport {
+ public:
+  Result<HttpResponse> send(const HttpRequest&) override {
+    return make_error(ErrorCode::network_error, "offline");
+  }
+};
+
+TEST_F(SsoClientTest, SignOutAndRevokeForgetLocallyFirstEvenOffline) {
+  for (const bool revoke : {false, true}) {
+    MemoryTokenStore store;
+    Offline offline;
+    SsoClient signed_in(options(), provider_, store, random(), [this] { return provider_.now; });
+    auto url = parse_url(signed_in.login_url().value()).value();
+    auto params = query_params(url).value();
+    provider_.nonce = *find_param(params, "nonce");
+    ASSERT_TRUE(signed_in.handle_callback("http://127.0.0.1:8765/callback?code=c1&state=" + *find_param(params, "state")).ok());
+    // A new client on the same store with no network (no cached discovery either).
+    SsoClient client(options(), offline, store, random(), [this] { return provider_.now; });
+    const Status done = revoke ? client.revoke() : Status(client.logout_url().take_error());
+    EXPECT_FALSE(done.ok());
+    EXPECT_EQ(done.error().code, ErrorCode::network_error);
+    EXPECT_FALSE(client.session().value().has_value()) << (revoke ? "revoke" : "sign-out") << " kept the session offline";
+  }
+}
+
 TEST_F(SsoClientTest, ConcurrentCallersShareOneRefreshAndTheRotatedTokenIsStored) {
   ASSERT_TRUE(client_.handle_callback(authorize()).ok());
   provider_.now += 290;  // within the 60 s leeway of expiry

@@ -116,16 +116,16 @@ TEST(HostileDevice, VerificationUriMustBeHttpsOrLoopback) {
 TEST(HostileIdToken, TypOfAnotherKindOfJwtIsRefused) {
   Jwks none = Jwks::parse({{"keys", Json::array()}}).value();
   for (const char* typ : {"at+jwt", "application/at+JWT", "logout+jwt", "secevent+jwt"}) {
-    auto r = validate_id_token(mint({{"alg", "HS256"}, {"typ", typ}}, claims()), none, expectations());
+    auto r = validate_id_token(mint({{"alg", "HS256"}, {"typ", typ}}, claims()), none, expectations(), verify_signature);
     ASSERT_FALSE(r.ok()) << typ;
     EXPECT_EQ(r.error().code, ErrorCode::id_token_malformed) << typ;
   }
-  auto not_string = validate_id_token(mint({{"alg", "HS256"}, {"typ", 1}}, claims()), none, expectations());
+  auto not_string = validate_id_token(mint({{"alg", "HS256"}, {"typ", 1}}, claims()), none, expectations(), verify_signature);
   EXPECT_EQ(not_string.error().code, ErrorCode::id_token_malformed);
   for (const char* typ : {"JWT", "jwt", "application/jwt"}) {
-    EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}, {"typ", typ}}, claims()), none, expectations()).ok()) << typ;
+    EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}, {"typ", typ}}, claims()), none, expectations(), verify_signature).ok()) << typ;
   }
-  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, claims()), none, expectations()).ok());
+  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, claims()), none, expectations(), verify_signature).ok());
 }
 
 // ---- ID token: at_hash ----
@@ -137,10 +137,10 @@ TEST(HostileIdToken, AtHashMustMatchTheAccessToken) {
   with_hash["at_hash"] = at_hash_of(access);
   IdTokenExpectations e = expectations();
   e.access_token = access;
-  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, with_hash), none, e).ok());
+  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, with_hash), none, e, verify_signature).ok());
 
   e.access_token = "another-access-token";
-  auto wrong = validate_id_token(mint({{"alg", "HS256"}}, with_hash), none, e);
+  auto wrong = validate_id_token(mint({{"alg", "HS256"}}, with_hash), none, e, verify_signature);
   ASSERT_FALSE(wrong.ok());
   EXPECT_EQ(wrong.error().code, ErrorCode::invalid_response);
   EXPECT_EQ(wrong.error().message.find("another-access-token"), std::string::npos);  // no token in messages
@@ -148,10 +148,10 @@ TEST(HostileIdToken, AtHashMustMatchTheAccessToken) {
   Json not_string = claims();
   not_string["at_hash"] = 7;
   e.access_token = access;
-  EXPECT_EQ(validate_id_token(mint({{"alg", "HS256"}}, not_string), none, e).error().code, ErrorCode::invalid_response);
+  EXPECT_EQ(validate_id_token(mint({{"alg", "HS256"}}, not_string), none, e, verify_signature).error().code, ErrorCode::invalid_response);
   // No at_hash: optional in the code flow. No access token to compare with: nothing to check.
-  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, claims()), none, e).ok());
-  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, with_hash), none, expectations()).ok());
+  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, claims()), none, e, verify_signature).ok());
+  EXPECT_TRUE(validate_id_token(mint({{"alg", "HS256"}}, with_hash), none, expectations(), verify_signature).ok());
 }
 
 // The sign-in flow hands the token response's access token to the at_hash check.
@@ -178,6 +178,8 @@ TEST(HostileIdToken, SigninFlowChecksAtHash) {
     id_claims["at_hash"] = at_hash_of(matching ? "AT" : "another");
     const Json body = {{"access_token", "AT"}, {"token_type", "Bearer"}, {"id_token", mint({{"alg", "HS256"}}, id_claims)}};
     auto step = flow_step(first->state, answer(200, body.dump()), kNow);
+    ASSERT_TRUE(step.ok() && step->verify) << "the flow asks its host to verify the signature";
+    step = flow_verified(step->state, verify_signature(*step->verify), kNow);
     if (matching) {
       ASSERT_TRUE(step.ok()) << step.error().to_string();
       EXPECT_TRUE(step->result.has_value());

@@ -64,10 +64,10 @@ TEST(JoseJws, VerifiesRfc7515Hs256) {
   ASSERT_TRUE(jws.ok());
   auto key = parse_jwk({{"kty", "oct"}, {"k", kA1Key}});
   ASSERT_TRUE(key.ok()) << key.error().to_string();
-  EXPECT_TRUE(verify_jws_signature(jws.value(), key.value()).ok());
+  EXPECT_TRUE(verify_jws_signature(jws.value(), key.value(), verify_signature).ok());
   Jws tampered = jws.value();
   tampered.signing_input += "x";
-  auto r = verify_jws_signature(tampered, key.value());
+  auto r = verify_jws_signature(tampered, key.value(), verify_signature);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::id_token_signature_invalid);
 }
@@ -77,14 +77,14 @@ TEST(JoseJws, VerifiesRfc7515Es256AndRefusesWrongKeyType) {
   ASSERT_TRUE(jws.ok());
   auto key = parse_jwk(kA3Key);
   ASSERT_TRUE(key.ok()) << key.error().to_string();
-  EXPECT_TRUE(verify_jws_signature(jws.value(), key.value()).ok());
+  EXPECT_TRUE(verify_jws_signature(jws.value(), key.value(), verify_signature).ok());
   // The same signature under another alg with this key is refused before any math.
   Jws as_hs = jws.value();
   as_hs.alg = "HS256";
-  EXPECT_FALSE(verify_jws_signature(as_hs, key.value()).ok());
+  EXPECT_FALSE(verify_jws_signature(as_hs, key.value(), verify_signature).ok());
   Jws as_es384 = jws.value();
   as_es384.alg = "ES384";
-  EXPECT_FALSE(verify_jws_signature(as_es384, key.value()).ok());
+  EXPECT_FALSE(verify_jws_signature(as_es384, key.value(), verify_signature).ok());
 }
 
 TEST(JoseJwk, ParsesAndRejectsKeys) {
@@ -159,18 +159,18 @@ TEST(JoseJwk, RsaKeyCacheNeverChangesResults) {
 
   Jws tampered = jws.value();
   tampered.signature.back() ^= 1;
-  EXPECT_FALSE(verify_jws_signature(tampered, key.value()).ok()) << "a failed first verification";
-  for (int i = 0; i < 3; i++) EXPECT_TRUE(verify_jws_signature(jws.value(), key.value()).ok()) << i;
-  EXPECT_FALSE(verify_jws_signature(tampered, key.value()).ok()) << "after the cache is filled";
+  EXPECT_FALSE(verify_jws_signature(tampered, key.value(), verify_signature).ok()) << "a failed first verification";
+  for (int i = 0; i < 3; i++) EXPECT_TRUE(verify_jws_signature(jws.value(), key.value(), verify_signature).ok()) << i;
+  EXPECT_FALSE(verify_jws_signature(tampered, key.value(), verify_signature).ok()) << "after the cache is filled";
   const Jwk copy = key.value();
-  EXPECT_TRUE(verify_jws_signature(jws.value(), copy).ok());
+  EXPECT_TRUE(verify_jws_signature(jws.value(), copy, verify_signature).ok());
 
   Jwk other_modulus = key.value();
   other_modulus.n.back() ^= 2;  // still odd, a different key
-  EXPECT_FALSE(verify_jws_signature(jws.value(), other_modulus).ok());
+  EXPECT_FALSE(verify_jws_signature(jws.value(), other_modulus, verify_signature).ok());
   Jwk other_exponent = key.value();
   other_exponent.e = {0x03};
-  EXPECT_FALSE(verify_jws_signature(jws.value(), other_exponent).ok());
+  EXPECT_FALSE(verify_jws_signature(jws.value(), other_exponent, verify_signature).ok());
 }
 
 TEST(JoseJwks, ShapeAndSkipping) {
@@ -194,14 +194,14 @@ TEST(JoseIdToken, Rfc7515TokensAreNotIdTokens) {
   e.issuer = "joe";
   e.client_id = "c";
   e.now = 1300819380;
-  auto r = validate_id_token(kA3Jws, set, e);
+  auto r = validate_id_token(kA3Jws, set, e, verify_signature);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::id_token_aud_mismatch);  // signature and iss pass, no aud
   // The message never echoes the token.
   EXPECT_EQ(r.error().to_string().find("eyJ"), std::string::npos);
-  auto hs = validate_id_token(kA1Jws, set, e);
+  auto hs = validate_id_token(kA1Jws, set, e, verify_signature);
   EXPECT_EQ(hs.error().code, ErrorCode::id_token_alg_not_allowed);
-  EXPECT_EQ(validate_id_token("", set, e).error().code, ErrorCode::id_token_malformed);
+  EXPECT_EQ(validate_id_token("", set, e, verify_signature).error().code, ErrorCode::id_token_malformed);
 }
 
 TEST(JoseIdToken, DecodeJwtIsUnverified) {
@@ -212,12 +212,47 @@ TEST(JoseIdToken, DecodeJwtIsUnverified) {
   EXPECT_EQ(decode_jwt("a.b").error().code, ErrorCode::id_token_malformed);
 }
 
-TEST(JoseLowLevel, RejectsBadInputsQuietly) {
-  EXPECT_FALSE(verify_ecdsa_p1363("P-521", Bytes(66), Bytes(66), HashAlg::sha512, "m", Bytes(132)));
-  EXPECT_FALSE(verify_rsa_pkcs1(HashAlg::sha256, Bytes(256, 0xff), {1, 0, 1}, "m", Bytes()));
-  EXPECT_FALSE(verify_rsa_pss(HashAlg::sha256, Bytes{}, Bytes{}, "m", Bytes(256)));
-  EXPECT_FALSE(verify_hmac(HashAlg::sha256, Bytes(32), "m", Bytes{}));
+// The core's rules refuse before the host is asked: a wrong signature length, a key that does
+// not fit the alg, an unsupported alg. The native verifier refuses bad material on its own too.
+TEST(JoseVerifyEffect, RulesRefuseBeforeTheHostIsAsked) {
+  Jwk rsa;
+  rsa.kty = "RSA";
+  rsa.n = Bytes(256, 0xff);
+  rsa.e = {1, 0, 1};
+  EXPECT_EQ(make_verify_request("RS256", rsa, "m", Bytes()).error().code, ErrorCode::id_token_signature_invalid);
+  EXPECT_EQ(make_verify_request("ES256", rsa, "m", Bytes(64)).error().code, ErrorCode::id_token_signature_invalid);
+  EXPECT_EQ(make_verify_request("ES512", rsa, "m", Bytes(132)).error().code, ErrorCode::id_token_signature_invalid);
+  Jwk oct;
+  oct.kty = "oct";
+  oct.k = Bytes(32, 7);
+  EXPECT_FALSE(make_verify_request("HS256", oct, "m", Bytes(16)).ok()) << "a truncated tag";
+  auto request = make_verify_request("HS256", oct, "m", hmac(HashAlg::sha256, std::string(32, '\7'), "m"));
+  ASSERT_TRUE(request.ok());
+  EXPECT_TRUE(verify_signature(request.value()));
+  request->input = "n";
+  EXPECT_FALSE(verify_signature(request.value()));
+  // Material that passes the length rule but is no key: the native verifier says no.
+  auto junk = make_verify_request("RS256", rsa, "m", Bytes(256));
+  ASSERT_TRUE(junk.ok());
+  EXPECT_FALSE(verify_signature(junk.value()));
   EXPECT_FALSE(ec_point_valid("P-256", Bytes(32), Bytes(32)));
+}
+
+// The effect's JSON carries the public members only, in base64url, and reads back the same.
+TEST(JoseVerifyEffect, JsonRoundTrip) {
+  auto key = parse_jwk(Json{{"kty", "oct"}, {"kid", "k1"}, {"use", "sig"}, {"k", base64url_encode(std::string(32, 'k'))}});
+  ASSERT_TRUE(key.ok());
+  auto request = make_verify_request("HS256", key.value(), std::string("a\0b", 3), Bytes(32, 1));
+  ASSERT_TRUE(request.ok());
+  const Json j = request->to_json();
+  EXPECT_EQ(j, (Json{{"alg", "HS256"}, {"jwk", {{"kty", "oct"}, {"k", base64url_encode(std::string(32, 'k'))}}},
+                     {"input", base64url_encode(std::string("a\0b", 3))}, {"signature", base64url_encode(Bytes(32, 1))}}));
+  auto back = VerifyRequest::from_json(j);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->input, std::string("a\0b", 3));
+  EXPECT_EQ(back->signature, Bytes(32, 1));
+  EXPECT_EQ(back->key.k, key->k);
+  EXPECT_EQ(VerifyRequest::from_json(Json{{"alg", "HS256"}}).error().code, ErrorCode::invalid_argument);
 }
 
 }  // namespace

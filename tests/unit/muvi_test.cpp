@@ -465,9 +465,9 @@ TEST(MuviLogin, ObjectPayload) {
   Jwk key;
   key.kty = "oct";
   key.k = Bytes(kSecret, kSecret + std::strlen(kSecret));
-  EXPECT_TRUE(verify_jws_signature(jws.value(), key).ok());
+  EXPECT_TRUE(verify_jws_signature(jws.value(), key, verify_signature).ok());
   key.k.back() ^= 1;
-  EXPECT_FALSE(verify_jws_signature(jws.value(), key).ok());
+  EXPECT_FALSE(verify_jws_signature(jws.value(), key, verify_signature).ok());
   EXPECT_EQ(link->url.find(kSecret), std::string::npos);
 }
 
@@ -520,7 +520,10 @@ TEST(MuviLogin, ReferrerOnTheStoresOrigin) {
   for (const char* bad : {"https://evil.example.com/en/", "http://store.example.com/en/", "https://store.example.com:8443/",
                           "https://store.example.com.evil.example/", "https://user@store.example.com/", "//evil.example.com/",
                           "/\\evil.example.com", "javascript:alert(1)", "data:text/html,x", "/en/../../x", "not a url",
-                          "/%2F%2Fevil.example.com"}) {
+                          "/%2F%2Fevil.example.com",
+                          // Issue 16: an absolute URL on the store's origin meets the same path rule.
+                          "https://store.example.com//evil.com", "https://store.example.com/%2F%2Fevil.com",
+                          "https://store.example.com/en/../../x"}) {
     o.referrer_url = bad;
     auto r = muvi_login_url(o, kNow);
     ASSERT_FALSE(r.ok()) << bad;
@@ -566,7 +569,12 @@ TEST(MuviLogin, ArrayPayloadHasTheSeedExamplesShape) {
 
   auto jws = parse_jws_bytes(jwt);  // the payload is not an object: a JWS, not a JWT
   ASSERT_TRUE(jws.ok());
-  EXPECT_TRUE(verify_hmac(HashAlg::sha256, Bytes(kSecret, kSecret + std::strlen(kSecret)), jws->signing_input, jws->signature));
+  Jwk secret;
+  secret.kty = "oct";
+  secret.k.assign(kSecret, kSecret + std::strlen(kSecret));
+  auto request = make_verify_request("HS256", secret, jws->signing_input, jws->signature);
+  ASSERT_TRUE(request.ok());
+  EXPECT_TRUE(verify_signature(request.value()));
 }
 
 TEST(MuviLogin, ExtraClaims) {

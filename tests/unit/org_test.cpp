@@ -468,10 +468,15 @@ TEST(OrgAdmin, SsoSetSendsExactlyTheFourFields) {
   std::vector<HttpRequest> sent;
   auto r = drive(org::sso_set(admin(), sso_settings()),
                  {answer(200, ok_envelope(200, "SSO configuration updated",
-                                          {{"provider", "okta"}, {"clientId", "client-1"}, {"clientSecret", "echoed!"}}))},
+                                          {{"provider", "okta"}, {"clientId", "client-1"}, {"clientSecret", "echoed!"}})),
+                  answer(200, ok_envelope(200, "SSO configuration is valid", {{"success", true}, {"message", "SSO configuration is valid"}}))},
                  &sent);
   ASSERT_TRUE(r.ok()) << r.error().message;
-  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_EQ(sent.size(), 2u);  // the save, then the guard's test of what was saved
+  EXPECT_EQ(sent[1].method, "POST");
+  EXPECT_EQ(sent[1].url, std::string(kBase) + "/api/user/organizations/" + kOrgId + "/settings/sso/test");
+  EXPECT_TRUE(sent[1].body.empty());
+  EXPECT_EQ(r.value()["sso_test"], Json({{"valid", true}, {"message", "SSO configuration is valid"}}));
   EXPECT_EQ(sent[0].method, "PUT");
   EXPECT_EQ(sent[0].url, std::string(kBase) + "/api/user/organizations/" + kOrgId + "/settings/sso");
   EXPECT_EQ(header_of(sent[0], "X-Api-Key"), kKey);
@@ -483,10 +488,41 @@ TEST(OrgAdmin, SsoSetSendsExactlyTheFourFields) {
   EXPECT_EQ(r.value()["idp"]["scopes"], Json({"openid", "profile", "email"}));
 }
 
+// Issue 16 item 6: with authRequired sso, an SSO change that breaks sign-in locks everybody out.
+// sso_set tests what it saved and says so when the test fails; sso_delete needs force.
+TEST(OrgAdmin, SsoChangesAreGuardedAgainstLockOut) {
+  std::vector<HttpRequest> sent;
+  auto broken = drive(org::sso_set(admin(), sso_settings()),
+                      {answer(200, ok_envelope(200, "SSO configuration updated", Json::object())),
+                       answer(200, ok_envelope(200, "SSO configuration test failed",
+                                               {{"success", false}, {"message", "OIDC discovery failed"}}))},
+                      &sent);
+  ASSERT_FALSE(broken.ok());
+  EXPECT_EQ(broken.error().code, ErrorCode::sso_test_failed);
+  EXPECT_EQ(json_bool(broken.error().details, "saved"), true);
+  EXPECT_NE(broken.error().message.find("lower authRequired"), std::string::npos) << broken.error().message;
+  EXPECT_EQ(broken.error().message.find(kSecret), std::string::npos);
+  ASSERT_EQ(sent.size(), 2u);
+
+  org::SsoSettings forced = sso_settings();
+  forced.force = true;
+  sent.clear();
+  auto skipped = drive(org::sso_set(admin(), forced), {answer(200, ok_envelope(200, "SSO configuration updated", Json::object()))}, &sent);
+  ASSERT_TRUE(skipped.ok()) << skipped.error().message;
+  EXPECT_EQ(sent.size(), 1u);
+  EXPECT_EQ(skipped.value()["forced"], true);
+
+  auto refused = org::sso_delete(admin());
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(json_string(refused.error().details, "field"), "force");
+  EXPECT_TRUE(org::sso_delete(admin(), true).ok());
+}
+
 TEST(OrgAdmin, BearerOption) {
   auto a = admin();
   a.bearer = true;
-  auto step = org::sso_delete(a);
+  auto step = org::sso_delete(a, true);
   ASSERT_TRUE(step.ok());
   EXPECT_EQ(header_of(*step->request, "Authorization"), std::string("Bearer ") + kKey);
   EXPECT_EQ(header_of(*step->request, "X-Api-Key"), "<none>");
@@ -641,7 +677,7 @@ TEST(OrgGuard, LoweringNeedsNoTest) {
 TEST(OrgRateLimit, WaitsRetryAfterAndRepeatsTheSameRequest) {
   std::vector<HttpRequest> sent;
   std::vector<std::int64_t> waits;
-  auto r = drive(org::sso_delete(admin()), {rate_limited("3"), rate_limited("1"), answer(200, ok_envelope(200, "removed", nullptr))},
+  auto r = drive(org::sso_delete(admin(), true), {rate_limited("3"), rate_limited("1"), answer(200, ok_envelope(200, "removed", nullptr))},
                  &sent, &waits);
   ASSERT_TRUE(r.ok()) << r.error().message;
   EXPECT_EQ(waits, (std::vector<std::int64_t>{0, 3, 1}));
@@ -772,7 +808,9 @@ TEST(OrgState, TamperedOrFinishedStatesAreRefused) {
 TEST(OrgState, FinishedStateHoldsNoSecret) {
   auto step = org::sso_set(admin(), sso_settings());
   ASSERT_TRUE(step.ok());
-  auto done = org_step(step->state, answer(200, ok_envelope(200, "ok", {{"provider", "okta"}})), kNow);
+  auto saved = org_step(step->state, answer(200, ok_envelope(200, "ok", {{"provider", "okta"}})), kNow);
+  ASSERT_TRUE(saved.ok() && saved->request.has_value());
+  auto done = org_step(saved->state, answer(200, ok_envelope(200, "valid", {{"success", true}, {"message", "valid"}})), kNow);
   ASSERT_TRUE(done.ok());
   ASSERT_TRUE(done->result.has_value());
   const std::string text = done->state.dump();

@@ -130,7 +130,9 @@ TEST(StreamOneSign, RejectsBadInput) {
   no_id.actor_id.clear();
   EXPECT_EQ(streamone::build_request(no_id, call, kNow).error().code, ErrorCode::invalid_argument);
   for (const char* server : {"ftp://api.example.com", "https://api.example.com/?x=1", "https://u:p@api.example.com",
-                             "api.example.com", "", "https://api.example.com/#f"}) {
+                             "api.example.com", "", "https://api.example.com/#f",
+                             // Issue 16 item 1: the session key would cross the network in clear.
+                             "http://api.streamone.example", "http://127.evil.example", "http://10.0.0.1"}) {
     Credentials c = app();
     c.server = server;
     EXPECT_EQ(streamone::build_request(c, call, kNow).error().code, ErrorCode::invalid_url) << server;

@@ -74,11 +74,10 @@ test('refresh with rotation: concurrent callers share one refresh; the new refre
   assert.equal(b, c);
 });
 
-test('revocation and logout URL', async () => {
+test('logout URL (the session is forgotten first)', async () => {
   const sso = await makeClient({ scope: 'openid profile email offline_access' });
   const { url } = await sso.login({ redirect: false, prompt: 'consent' });
   await sso.handleRedirectCallback(await completeAuthorization(url, { login: 'viewer', password: 'test' }));
-  await sso.revoke();
   const { url: logoutUrl } = await sso.logout({ postLogoutRedirectUri: 'http://127.0.0.1:7890/', redirect: false });
   const u = new URL(logoutUrl);
   assert.equal(u.origin, idp.issuer);
@@ -91,4 +90,38 @@ test('revocation and logout URL', async () => {
 test('discovery against a wrong issuer string gives discovery_issuer_mismatch', async () => {
   const sso = await createSsoClient({ issuer: idp.issuer + '/', clientId: 'ssokit-native', redirectUri: REDIRECT });
   await assert.rejects(sso.login({ redirect: false }), (e) => e.code === 'discovery_issuer_mismatch');
+});
+
+test('a callback with state=latest is state_mismatch and spends the pending sign-in', async () => {
+  const sso = await makeClient();
+  const { url } = await sso.login({ redirect: false });
+  const callbackUrl = await completeAuthorization(url, { login: 'viewer', password: 'test' });
+  const forged = new URL(callbackUrl);
+  forged.searchParams.set('state', 'latest');
+  await assert.rejects(sso.handleRedirectCallback(forged.href), (e) => e.code === 'state_mismatch');
+  await assert.rejects(sso.handleRedirectCallback(callbackUrl), (e) => e.code === 'transaction_not_found');
+  assert.equal(await sso.isAuthenticated(), false);
+});
+
+test('revoke ends the session here too (forgotten, then revoked)', async () => {
+  const sso = await makeClient({ scope: 'openid profile email offline_access' });
+  const { url } = await sso.login({ redirect: false, prompt: 'consent' });
+  await sso.handleRedirectCallback(await completeAuthorization(url, { login: 'viewer', password: 'test' }));
+  const changes = [];
+  sso.onSessionChange((s) => changes.push(s));
+  await sso.revoke();
+  assert.equal(await sso.isAuthenticated(), false);
+  assert.deepEqual(changes, [null]);
+});
+
+test('a leeway longer than the token lifetime is clamped: three calls, one token, no refresh', async () => {
+  // 120 s tokens, a 200 s leeway: unclamped, every call would refresh.
+  const sso = await makeClient({ scope: 'openid profile email offline_access', refreshLeeway: 200 });
+  const { url } = await sso.login({ redirect: false, prompt: 'consent' });
+  await sso.handleRedirectCallback(await completeAuthorization(url, { login: 'viewer', password: 'test' }));
+  let changes = 0;
+  sso.onSessionChange(() => { changes += 1; });
+  const tokens = [await sso.getAccessToken(), await sso.getAccessToken(), await sso.getAccessToken()];
+  assert.equal(new Set(tokens).size, 1);
+  assert.equal(changes, 0);
 });

@@ -12,6 +12,7 @@ import { loadCore } from './core.js';
 import { SsoError } from './errors.js';
 import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from './storage.js';
 import { fetchTransport } from './transport.js';
+import { performVerify } from './verify.js';
 import { waitForPopupCallback, openPopup, isSigninPopup, reportPopupCallbackNotCompleted } from './popup.js';
 import { checkOptionNames, discoveryFetchFailed } from './checks.js';
 import { createEvents, createExpiryTimer } from './events.js';
@@ -86,7 +87,7 @@ export async function createSsoClient(options = {}) {
 
   let provider = null;
   let providerFetchedAt = 0;
-  let jwksCache = { jwks: null, fetchedAt: 0 };
+  let keys = { jwks: null, jwks_fetched_at: 0, jwks_unknown_kid_at: 0 };  // the core's, from the last flow
   let refreshing = null;
   let lastAnnounced;  // the stored text the listeners were last told about (undefined: never)
 
@@ -173,17 +174,23 @@ export async function createSsoClient(options = {}) {
   }
 
   async function runFlow(step) {
-    for (let i = 0; i < MAX_FLOW_REQUESTS && !('result' in step); i++) {
+    for (let i = 0; ; i++) {
+      step = await performVerify(core, step, clock);  // an ID token's signature, with WebCrypto
+      if ('result' in step) break;
+      if (i === MAX_FLOW_REQUESTS) throw new SsoError('internal_error', 'the flow did not finish within its request budget');
       const response = await send(step.request);
       step = core.call('flow.step', { state: step.state, response, now: clock() });
     }
-    if (!('result' in step)) throw new SsoError('internal_error', 'the flow did not finish within its request budget');
-    if (step.result.jwks) jwksCache = { jwks: step.result.jwks, fetchedAt: step.result.jwks_fetched_at };
+    keepKeys(step.result);
     return step.result.session;
   }
 
+  function keepKeys(result) {
+    if (result.jwks) keys = { jwks: result.jwks, jwks_fetched_at: result.jwks_fetched_at, jwks_unknown_kid_at: result.jwks_unknown_kid_at };
+  }
+
   function flowOptions() {
-    const options = { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, jwks: jwksCache.jwks, jwks_fetched_at: jwksCache.fetchedAt };
+    const options = { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, ...keys };
     if (profileEndpoint) options.profile_endpoint = profileEndpoint;  // the extra profile request
     return options;
   }
@@ -219,10 +226,7 @@ export async function createSsoClient(options = {}) {
     return { profile: s.profile, claims: s.claims, expiresAt: s.tokens.expires_at ?? 0 };
   }
 
-  const isDue = (session) => {
-    const expiresAt = session.tokens.expires_at ?? 0;
-    return !!expiresAt && clock() + refreshLeeway >= expiresAt;
-  };
+  const isDue = (session) => !core.call('session.fresh', { session, now: clock(), leeway: refreshLeeway }).fresh;
 
   // One refresh per tab at a time (concurrent callers share it), and one per origin under the
   // lock. `force`: refresh even if the token is not due (an explicit refresh()).
@@ -314,36 +318,26 @@ export async function createSsoClient(options = {}) {
       // In checkSession()'s hidden frame the parent page completes the sign-in.
       if (isCheckFrame()) { handOffToParent(String(url)); return null; }
       const metadata = await discover();
+      // Which pending sign-in this is, and what it spends, is the core's decision (callback.match).
       const state = core.call('callback.state', { url });
-      const stored = await pending.get(txKey(state));
+      const { key } = core.call('callback.pending_key', { state });
+      const stored = key ? await pending.get(`${storageKey}.${key}`) : null;
       const latest = await pending.get(latestTxKey);
-      if (!stored && latest) {
-        // A sign-in is pending but this callback's state is not its own: altered or mixed up.
-        // The pending sign-in is spent too, so a forged callback cannot be retried against it.
-        await pending.remove(latestTxKey);
-        if (await pending.get(txKey(latest))) {
-          await pending.remove(txKey(latest));
-          throw new SsoError('state_mismatch',
-            "the callback's state does not match the pending sign-in; the response was altered or belongs to another sign-in: start again");
+      const match = core.call('callback.match', { state, ...(stored ? { stored } : {}), ...(latest ? { latest } : {}) });
+      for (const name of match.remove) await pending.remove(`${storageKey}.${name}`);
+      if (match.error) {
+        if (match.error.code === 'transaction_not_found' && isSigninPopup()) {
+          // The provider sent the popup to a callback page that handles the response itself: the
+          // pending sign-in lives in the opener. Say so here and in the opener's login().
+          reportPopupCallbackNotCompleted();
+          throw new SsoError('invalid_argument',
+            'this sign-in popup reached the callback page, which called handleRedirectCallback(): call ' +
+            'completePopupCallback() first on the callback page (it hands the response to the page that opened the popup)',
+            { reason: 'popup_callback_not_completed' });
         }
+        throw new SsoError(match.error.code, match.error.message);
       }
-      if (!stored && isSigninPopup()) {
-        // The provider sent the popup to a callback page that handles the response itself: the
-        // pending sign-in lives in the opener. Say so here and in the opener's login().
-        reportPopupCallbackNotCompleted();
-        throw new SsoError('invalid_argument',
-          'this sign-in popup reached the callback page, which called handleRedirectCallback(): call ' +
-          'completePopupCallback() first on the callback page (it hands the response to the page that opened the popup)',
-          { reason: 'popup_callback_not_completed' });
-      }
-      if (!stored) {
-        throw new SsoError('transaction_not_found',
-          'no pending sign-in matches this callback: it was already used, expired, or started in another browser');
-      }
-      await pending.remove(txKey(state));  // single use, even if what follows fails
-      if (latest === state) await pending.remove(latestTxKey);
-      let transaction;
-      try { transaction = JSON.parse(stored); } catch { throw new SsoError('storage_error', 'the pending sign-in is unreadable; start again'); }
+      const { transaction } = match;
       const step = core.call('signin.start', { client, provider: metadata, transaction, url, options: flowOptions(), now: clock() });
       const session = await runFlow(step);
       await writeSession(session);
@@ -384,28 +378,32 @@ export async function createSsoClient(options = {}) {
       // still (polls are at least a second apart, plus the sign-in's few requests).
       const maxSteps = Math.max(device.expires_at - clock(), 0) + 16;
       let backoff = 0;
-      for (let i = 0; i < maxSteps && !('result' in step); i++) {
+      for (let i = 0; i < maxSteps; i++) {
+        step = await performVerify(core, step, clock);
+        if ('result' in step) break;
         await waitOrCancel(Math.max(step.wait_seconds ?? 0, backoff) * 1000, signal);
         let response;
         try {
           response = await send(step.request);
         } catch (e) {
-          // RFC 8628 3.5: network trouble while polling: wait longer and try again until expiry.
-          const polling = (step.wait_seconds ?? 0) > 0;
-          if (polling && e instanceof SsoError && (e.code === 'network_error' || e.code === 'timeout')) {
-            backoff = Math.min(Math.max(backoff, step.wait_seconds) * 2, 60);
-            if (clock() + backoff < device.expires_at) continue;
-          }
-          throw e;
+          // Network trouble while polling: the core says whether and how long to wait (RFC 8628 3.5).
+          if (!(e instanceof SsoError)) throw e;
+          const { wait } = core.call('device.retry', {
+            failure: e.code, backoff, interval: step.wait_seconds ?? 0, now: clock(), expires_at: device.expires_at,
+          });
+          if (wait === null) throw e;
+          backoff = wait;
+          continue;
         }
         backoff = 0;
         stopIfCancelled();
         step = core.call('flow.step', { state: step.state, response, now: clock() });
       }
+      step = await performVerify(core, step, clock);
       if (!('result' in step)) {
         throw new SsoError('device_code_expired', 'the device code expired before the sign-in was confirmed; start again');
       }
-      if (step.result.jwks) jwksCache = { jwks: step.result.jwks, fetchedAt: step.result.jwks_fetched_at };
+      keepKeys(step.result);
       const session = step.result.session;
       await writeSession(session);
       return { profile: session.profile, claims: session.claims };
@@ -453,10 +451,14 @@ export async function createSsoClient(options = {}) {
       return { url };
     },
 
-    /** Revokes the refresh token (or the access token) at the provider (RFC 7009). */
+    /**
+     * Ends the session: forgets it (in every tab) first, always, then revokes its refresh token (or
+     * access token) at the provider (RFC 7009). The same on every host.
+     */
     async revoke() {
-      const session = await readSession();
+      const session = await readSession().catch(() => null);
       if (!session) return;
+      await writeSession(null);
       const metadata = await discover();
       const token = session.tokens.refresh_token || session.tokens.access_token;
       const hint = session.tokens.refresh_token ? 'refresh_token' : 'access_token';

@@ -70,19 +70,26 @@ export function admin({ base, organizationId, apiKey, bearer = false, fetch, max
   const common = { base, organization_id: organizationId, api_key: apiKey, bearer, ...limits({ maxRetries, maxWait }) };
   const run = (method, params = {}) => drive(method, { ...common, ...params }, { fetch, timeoutMs, sleep });
   return {
-    /** PUT settings/sso, checked first. Resolves {message, data, idp: {signInRedirectUri, grantType, responseType, scopes}}. */
-    async setSso({ provider, issuerUrl, clientId, clientSecret } = {}) {
-      const r = await run('org.sso_set', { provider, issuer_url: issuerUrl, client_id: clientId, client_secret: clientSecret });
+    /**
+     * PUT settings/sso, checked first, then the SSO test of what was saved (the lock-out guard:
+     * sso_test_failed with details.saved when it fails; `force: true` skips the test).
+     * Resolves {message, data, idp: {signInRedirectUri, grantType, responseType, scopes}, ssoTest?, forced?}.
+     */
+    async setSso({ provider, issuerUrl, clientId, clientSecret, force = false } = {}) {
+      const r = await run('org.sso_set', { provider, issuer_url: issuerUrl, client_id: clientId, client_secret: clientSecret, force });
       const { idp } = r;
-      return {
+      const out = {
         message: r.message,
         data: r.data,
         idp: { signInRedirectUri: idp.sign_in_redirect_uri, grantType: idp.grant_type, responseType: idp.response_type, scopes: idp.scopes },
       };
+      if (r.sso_test) out.ssoTest = r.sso_test;
+      if (r.forced) out.forced = true;
+      return out;
     },
-    /** DELETE settings/sso. Resolves {message, data}. */
-    async deleteSso() {
-      return run('org.sso_delete');
+    /** DELETE settings/sso, only with `force: true` (with authRequired sso it locks everybody out). Resolves {message, data}. */
+    async deleteSso({ force = false } = {}) {
+      return run('org.sso_delete', { force });
     },
     /** POST settings/sso/test. Resolves {valid: true, message, data}; rejects sso_test_failed. */
     async testSso() {

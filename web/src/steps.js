@@ -7,6 +7,7 @@
 import { discoveryFetchFailed } from './checks.js';
 import { loadCore } from './core.js';
 import { fetchTransport } from './transport.js';
+import { performVerify } from './verify.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const call = async (method, params) => (await loadCore()).call(method, params);
@@ -96,7 +97,9 @@ export async function validateIdToken({ idToken, jwks, issuer, clientId, nonce, 
   if (clockSkew !== undefined) expect.clock_skew = clockSkew;
   if (allowedAlgs !== undefined) expect.allowed_algs = allowedAlgs;
   if (clientSecret !== undefined) expect.client_secret = clientSecret;
-  return call('id_token.validate', { id_token: idToken, jwks, expect });
+  const core = await loadCore();
+  const step = await performVerify(core, core.call('id_token.validate', { id_token: idToken, jwks, expect }), () => now);
+  return step.result;
 }
 
 /** A JWT's header and payload, NOT verified (for display and debugging only). */

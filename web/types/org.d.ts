@@ -67,8 +67,10 @@ export interface OrgReply {
 }
 
 export interface OrgAdmin {
-  setSso(settings: OrgSsoSettings): Promise<OrgReply & { idp: OrgIdpSettings }>;
-  deleteSso(): Promise<OrgReply>;
+  /** Saves, then runs the SSO test of what was saved (sso_test_failed with details.saved when it fails); `force` skips the test. */
+  setSso(settings: OrgSsoSettings & { force?: boolean }): Promise<OrgReply & { idp: OrgIdpSettings; ssoTest?: { valid: true; message: string }; forced?: true }>;
+  /** Only with `force: true`: with authRequired sso it locks every member out. */
+  deleteSso(options: { force: true }): Promise<OrgReply>;
   /** Rejects with SsoError 'sso_test_failed' when the platform cannot reach the IdP. */
   testSso(): Promise<{ valid: true; message: string; data: any }>;
   addDomain(domain: string | { domain: string }): Promise<OrgReply & { txtRecord: { type: 'TXT'; name: string; value: string } | null }>;

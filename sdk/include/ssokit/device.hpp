@@ -78,6 +78,13 @@ struct DevicePoll {
 // invalid_response / http_error as process_token_response.
 Result<DevicePoll> process_device_token_response(const HttpResponse& response, std::int64_t now);
 
+// RFC 8628 3.5, network trouble while polling (the driver's transport failed with
+// network_error or timeout on a poll): how long to wait before polling again, twice the last
+// wait (at least the interval), at most 60 s; nullopt when that would come after the code's
+// expiry or the failure is of another kind (give up with it).
+std::optional<std::int64_t> device_retry_wait(ErrorCode failure, std::int64_t last_backoff, std::int64_t interval,
+                                              std::int64_t now, std::int64_t expires_at);
+
 // The device flow as a step machine (see session.hpp). Each poll step has `wait_seconds` > 0:
 // wait that long, send the request, and hand the response to flow_step. After authorization the
 // steps are the sign-in's (JWKS, user-info: wait_seconds 0) and the result is signin_flow's

@@ -37,7 +37,20 @@ struct ValidatedIdToken {
 // token, RFC 8725 3.11), key (id_token_key_not_found), signature (id_token_signature_invalid),
 // iss, aud, azp, exp, iat, nbf, nonce, sub, then max_age/auth_time (login_required), then
 // at_hash against `access_token` (invalid_response).
-Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e);
+//
+// The signature is the host's effect, so validation comes in two halves around it:
+// prepare_id_token checks up to the key and gives the VerifyRequest; the host verifies it;
+// finish_id_token takes the host's answer and checks the claims.
+struct PendingIdToken {
+  Jws jws;
+  VerifyRequest verify;
+};
+Result<PendingIdToken> prepare_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e);
+// id_token_signature_invalid unless `verified`, then the claims of `jws` (the prepared token).
+Result<ValidatedIdToken> finish_id_token(Jws jws, bool verified, const IdTokenExpectations& e);
+// Both halves, with `verify` answering the effect (natively: verify_signature).
+Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e,
+                                           const SignatureVerifier& verify);
 
 // Unverified decode (header and payload), for display only (`ssokit decode`).
 Result<Jws> decode_jwt(std::string_view jwt);

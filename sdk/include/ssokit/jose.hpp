@@ -1,8 +1,10 @@
 // JOSE: JSON Web Keys (RFC 7517/7518) and compact JSON Web Signatures (RFC 7515), verification
-// only. Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, HS256. mbedTLS stays
-// behind sdk/src/crypto; this header exposes raw big-endian bytes only.
+// only. Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, HS256. The core decides
+// what to verify; the raw signature check is the host's "verify" effect (VerifyRequest). mbedTLS
+// stays behind sdk/src/crypto; this header exposes raw big-endian bytes only.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -77,17 +79,6 @@ Result<Jws> parse_jws(std::string_view compact, ErrorCode code = ErrorCode::id_t
 // As parse_jws, but the payload may be any octets (JWS in general, not a JWT).
 Result<Jws> parse_jws_bytes(std::string_view compact, ErrorCode code = ErrorCode::id_token_malformed);
 
-// Low-level verifiers on raw big-endian bytes (no leading-zero requirements on n, e, x, y).
-// RSA moduli must be 2048..8192 bits and the signature exactly the modulus length.
-bool verify_rsa_pkcs1(HashAlg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature);
-// MGF1 with the same hash, salt length = hash length (RFC 7518 3.5).
-bool verify_rsa_pss(HashAlg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature);
-// curve "P-256" or "P-384"; signature r||s of exactly twice the field size (DER is rejected);
-// r, s in [1, n-1]; the point must be on the curve.
-bool verify_ecdsa_p1363(std::string_view curve, const Bytes& x, const Bytes& y, HashAlg, std::string_view message,
-                        const Bytes& signature);
-// Full-length tags only (a truncated tag never verifies); constant-time comparison.
-bool verify_hmac(HashAlg, const Bytes& key, std::string_view message, const Bytes& tag);
 // Whether (curve, x, y) is a valid public point.
 bool ec_point_valid(std::string_view curve, const Bytes& x, const Bytes& y);
 
@@ -97,9 +88,41 @@ bool jws_alg_supported(std::string_view alg);
 // key_ops, when present, contains "verify"; an oct key has at least 32 bytes.
 bool jwk_usable_for(const Jwk& key, std::string_view alg);
 
-// Verifies jws.signature over jws.signing_input with `key` for jws.alg. HS256 needs an "oct"
-// key (the caller decides where it comes from). Fails with id_token_signature_invalid
-// (details: alg, kid), also when the alg is unsupported or the key does not fit it.
-Status verify_jws_signature(const Jws& jws, const Jwk& key);
+// The "verify" effect: the core has decided what to verify (the alg is allowed and supported,
+// the key was selected and fits it, the signature has the alg's exact length) and asks its host
+// whether the raw signature verifies. The host answers true or false, nothing else: natively
+// verify_signature (mbedTLS), in browsers and Node web/src/verify.js (WebCrypto). Algorithms are
+// JWS names, so a host adds one (ES512, EdDSA) without a new effect.
+struct VerifyRequest {
+  std::string alg;    // RS256..RS512, PS256..PS512 (MGF1 with the same hash, salt = hash length), ES256, ES384, HS256
+  Jwk key;            // parsed and checked; for HS256 the client secret as an oct key
+  std::string input;  // the signed octets (a JWS signing input)
+  Bytes signature;    // RSA: modulus length; ECDSA: r||s, twice the field size; HMAC: the full tag
+
+  // {"alg", "jwk": the key's public members only ({kty, n, e}, {kty, crv, x, y}, {kty, k}),
+  //  "input": base64url, "signature": base64url}
+  Json to_json() const;
+  // The same shape back (invalid_argument when malformed; the key is parsed with parse_jwk).
+  static Result<VerifyRequest> from_json(const Json& j);
+};
+
+// The host's answer to a verify effect.
+using SignatureVerifier = std::function<bool(const VerifyRequest&)>;
+
+// The request for `signature` over `input` by `key` for `alg`: the alg is supported, the key's
+// kty (and crv) fit it, the signature has the alg's length. It does not apply jwk_usable_for
+// (use, alg, key_ops, HMAC key length): jws_verify_request does. id_token_signature_invalid
+// (details: alg, kid) when the rules refuse.
+Result<VerifyRequest> make_verify_request(std::string alg, const Jwk& key, std::string input, Bytes signature);
+// The request to verify a JWS with `key`: jwk_usable_for, then make_verify_request.
+Result<VerifyRequest> jws_verify_request(const Jws& jws, const Jwk& key);
+
+// The native host's verifier: mbedTLS (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384, HMAC with a
+// constant-time comparison). The WebAssembly build never calls it: its host verifies.
+bool verify_signature(const VerifyRequest& request);
+
+// jws_verify_request, then `verify`. Fails with id_token_signature_invalid (details: alg, kid),
+// also when the alg is unsupported or the key does not fit it.
+Status verify_jws_signature(const Jws& jws, const Jwk& key, const SignatureVerifier& verify);
 
 }  // namespace ssokit

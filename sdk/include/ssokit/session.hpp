@@ -1,6 +1,7 @@
 // Sessions: where tokens live between requests, and the multi-request flows (completing a
-// sign-in, refreshing) as serializable step machines. A flow never sends anything itself: each
-// step returns either an HttpRequest to send (feed the response to flow_step) or the result.
+// sign-in, refreshing) as serializable step machines. A flow never sends or verifies anything
+// itself: each step returns an HttpRequest to send (feed the response to flow_step), a
+// signature to verify (feed the answer to flow_verified) or the result.
 // Natively run_flow drives it with an HttpTransport; web/ drives the same steps with fetch.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "ssokit/jose.hpp"
 #include "ssokit/oauth.hpp"
 
 namespace ssokit {
@@ -73,13 +75,17 @@ struct SignInOptions {
   // Cached JWKS document (from an earlier flow's result) to avoid a fetch; may be null.
   Json jwks = nullptr;
   std::int64_t jwks_fetched_at = 0;
-  // An unknown kid with a cached JWKS refetches it, but not more often than this (key rotation).
+  // Key rotation: an ID token whose kid the cached JWKS lacks allows one fresh fetch, unless a
+  // fetch for an unknown kid (jwks_unknown_kid_at, from the last flow's result; 0: never)
+  // happened within jwks_refetch_interval. A flow's first fetch (no cached keys) never counts.
+  std::int64_t jwks_unknown_kid_at = 0;
   std::int64_t jwks_refetch_interval = 60;
 };
 
 struct FlowStep {
   Json state;                          // opaque; hand it back to flow_step
   std::optional<HttpRequest> request;  // send it, then call flow_step with the response
+  std::optional<VerifyRequest> verify; // check this signature, then call flow_verified with the answer
   std::optional<Json> result;          // the flow is done
   // Wait this long before sending `request`: the device flow's polling interval (RFC 8628 3.5).
   // 0 for every other step.
@@ -88,14 +94,18 @@ struct FlowStep {
 
 // Completes a sign-in from the callback URL: callback checks, code exchange, ID-token
 // validation (JWKS fetched or taken from the cache), user-info, profile. Result: {"session":
-// Session JSON, "jwks": the JWKS used, "jwks_fetched_at"}.
+// Session JSON, "jwks": the JWKS used, "jwks_fetched_at", "jwks_unknown_kid_at"} (hand the jwks
+// members to the next flow's SignInOptions).
 Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
                              const Transaction& transaction, std::string_view callback_url,
                              const SignInOptions& options, std::int64_t now);
 
 // Refreshes a session (refresh token grant). The new refresh token replaces the old one when the
 // provider rotates it; a new ID token is validated against the old one's iss/sub/aud.
-// invalid_grant -> login_required; other failures -> refresh_failed (the session may be kept).
+// invalid_grant -> login_required. Once the provider answered with tokens, a response that cannot
+// be validated (ID token, keys, subject) is login_required too (details.cause: what failed): the
+// old refresh token may be spent, so the session ends. Failures before that answer (network,
+// HTTP, another token error) -> refresh_failed: the session is kept.
 Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
                               const SignInOptions& options, std::int64_t now);
 
@@ -105,9 +115,15 @@ Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std:
 // cheap on a set-top box).
 Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now);
 
-// Drives a flow with a transport until it is done (at most 8 requests). Not for the device
-// flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in drives that.
-Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock);
+// The host's answer to a step's verify effect (whether the signature verifies).
+Result<FlowStep> flow_verified(const Json& state, bool verified, std::int64_t now);
+Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now);
+
+// Drives a flow with a transport and a verifier until it is done (at most 8 requests). Not for
+// the device flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in
+// drives that.
+Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock,
+                      const SignatureVerifier& verify = verify_signature);
 
 // Any step machine (the platform connectors have their own step functions): sends each request,
 // feeds the response to `step`, and stops at the result or after `max_requests` requests.
@@ -115,7 +131,24 @@ using StepFunction = std::function<Result<FlowStep>(const Json& state, const Htt
 Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step,
                        const std::function<std::int64_t()>& clock, int max_requests = 8);
 
-// Access token usable for at least `leeway` more seconds?
+// ---- Client policy that every host runs (the drivers only read, write and report) ----------
+//
+// Pending sign-ins: a sign-in start keeps its transaction under "<prefix>.tx.<state>" and the
+// latest state under "<prefix>.tx.latest". A callback's pending key: the driver reads it (when
+// there is one) and the latest marker, and match_callback says what to remove and whether the
+// sign-in goes on. Keys are relative to the driver's prefix.
+std::optional<std::string> pending_key(std::string_view state);  // nullopt: not a state the SDK makes
+struct CallbackMatch {
+  std::vector<std::string> remove;         // remove these first, whatever follows
+  std::optional<Transaction> transaction;  // go on with this sign-in
+  std::optional<Error> error;              // or fail with this (state_mismatch, transaction_not_found, ...)
+};
+CallbackMatch match_callback(std::string_view state, const std::optional<std::string>& stored,
+                             const std::optional<std::string>& latest);
+
+// Access token usable for at least `leeway` more seconds? The leeway is clamped to half the
+// token's lifetime (expires_in, else expires_at - updated_at): a 30 s token with the default 60 s
+// leeway is fresh for 15 s instead of refreshing on every call.
 bool access_token_fresh(const Session& session, std::int64_t now, std::int64_t leeway = 60);
 
 }  // namespace ssokit

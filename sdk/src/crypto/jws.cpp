@@ -1,5 +1,6 @@
-// Compact JWS parsing and signature verification (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384,
-// HMAC). mbedTLS through the API that 2.28 and 3.x share; the differences are guarded below.
+// Compact JWS parsing, the rules of the verify effect (what the core decides) and the native
+// host's verifier (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384, HMAC). mbedTLS through the API
+// that 2.28 and 3.x share; the differences are guarded below.
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/md.h>
@@ -294,25 +295,6 @@ Result<Jws> parse_compact(std::string_view compact, ErrorCode code, bool json_pa
 
 std::string_view as_view(const Bytes& b) { return {reinterpret_cast<const char*>(b.data()), b.size()}; }
 
-}  // namespace
-
-bool verify_rsa_pkcs1(HashAlg alg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature) {
-  return verify_rsa(false, alg, n, e, message, signature);
-}
-
-bool verify_rsa_pss(HashAlg alg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature) {
-  return verify_rsa(true, alg, n, e, message, signature);
-}
-
-bool ec_point_valid(std::string_view curve_name, const Bytes& x, const Bytes& y) {
-  EcCurve curve;
-  if (!ec_curve(curve_name, &curve)) return false;
-  // A group of its own: parsing a JWK set must not pay for the verification table.
-  Group group;
-  EcPoint q;
-  return group.load(curve.id) && load_point(curve, group.get(), x, y, &q);
-}
-
 bool verify_ecdsa_p1363(std::string_view curve_name, const Bytes& x, const Bytes& y, HashAlg alg,
                         std::string_view message, const Bytes& signature) {
   EcCurve curve;
@@ -338,33 +320,131 @@ bool verify_hmac(HashAlg alg, const Bytes& key, std::string_view message, const 
   return tag.size() == expected.size() && constant_time_equal(expected, tag);
 }
 
+std::size_t digest_size(HashAlg alg) { return alg == HashAlg::sha512 ? 64 : alg == HashAlg::sha384 ? 48 : 32; }
+
+HashAlg hash_alg_of(std::string_view alg) {
+  if (alg.size() == 5 && alg.substr(2) == "384") return HashAlg::sha384;
+  if (alg.size() == 5 && alg.substr(2) == "512") return HashAlg::sha512;
+  return HashAlg::sha256;
+}
+
+}  // namespace
+
+bool ec_point_valid(std::string_view curve_name, const Bytes& x, const Bytes& y) {
+  EcCurve curve;
+  if (!ec_curve(curve_name, &curve)) return false;
+  // A group of its own: parsing a JWK set must not pay for the verification table.
+  Group group;
+  EcPoint q;
+  return group.load(curve.id) && load_point(curve, group.get(), x, y, &q);
+}
+
 Result<Jws> parse_jws(std::string_view compact, ErrorCode code) { return parse_compact(compact, code, true); }
 
 Result<Jws> parse_jws_bytes(std::string_view compact, ErrorCode code) { return parse_compact(compact, code, false); }
 
-Status verify_jws_signature(const Jws& jws, const Jwk& key) {
+// ---- the verify effect: what the core decides --------------------------------------------------
+
+Result<VerifyRequest> make_verify_request(std::string alg, const Jwk& key, std::string input, Bytes signature) {
+  auto refuse = [&](std::string message) {
+    return make_error(ErrorCode::id_token_signature_invalid, std::move(message),
+                      {{"alg", alg.substr(0, 32)}, {"kid", key.kid.substr(0, 128)}});
+  };
+  if (!jws_alg_supported(alg)) return refuse("the JWS alg is not supported");
+  std::size_t length = 0;  // the signature length the alg and key fix
+  switch (alg[0]) {
+    case 'R':
+    case 'P':
+      if (key.kty == "RSA") length = strip_leading_zeros(key.n).size();
+      break;
+    case 'E': {
+      EcCurve curve;
+      const char* wanted = alg == "ES256" ? "P-256" : "P-384";
+      if (key.kty == "EC" && key.crv == wanted && ec_curve(key.crv, &curve)) length = 2 * curve.size;
+      break;
+    }
+    case 'H':
+      if (key.kty == "oct" && !key.k.empty()) length = digest_size(hash_alg_of(alg));
+      break;
+    default: break;
+  }
+  if (length == 0) return refuse("the key cannot verify this alg (its kty or crv do not fit)");
+  // RSA: the modulus length; ECDSA: r||s (RFC 7518 3.4, DER is refused); HMAC: the full tag.
+  if (signature.size() != length) return refuse("the JWS signature does not verify with the selected key");
+  VerifyRequest request;
+  request.alg = std::move(alg);
+  request.key = key;
+  request.input = std::move(input);
+  request.signature = std::move(signature);
+  return request;
+}
+
+Result<VerifyRequest> jws_verify_request(const Jws& jws, const Jwk& key) {
   if (!jws_alg_supported(jws.alg)) return bad_signature(jws, "the JWS alg is not supported");
   if (!jwk_usable_for(key, jws.alg)) {
     return bad_signature(jws, "the key cannot verify this alg (its kty, crv, use, alg or key_ops do not fit)");
   }
-  const std::string_view alg = jws.alg;
-  const char kind = alg[0];
-  HashAlg hash_alg = HashAlg::sha256;
-  if (alg.substr(2) == "384") hash_alg = HashAlg::sha384;
-  if (alg.substr(2) == "512") hash_alg = HashAlg::sha512;
-  bool ok = false;
-  switch (kind) {
+  Result<VerifyRequest> request = make_verify_request(jws.alg, key, jws.signing_input, jws.signature);
+  // The error names the token's kid, which may differ from the key's (a key without one).
+  if (!request.ok()) return bad_signature(jws, request.error().message);
+  return request;
+}
+
+Json VerifyRequest::to_json() const {
+  Json jwk = {{"kty", key.kty}};
+  if (key.kty == "RSA") {
+    jwk["n"] = base64url_encode(key.n);
+    jwk["e"] = base64url_encode(key.e);
+  } else if (key.kty == "EC") {
+    jwk["crv"] = key.crv;
+    jwk["x"] = base64url_encode(key.x);
+    jwk["y"] = base64url_encode(key.y);
+  } else {
+    jwk["k"] = base64url_encode(key.k);
+  }
+  return {{"alg", alg}, {"jwk", std::move(jwk)}, {"input", base64url_encode(input)},
+          {"signature", base64url_encode(signature)}};
+}
+
+Result<VerifyRequest> VerifyRequest::from_json(const Json& j) {
+  auto bad = [](const char* what) {
+    return make_error(ErrorCode::invalid_argument, std::string("a verify effect needs ") + what);
+  };
+  auto alg = json_string(j, "alg");
+  if (!alg) return bad("an alg");
+  const Json* jwk = json_member(j, "jwk");
+  if (jwk == nullptr) return bad("a jwk");
+  auto key = parse_jwk(*jwk, ErrorCode::invalid_argument);
+  if (!key.ok()) return key.take_error();
+  auto input = base64url_decode_string(json_string(j, "input").value_or(""), ErrorCode::invalid_argument);
+  if (!input.ok() || !json_string(j, "input")) return bad("a base64url input");
+  auto signature = base64url_decode(json_string(j, "signature").value_or(""), ErrorCode::invalid_argument);
+  if (!signature.ok() || !json_string(j, "signature")) return bad("a base64url signature");
+  return make_verify_request(*alg, key.value(), std::move(input).value(), std::move(signature).value());
+}
+
+Status verify_jws_signature(const Jws& jws, const Jwk& key, const SignatureVerifier& verify) {
+  SSOKIT_TRY(VerifyRequest request, jws_verify_request(jws, key));
+  if (!verify(request)) return bad_signature(jws, "the JWS signature does not verify with the selected key");
+  return {};
+}
+
+// ---- the native host's verifier (mbedTLS) ------------------------------------------------------
+
+bool verify_signature(const VerifyRequest& request) {
+  const std::string_view alg = request.alg;
+  const Jwk& key = request.key;
+  const HashAlg hash_alg = hash_alg_of(alg);
+  switch (alg.empty() ? '\0' : alg[0]) {
     case 'R':
     case 'P':
-      ok = kRsaKeyCache && key.cache ? verify_rsa_cached(*key.cache, kind == 'P', hash_alg, key.n, key.e, jws.signing_input, jws.signature)
-                     : verify_rsa(kind == 'P', hash_alg, key.n, key.e, jws.signing_input, jws.signature);
-      break;
-    case 'E': ok = verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, jws.signing_input, jws.signature); break;
-    case 'H': ok = verify_hmac(hash_alg, key.k, jws.signing_input, jws.signature); break;
-    default: break;
+      return kRsaKeyCache && key.cache
+                 ? verify_rsa_cached(*key.cache, alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature)
+                 : verify_rsa(alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature);
+    case 'E': return verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, request.input, request.signature);
+    case 'H': return verify_hmac(hash_alg, key.k, request.input, request.signature);
+    default: return false;
   }
-  if (!ok) return bad_signature(jws, "the JWS signature does not verify with the selected key");
-  return {};
 }
 
 }  // namespace ssokit

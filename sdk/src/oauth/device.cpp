@@ -3,6 +3,8 @@
 // them together with ID-token validation is in session/flow.cpp (device_flow).
 #include "ssokit/device.hpp"
 
+#include <algorithm>
+
 #include "oauth_internal.hpp"
 
 namespace ssokit {
@@ -179,6 +181,14 @@ Result<DevicePoll> process_device_token_response(const HttpResponse& response, s
                       std::move(e.details));
   }
   return e;
+}
+
+std::optional<std::int64_t> device_retry_wait(ErrorCode failure, std::int64_t last_backoff, std::int64_t interval,
+                                              std::int64_t now, std::int64_t expires_at) {
+  if (interval <= 0 || (failure != ErrorCode::network_error && failure != ErrorCode::timeout)) return std::nullopt;
+  const std::int64_t wait = std::min<std::int64_t>(std::max(last_backoff, interval) * 2, 60);
+  if (now + wait >= expires_at) return std::nullopt;
+  return wait;
 }
 
 }  // namespace ssokit

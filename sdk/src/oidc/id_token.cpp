@@ -150,7 +150,7 @@ Status check_times(const Json& claims, const IdTokenExpectations& e) {
 
 Result<Jws> decode_jwt(std::string_view jwt) { return parse_jws(jwt, ErrorCode::id_token_malformed); }
 
-Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e) {
+Result<PendingIdToken> prepare_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e) {
   if (jwt.empty()) return make_error(ErrorCode::id_token_malformed, "the ID token is empty");
   SSOKIT_TRY(Jws jws, parse_jws(jwt, ErrorCode::id_token_malformed));
 
@@ -188,16 +188,25 @@ Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwk
                         "the client secret is shorter than 32 bytes, too short for HS256 (RFC 7518 3.2)",
                         std::move(alg_details));
     }
-    SSOKIT_CHECK(verify_jws_signature(jws, secret));
-  } else {
-    const Json* kid_member = json_member(jws.header, "kid");
-    if (kid_member != nullptr && !kid_member->is_string()) {
-      return make_error(ErrorCode::id_token_malformed, "the ID token header's kid is not a string");
-    }
-    std::optional<std::string> kid;
-    if (kid_member != nullptr) kid = jws.kid;
-    SSOKIT_TRY(const Jwk* key, jwks.select(jws.alg, kid));
-    SSOKIT_CHECK(verify_jws_signature(jws, *key));
+    SSOKIT_TRY(VerifyRequest request, jws_verify_request(jws, secret));
+    return PendingIdToken{std::move(jws), std::move(request)};
+  }
+  const Json* kid_member = json_member(jws.header, "kid");
+  if (kid_member != nullptr && !kid_member->is_string()) {
+    return make_error(ErrorCode::id_token_malformed, "the ID token header's kid is not a string");
+  }
+  std::optional<std::string> kid;
+  if (kid_member != nullptr) kid = jws.kid;
+  SSOKIT_TRY(const Jwk* key, jwks.select(jws.alg, kid));
+  SSOKIT_TRY(VerifyRequest request, jws_verify_request(jws, *key));
+  return PendingIdToken{std::move(jws), std::move(request)};
+}
+
+Result<ValidatedIdToken> finish_id_token(Jws jws, bool verified, const IdTokenExpectations& e) {
+  if (!verified) {
+    Json details = {{"alg", jws.alg.substr(0, 32)}, {"kid", jws.kid.substr(0, 128)}};
+    return make_error(ErrorCode::id_token_signature_invalid, "the JWS signature does not verify with the selected key",
+                      std::move(details));
   }
 
   const Json& claims = jws.payload;
@@ -237,6 +246,13 @@ Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwk
   out.header = std::move(jws.header);
   out.claims = std::move(jws.payload);
   return out;
+}
+
+Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e,
+                                           const SignatureVerifier& verify) {
+  SSOKIT_TRY(PendingIdToken pending, prepare_id_token(jwt, jwks, e));
+  const bool verified = verify(pending.verify);
+  return finish_id_token(std::move(pending.jws), verified, e);
 }
 
 }  // namespace ssokit

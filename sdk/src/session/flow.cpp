@@ -94,17 +94,7 @@ IdTokenExpectations expectations_for(const FlowContext& ctx, std::optional<std::
   return e;
 }
 
-Result<Json> validate_with(const std::string& id_token, const Json& jwks_doc, const IdTokenExpectations& e) {
-  SSOKIT_TRY(Jwks jwks, Jwks::parse(jwks_doc.is_object() ? jwks_doc : Json{{"keys", Json::array()}}));
-  SSOKIT_TRY(ValidatedIdToken token, validate_id_token(id_token, jwks, e));
-  return token.claims;
-}
-
-// Validates the ID token of state["tokens"] with the cached JWKS, or asks for the JWKS when the
-// key is not there (first use, or rotation after the refetch interval).
-Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std::int64_t now,
-                                        Result<FlowStep> (*next)(Json, const FlowContext&, std::int64_t)) {
-  const std::string id_token = text(member(state, "tokens"), "id_token");
+IdTokenExpectations expectations_of(const Json& state, const FlowContext& ctx, std::int64_t now) {
   const Json& e = member(state, "expect");
   std::optional<std::string> nonce;
   if (auto n = json_string(e, "nonce")) nonce = *n;
@@ -113,26 +103,61 @@ Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std:
   if (auto access = json_string(member(state, "tokens"), "access_token"); access && !access->empty()) {
     expectations.access_token = *access;
   }
+  return expectations;
+}
 
-  const bool have_keys = member(state, "jwks").is_object();
-  auto claims = validate_with(id_token, member(state, "jwks"), expectations);
-  if (!claims.ok() && claims.error().code == ErrorCode::id_token_key_not_found && !ctx.provider.jwks_uri.empty()) {
-    const std::int64_t fetched_at = json_int(state, "jwks_fetched_at").value_or(0);
+// Checks the ID token of state["tokens"] up to its key with the cached JWKS and asks the host to
+// verify its signature (phase "verify"), or asks for the JWKS when the key is not there (first
+// use, or rotation after the refetch interval).
+Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std::int64_t now) {
+  const std::string id_token = text(member(state, "tokens"), "id_token");
+  const Json& jwks_doc = member(state, "jwks");
+  const bool have_keys = jwks_doc.is_object();
+  SSOKIT_TRY(Jwks jwks, Jwks::parse(have_keys ? jwks_doc : Json{{"keys", Json::array()}}));
+  auto pending = prepare_id_token(id_token, jwks, expectations_of(state, ctx, now));
+  // Key rotation: without keys, fetch them (that fetch never counts). A kid the keys lack allows
+  // one fresh fetch per flow, unless one for an unknown kid already happened within the interval.
+  if (!pending.ok() && pending.error().code == ErrorCode::id_token_key_not_found && !ctx.provider.jwks_uri.empty()) {
+    const std::optional<std::int64_t> last = json_int(state, "jwks_unknown_kid_at");
     const std::int64_t interval = json_int(state, "jwks_refetch_interval").value_or(60);
-    if (!have_keys || (!json_bool(state, "jwks_refetched").value_or(false) && now - fetched_at >= interval)) {
+    const bool refetch = have_keys && !json_bool(state, "jwks_refetched").value_or(false) &&
+                         (!last || *last <= 0 || now - *last >= interval);
+    if (!have_keys || refetch) {
+      if (refetch) {
+        state["jwks_refetched"] = true;
+        state["jwks_unknown_kid_at"] = now;
+      }
       state["phase"] = "jwks";
       return send(std::move(state), jwks_request(ctx.provider));
     }
   }
-  if (!claims.ok()) return claims.take_error();
+  if (!pending.ok()) return pending.take_error();
+  state["phase"] = "verify";
+  FlowStep step;
+  step.state = std::move(state);
+  step.verify = std::move(pending->verify);
+  return step;
+}
+
+// The host's answer to the verify effect: the claims, then what follows the ID token.
+Result<FlowStep> id_token_verified(Json state, const FlowContext& ctx, bool verified, std::int64_t now,
+                                   Result<FlowStep> (*next)(Json, const FlowContext&, std::int64_t)) {
+  SSOKIT_TRY(Jws jws, parse_jws(text(member(state, "tokens"), "id_token")));
+  SSOKIT_TRY(ValidatedIdToken token, finish_id_token(std::move(jws), verified, expectations_of(state, ctx, now)));
   // OIDC Core 12.2: a refreshed ID token is about the same user from the same issuer.
   if (const Json* previous = json_member(state, "previous_claims"); previous != nullptr && previous->is_object()) {
-    if (json_string(*previous, "sub") != json_string(claims.value(), "sub")) {
+    if (json_string(*previous, "sub") != json_string(token.claims, "sub")) {
       return make_error(ErrorCode::refresh_failed, "the refreshed ID token is about another subject; sign in again");
     }
   }
-  state["claims"] = std::move(claims).value();
+  state["claims"] = std::move(token.claims);
   return next(std::move(state), ctx, now);
+}
+
+// What the flow knows about the provider's keys, for the caller to hand to the next flow.
+Json keys_result(const Json& state) {
+  return {{"jwks", member(state, "jwks")}, {"jwks_fetched_at", member(state, "jwks_fetched_at")},
+          {"jwks_unknown_kid_at", json_int(state, "jwks_unknown_kid_at").value_or(0)}};
 }
 
 Result<Json> make_profile(const Json& state, std::int64_t now) {
@@ -154,8 +179,8 @@ Result<FlowStep> signin_done(Json state, std::int64_t now) {
   SSOKIT_TRY(session.profile, make_profile(state, now));
   session.return_to = json_string(member(state, "transaction"), "return_to").value_or("/");
   session.updated_at = now;
-  Json result = {{"session", session.to_json()}, {"jwks", member(state, "jwks")},
-                 {"jwks_fetched_at", member(state, "jwks_fetched_at")}};
+  Json result = keys_result(state);
+  result["session"] = session.to_json();
   return finish(std::move(state), std::move(result));
 }
 
@@ -191,8 +216,8 @@ Result<FlowStep> refresh_done(Json state, const FlowContext&, std::int64_t now) 
   }
   session.tokens = std::move(fresh);
   session.updated_at = now;
-  Json result = {{"session", session.to_json()}, {"jwks", member(state, "jwks")},
-                 {"jwks_fetched_at", member(state, "jwks_fetched_at")}};
+  Json result = keys_result(state);
+  result["session"] = session.to_json();
   return finish(std::move(state), std::move(result));
 }
 
@@ -205,6 +230,7 @@ Json base_state(const char* kind, const ClientConfig& client, const ProviderMeta
           {"options", options_to_json(options)},
           {"jwks", options.jwks.is_object() ? options.jwks : Json(nullptr)},
           {"jwks_fetched_at", options.jwks_fetched_at},
+          {"jwks_unknown_kid_at", options.jwks_unknown_kid_at},
           {"jwks_refetch_interval", options.jwks_refetch_interval}};
 }
 
@@ -221,6 +247,21 @@ Error refresh_error(Error e) {
   return e;
 }
 
+// A refresh's steps after the provider answered with tokens: the old refresh token may be spent
+// (rotation), so a response that cannot be validated ends the session rather than leaving one
+// whose refresh token no longer works. login_required is the one signal for that (drivers
+// remove the stored session on it); details.cause keeps what failed.
+Result<FlowStep> session_ends_on_error(Result<FlowStep> step) {
+  if (step.ok() || step.error().code == ErrorCode::login_required) return step;
+  Error e = step.take_error();
+  Json details = e.details.is_object() ? e.details : Json::object();
+  details["cause"] = e.code_name();
+  return make_error(ErrorCode::login_required,
+                    "the provider answered the refresh, but its tokens could not be validated (" + e.message +
+                        "); the session has ended: sign in again",
+                    std::move(details));
+}
+
 // Sign-in (and device flow) continuation once state["tokens"] holds the token response: the ID
 // token is required when openid was requested, validated (JWKS fetched if needed), then user-info.
 Result<FlowStep> signin_with_tokens(Json state, const FlowContext& ctx, std::int64_t now) {
@@ -231,7 +272,7 @@ Result<FlowStep> signin_with_tokens(Json state, const FlowContext& ctx, std::int
     }
     return signin_after_id_token(std::move(state), ctx, now);
   }
-  return validate_or_fetch_keys(std::move(state), ctx, now, signin_after_id_token);
+  return validate_or_fetch_keys(std::move(state), ctx, now);
 }
 
 bool scope_has(std::string_view scope, std::string_view wanted) {
@@ -391,15 +432,19 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
     if (!tokens.ok()) return refresh ? refresh_error(tokens.take_error()) : tokens.take_error();
     state["tokens"] = tokens->to_json();
     if (!refresh) return signin_with_tokens(std::move(state), ctx, now);
-    if (tokens->id_token.empty()) return refresh_done(std::move(state), ctx, now);
-    return validate_or_fetch_keys(std::move(state), ctx, now, refresh_done);
+    if (tokens->id_token.empty()) return session_ends_on_error(refresh_done(std::move(state), ctx, now));
+    return session_ends_on_error(validate_or_fetch_keys(std::move(state), ctx, now));
+  }
+  if (phase == "verify") {
+    return make_error(ErrorCode::invalid_argument, "this step waits for the host's signature check (flow_verified), not a response");
   }
   if (phase == "jwks") {
-    SSOKIT_TRY(Json jwks, parse_jwks_response(response));
-    if (member(state, "jwks").is_object()) state["jwks_refetched"] = true;
-    state["jwks"] = std::move(jwks);
+    auto jwks = parse_jwks_response(response);
+    if (!jwks.ok()) return refresh ? session_ends_on_error(jwks.take_error()) : jwks.take_error();
+    state["jwks"] = std::move(jwks).value();
     state["jwks_fetched_at"] = now;
-    return validate_or_fetch_keys(std::move(state), ctx, now, refresh ? refresh_done : signin_after_id_token);
+    auto next = validate_or_fetch_keys(std::move(state), ctx, now);
+    return refresh ? session_ends_on_error(std::move(next)) : next;
   }
   if (phase == "userinfo" && !refresh) {
     const std::string sub = text(member(state, "claims"), "sub");
@@ -415,7 +460,32 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
   return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase");
 }
 
+// The host's answer to a verify effect.
+Result<FlowStep> verified_unredacted(Json state, bool verified, std::int64_t now) {
+  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
+  SSOKIT_TRY(FlowContext ctx, context_of(state));
+  const std::string kind = text(state, "kind");
+  if ((kind != "signin" && kind != "device" && kind != "refresh") || text(state, "phase") != "verify") {
+    return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
+  }
+  if (kind == "refresh") return session_ends_on_error(id_token_verified(std::move(state), ctx, verified, now, refresh_done));
+  return id_token_verified(std::move(state), ctx, verified, now, signin_after_id_token);
+}
+
 }  // namespace
+
+Result<FlowStep> flow_verified(const Json& input, bool verified, std::int64_t now) {
+  auto step = verified_unredacted(input, verified, now);
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(input));
+  return step;
+}
+
+Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now) {
+  const std::vector<std::string> secrets = secrets_of(previous.state);
+  auto step = verified_unredacted(std::move(previous.state), verified, now);
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
+  return step;
+}
 
 Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
   const std::vector<std::string> secrets = secrets_of(input);
@@ -466,11 +536,26 @@ Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const S
   return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
 }
 
-Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock) {
-  const auto step = [](const Json& state, const HttpResponse& response, std::int64_t now) {
-    return flow_step(state, response, now);
-  };
-  return run_steps(transport, std::move(first), step, clock, kMaxFlowRequests);
+Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock,
+                      const SignatureVerifier& verify) {
+  if (!first.ok()) return first.take_error();
+  FlowStep step = std::move(first).value();
+  int requests = 0;
+  while (!step.result) {
+    if (step.verify) {
+      const bool verified = verify(*step.verify);
+      SSOKIT_TRY(step, flow_verified(std::move(step), verified, clock()));
+      continue;
+    }
+    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
+    if (requests++ == kMaxFlowRequests) return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
+    if (step.wait_seconds > 0) {
+      return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
+    }
+    SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
+    SSOKIT_TRY(step, flow_step(std::move(step), response, clock()));
+  }
+  return std::move(*step.result);
 }
 
 }  // namespace ssokit

@@ -1,5 +1,7 @@
 #include "ssokit/session.hpp"
 
+#include <algorithm>
+
 namespace ssokit {
 
 Result<std::optional<std::string>> MemoryTokenStore::get(std::string_view key) {
@@ -63,6 +65,10 @@ std::string Session::to_string() const {
 bool access_token_fresh(const Session& session, std::int64_t now, std::int64_t leeway) {
   if (session.tokens.access_token.empty()) return false;
   if (session.tokens.expires_at == 0) return true;  // the provider did not say: assume valid
+  // A short-lived token: at most half its lifetime early, or every call would refresh it.
+  std::int64_t lifetime = session.tokens.expires_in.value_or(0);
+  if (lifetime <= 0 && session.updated_at > 0) lifetime = session.tokens.expires_at - session.updated_at;
+  if (lifetime > 0) leeway = std::min(leeway, lifetime / 2);
   return now + leeway < session.tokens.expires_at;
 }
 

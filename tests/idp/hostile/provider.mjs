@@ -265,8 +265,10 @@ export const scenarios = [
   { name: 'silent userinfo', expect: 'timeout', slow: true, routes: { '/userinfo': silent() } },
 
   // Refresh (OIDC Core 12.2): the refreshed ID token is about the same user from the same issuer.
-  { name: 'refreshed ID token with another sub', expect: 'refresh_failed', flow: 'refresh', refreshClaims: (c) => ({ ...c, sub: 'someone-else' }) },
-  { name: 'refreshed ID token with another iss', expect: 'id_token_iss_mismatch', flow: 'refresh', refreshClaims: (c) => ({ ...c, iss: c.iss + '/other' }) },
+  // The provider has answered (the old refresh token may be spent), so the session ends:
+  // login_required, with the cause in the details.
+  { name: 'refreshed ID token with another sub', expect: 'login_required', flow: 'refresh', refreshClaims: (c) => ({ ...c, sub: 'someone-else' }) },
+  { name: 'refreshed ID token with another iss', expect: 'login_required', flow: 'refresh', refreshClaims: (c) => ({ ...c, iss: c.iss + '/other' }) },
 
   // Device authorization (RFC 8628).
   { name: 'device response without device_code', expect: 'invalid_response', flow: 'device', device: ({ device_code, ...d }) => d },

@@ -79,7 +79,9 @@ describe('org through the CLI', () => {
     assert.deepEqual(set.json.idp.scopes, ['openid', 'profile', 'email']);
     assert.equal(set.json.data.configured, true);
     assert.deepEqual(sim.organization(ACME_ID).sso, { provider: 'okta', issuerUrl: OKTA, clientId: 'client-1', clientSecret: CLIENT_SECRET });
-    const put = sim.requests.at(-1);
+    assert.deepEqual(set.json.sso_test, { valid: true, message: 'SSO configuration is valid' });
+    assert.equal(sim.requests.at(-1).path.endsWith('/settings/sso/test'), true, 'sso-set tests what it saved');
+    const put = sim.requests.at(-2);
     assert.equal(put.method, 'PUT');
     assert.equal(put.path, `/api/user/organizations/${ACME_ID}/settings/sso`);
     assert.equal(put.headers['x-api-key'], OWNER_KEY);
@@ -133,9 +135,31 @@ describe('org through the CLI', () => {
     const session = await followSso(sim, only.json.login_url);
     assert.equal(session.organizationId, ACME_ID);
 
-    const removed = await admin(sim, 'sso-delete');
+    // Issue 16: deleting SSO while it is required would lock everybody out: only with --force.
+    const sent = sim.requests.length;
+    const unforced = await admin(sim, 'sso-delete');
+    assertCliError(unforced, 'invalid_argument', /locks every member out.*--force/);
+    assert.equal(sim.requests.length, sent, 'nothing was sent');
+    assert.notEqual(sim.organization(ACME_ID).sso, null);
+    const removed = await admin(sim, 'sso-delete', ['--force']);
     assert.equal(removed.code, 0, removed.stdout);
     assert.equal(sim.organization(ACME_ID).sso, null);
+  });
+
+  test('sso-set with a broken issuer while SSO is required: sso_test_failed says so and how to restore access', async (t) => {
+    const sim = await simulator(t);
+    seedAcme(sim);
+    const raised = await admin(sim, 'security', ['--auth-required', 'sso']);
+    assert.equal(raised.code, 0, raised.stdout);
+    sim.setSsoTest(false);
+    const broken = await admin(sim, 'sso-set', ['--provider', 'okta', '--issuer-url', 'https://broken.okta.example', '--client-id', 'client-1']);
+    assertCliError(broken, 'sso_test_failed', /saved, but their test did not pass.*lower authRequired/);
+    assert.equal(sim.requests.at(-1).path.endsWith('/settings/sso/test'), true);
+    assert.ok(!broken.stdout.includes(CLIENT_SECRET) && !broken.stderr.includes(CLIENT_SECRET));
+    const forced = await admin(sim, 'sso-set', ['--provider', 'okta', '--issuer-url', OKTA, '--client-id', 'client-1', '--force']);
+    assert.equal(forced.code, 0, forced.stdout);
+    assert.equal(forced.json.forced, true);
+    assert.equal(sim.requests.at(-1).method, 'PUT', 'forced: no test');
   });
 
   test('login-url: --slug, unknown domains, malformed e-mail, a foreign redirect', async (t) => {
@@ -336,7 +360,9 @@ describe('org through the JavaScript API', () => {
 
     assert.deepEqual(await org.loginUrl({ base: sim.url, slug: 'acme' }), { loginUrl: `${sim.url}/api/auth/sso/acme/login`, slug: 'acme' });
     assert.deepEqual(await org.loginUrl({ base: sim.url, email: 'joe@gmail.com' }), { method: 'password', email: 'joe@gmail.com', domain: 'gmail.com' });
-    await a.deleteSso();
+    await rejects(a.deleteSso(), 'invalid_argument', (e) => assert.equal(e.details.field, 'force'));
+    assert.notEqual(sim.organization(ACME_ID).sso, null);
+    await a.deleteSso({ force: true });
     assert.equal(sim.organization(ACME_ID).sso, null);
   });
 

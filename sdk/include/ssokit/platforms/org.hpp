@@ -82,6 +82,8 @@ struct SsoSettings {
   std::string issuer_url;     // https, without /.well-known/... (the platform appends it)
   std::string client_id;
   std::string client_secret;  // never in a message
+  // Skip the SSO test sso_set runs right after saving (the lock-out guard's check).
+  bool force = false;
 };
 
 // The checks made before anything is sent: invalid_argument with details.field naming the
@@ -99,11 +101,17 @@ struct SecuritySettings {
   bool force = false;
 };
 
-// PUT settings/sso. Result {"message", "data", "idp": {the IdP settings the seed asks for,
-// including the shared redirect URI}}.
+// The lock-out guard around SSO changes (issue 16): with authRequired sso, a broken or deleted
+// SSO configuration locks every member out, and the API can neither read authRequired nor test
+// settings before they are saved. So:
+// PUT settings/sso, then POST settings/sso/test (unless settings.force): a failing test is
+// sso_test_failed with details.saved true, saying how to restore access. Result {"message",
+// "data", "idp": {the IdP settings the seed asks for, including the shared redirect URI},
+// "sso_test": {"valid", "message"} unless forced, "forced": true when forced}.
 Result<FlowStep> sso_set(const Admin& admin, const SsoSettings& settings);
-// DELETE settings/sso. Result {"message", "data"}.
-Result<FlowStep> sso_delete(const Admin& admin);
+// DELETE settings/sso, only with `force` (without it invalid_argument, nothing sent): lower
+// authRequired first. Result {"message", "data"}.
+Result<FlowStep> sso_delete(const Admin& admin, bool force = false);
 // POST settings/sso/test (no body). Result {"valid": true, "message", "data"}; a configuration the
 // platform cannot reach is sso_test_failed.
 Result<FlowStep> sso_test(const Admin& admin);

@@ -25,19 +25,25 @@ Error referrer_error(const char* reason, const std::string& message) {
   return make_error(ErrorCode::invalid_return_url, "referrer_url " + message, {{"reason", reason}});
 }
 
-// The store redirects the viewer to referrer_url after signing in: only its own pages.
+// A path on the store, by the one return-path rule (validate_return_url): no "//", "\\", dot
+// segments or control characters, also percent-encoded.
+Result<std::string> store_path(const std::string& origin, std::string_view path) {
+  auto checked = validate_return_url(path);
+  if (!checked.ok()) {
+    Error e = checked.take_error();
+    e.message = "referrer_url is not a safe path on the store: " + e.message;
+    return e;
+  }
+  return origin + checked.value();
+}
+
+// The store redirects the viewer to referrer_url after signing in: only its own pages. A path and
+// an absolute URL on the store's origin pass the same path rule (https://store.example//evil.com
+// would otherwise slip past what "//evil.com" is refused for).
 Result<std::string> referrer_for(const std::string& origin, std::string_view referrer) {
   if (referrer.empty()) return std::string();  // the store's home page (seed)
   if (referrer.size() > kMaxReferrer) return referrer_error("too_long", "is longer than 2048 bytes");
-  if (referrer.front() == '/') {
-    auto path = validate_return_url(referrer);
-    if (!path.ok()) {
-      Error e = path.take_error();
-      e.message = "referrer_url is not a safe path on the store: " + e.message;
-      return e;
-    }
-    return origin + path.value();
-  }
+  if (referrer.front() == '/') return store_path(origin, referrer);
   auto url = parse_url(referrer);
   if (!url.ok()) return referrer_error("malformed", "is not a URL: give a page of the store (https://<store>/...) or a path");
   SSOKIT_TRY(Url store, parse_url(origin));
@@ -45,7 +51,10 @@ Result<std::string> referrer_for(const std::string& origin, std::string_view ref
     return referrer_error("other_origin", "must be a page of the store itself (" + origin +
                                               "): the store sends the viewer there after signing in");
   }
-  return std::string(referrer);
+  std::string path = url->path.empty() ? "/" : url->path;
+  if (url->query) path += "?" + *url->query;
+  if (url->fragment) path += "#" + *url->fragment;
+  return store_path(origin, path);
 }
 
 Status check_options(const MuviLoginOptions& o, std::int64_t now) {

@@ -245,6 +245,20 @@ Error guard_refusal(Error e) {
                     std::move(details));
 }
 
+// sso_set saved the settings, but their test did not pass (or could not run).
+Error saved_but_untested(Error e) {
+  Json details = e.details;
+  details["step"] = "sso_test";
+  details["saved"] = true;
+  std::string reason = json_string(e.details, "platform_message").value_or("");
+  if (reason.empty()) reason = e.message;
+  return make_error(e.code == ErrorCode::sso_test_failed || e.code == ErrorCode::platform_error ? ErrorCode::sso_test_failed : e.code,
+                    "the SSO settings were saved, but their test did not pass (" + reason +
+                        "): while authRequired is sso no member can sign in. Fix the settings and run sso-test, or "
+                        "lower authRequired (any or mfa) to restore access",
+                    std::move(details));
+}
+
 Json simple_result(const Reply& reply) { return {{"message", reply.message}, {"data", without_secret(reply.data)}}; }
 
 Result<FlowStep> identify_reply(Json state, const std::string&, Result<Reply> reply) {
@@ -265,6 +279,14 @@ Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply
     state.erase("save");
     return send(std::move(state), *next);
   }
+  if (op == "sso_set" && json_string(state, "phase").value_or("") == "test") {
+    if (!reply.ok()) return saved_but_untested(reply.take_error());
+    auto test = test_result(reply.value());
+    if (!test.ok()) return saved_but_untested(test.take_error());
+    Json result = member(state, "saved_result");
+    result["sso_test"] = {{"valid", true}, {"message", test.value()["message"]}};
+    return finish(state, std::move(result));
+  }
   if (op == "identify") return identify_reply(std::move(state), op, std::move(reply));
   SSOKIT_TRY(Reply r, std::move(reply));
   if (op == "sso_test") {
@@ -274,6 +296,19 @@ Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply
   Json result = simple_result(r);
   if (op == "sso_set") {
     result["idp"] = idp_settings(json_string(state, "base").value_or(""));
+    if (json_bool(state, "forced") == true) {
+      result["forced"] = true;
+    } else {
+      auto test = request_from_state(member(state, "test"));
+      if (!test) return bad_state();
+      // The saved request stays in the state as "save", so its client secret is still redacted
+      // from whatever the test's answer says.
+      state["save"] = member(state, "request");
+      state["saved_result"] = std::move(result);
+      state["phase"] = "test";
+      state.erase("test");
+      return send(std::move(state), *test);
+    }
   } else if (op == "domain_add") {
     result["txt_record"] = txt_record_of(r.data);
   } else if (op == "domain_verify") {
@@ -368,10 +403,24 @@ Result<FlowStep> sso_set(const Admin& admin, const SsoSettings& s) {
   SSOKIT_TRY(Target target, admin_target(admin));
   // Exactly the four fields the seed lists.
   const Json body = {{"provider", s.provider}, {"issuerUrl", s.issuer_url}, {"clientId", s.client_id}, {"clientSecret", s.client_secret}};
-  return start_admin("sso_set", admin, target, "PUT", "/settings/sso", &body);
+  SSOKIT_TRY(FlowStep step, start_admin("sso_set", admin, target, "PUT", "/settings/sso", &body));
+  if (s.force) {
+    step.state["forced"] = true;
+  } else {
+    // The guard's check after the save: the platform tests only saved settings.
+    step.state["test"] = request_to_state(
+        authorized(json_request("POST", target.org_path + "/settings/sso/test", nullptr), admin));
+  }
+  return step;
 }
 
-Result<FlowStep> sso_delete(const Admin& admin) {
+Result<FlowStep> sso_delete(const Admin& admin, bool force) {
+  if (!force) {
+    return make_error(ErrorCode::invalid_argument,
+                      "deleting the SSO settings locks every member out while authRequired is sso, which the API "
+                      "cannot tell: lower it first (authRequired any or mfa), then delete with force (CLI: --force)",
+                      {{"field", "force"}});
+  }
   SSOKIT_TRY(Target target, admin_target(admin));
   return start_admin("sso_delete", admin, target, "DELETE", "/settings/sso", nullptr);
 }

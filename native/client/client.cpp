@@ -62,12 +62,18 @@ Result<Json> SsoClient::run(Result<FlowStep> first) {
   return result;
 }
 
+SignInOptions SsoClient::signin_options() {
+  std::lock_guard<std::mutex> lock(state_mutex_);
+  return options_.signin;  // a copy: keep_jwks may change the keys from another thread
+}
+
 void SsoClient::keep_jwks(const Json& result) {
   // Keep the JWKS for the next flow: no refetch unless a kid is unknown (key rotation).
   std::lock_guard<std::mutex> lock(state_mutex_);
   if (const Json* jwks = json_member(result, "jwks"); jwks != nullptr && jwks->is_object()) {
     options_.signin.jwks = *jwks;
     options_.signin.jwks_fetched_at = json_int(result, "jwks_fetched_at").value_or(0);
+    options_.signin.jwks_unknown_kid_at = json_int(result, "jwks_unknown_kid_at").value_or(0);
   }
 }
 
@@ -80,11 +86,7 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
   if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret});
   DeviceAuthorization device = std::move(authorization).value();
   if (show) show(device);
-  SignInOptions signin;
-  {
-    std::lock_guard<std::mutex> lock(state_mutex_);
-    signin = options_.signin;
-  }
+  const SignInOptions signin = signin_options();
   SSOKIT_TRY(FlowStep step, device_flow(options_.config, provider, device, signin, clock_()));
   const std::function<void(std::chrono::milliseconds)> sleep =
       options_.sleep ? options_.sleep : std::function<void(std::chrono::milliseconds)>(default_sleep);
@@ -93,19 +95,21 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
   const std::int64_t budget = std::max<std::int64_t>(device.expires_at - clock_(), 0) + 16;
   std::int64_t backoff = 0;
   for (std::int64_t i = 0; i < budget && !step.result; ++i) {
+    if (step.verify) {
+      const bool verified = verify_signature(*step.verify);
+      SSOKIT_TRY(step, flow_verified(std::move(step), verified, clock_()));
+      continue;
+    }
     if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
     SSOKIT_CHECK(wait_seconds(sleep, std::max(step.wait_seconds, backoff), cancelled));
     if (cancelled && cancelled()) return cancelled_error();
     auto answer = transport_.send(*step.request);
     if (!answer.ok()) {
-      const ErrorCode code = answer.error().code;
-      const bool polling = step.wait_seconds > 0;
-      // RFC 8628 3.5: on network trouble while polling, wait longer and try again until expiry.
-      if (polling && (code == ErrorCode::network_error || code == ErrorCode::timeout)) {
-        backoff = std::min<std::int64_t>(std::max(backoff, step.wait_seconds) * 2, 60);
-        if (clock_() + backoff < device.expires_at) continue;
-      }
-      return answer.take_error();
+      // Network trouble while polling: the core says whether and how long to wait (RFC 8628 3.5).
+      auto retry = device_retry_wait(answer.error().code, backoff, step.wait_seconds, clock_(), device.expires_at);
+      if (!retry) return answer.take_error();
+      backoff = *retry;
+      continue;
     }
     backoff = 0;
     SSOKIT_TRY(step, flow_step(std::move(step), answer.value(), clock_()));
@@ -124,32 +128,17 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
 
 Result<Session> SsoClient::handle_callback(std::string_view callback_url) {
   SSOKIT_TRY(std::string state, callback_state(callback_url));
-  const std::string tx_key = key("tx." + state);
-  SSOKIT_TRY(std::optional<std::string> stored, store_.get(tx_key));
-  SSOKIT_TRY(std::optional<std::string> latest, store_.get(key("tx.latest")));
-  if (!stored) {
-    // A sign-in is pending but the callback's state is not its own: tampered or mixed up. The
-    // pending sign-in is spent too, so a forged callback cannot be retried against it.
-    if (latest) {
-      SSOKIT_TRY(std::optional<std::string> pending, store_.get(key("tx." + *latest)));
-      SSOKIT_CHECK(store_.remove(key("tx.latest")));
-      if (pending) {
-        SSOKIT_CHECK(store_.remove(key("tx." + *latest)));
-        return make_error(ErrorCode::state_mismatch,
-                          "the callback's state does not match the pending sign-in; the response was altered or "
-                          "belongs to another sign-in: start again");
-      }
-    }
-    return make_error(ErrorCode::transaction_not_found,
-                      "no pending sign-in matches this callback: it was already used, expired, or started elsewhere");
+  std::optional<std::string> stored;
+  if (auto pending = pending_key(state)) {
+    SSOKIT_TRY(stored, store_.get(key(*pending)));
   }
-  SSOKIT_CHECK(store_.remove(tx_key));  // single use, even when what follows fails
-  if (latest == state) SSOKIT_CHECK(store_.remove(key("tx.latest")));
-  auto tx_json = parse_json_object(*stored, ErrorCode::storage_error);
-  if (!tx_json.ok()) return make_error(ErrorCode::storage_error, "the pending sign-in is unreadable; start again");
-  SSOKIT_TRY(Transaction transaction, Transaction::from_json(tx_json.value()));
+  SSOKIT_TRY(std::optional<std::string> latest, store_.get(key("tx.latest")));
+  CallbackMatch match = match_callback(state, stored, latest);
+  for (const auto& name : match.remove) SSOKIT_CHECK(store_.remove(key(name)));
+  if (match.error) return *match.error;
+  const Transaction& transaction = *match.transaction;
   SSOKIT_TRY(ProviderMetadata provider, discover());
-  SSOKIT_TRY(Json result, run(signin_flow(options_.config, provider, transaction, callback_url, options_.signin, clock_())));
+  SSOKIT_TRY(Json result, run(signin_flow(options_.config, provider, transaction, callback_url, signin_options(), clock_())));
   SSOKIT_TRY(Session session, Session::from_json(result["session"]));
   SSOKIT_CHECK(save(session));
   return session;
@@ -219,7 +208,7 @@ Result<Session> SsoClient::refresh_locked() {
     return make_error(ErrorCode::login_required, "the session has no refresh token and its access token expired; sign in again");
   }
   SSOKIT_TRY(ProviderMetadata provider, discover());
-  auto result = run(refresh_flow(options_.config, provider, *current, options_.signin, clock_()));
+  auto result = run(refresh_flow(options_.config, provider, *current, signin_options(), clock_()));
   if (!result.ok()) {
     if (result.error().code == ErrorCode::login_required) SSOKIT_CHECK(save(std::nullopt));
     return result.take_error();
@@ -239,8 +228,10 @@ Result<Session> SsoClient::refresh_locked() {
 }
 
 Status SsoClient::revoke() {
+  // Revoke ends the session: forgotten locally first, always, then revoked at the provider.
   SSOKIT_TRY(std::optional<Session> current, session());
   if (!current) return {};
+  SSOKIT_CHECK(forget());
   SSOKIT_TRY(ProviderMetadata provider, discover());
   const bool has_refresh = !current->tokens.refresh_token.empty();
   const std::string& token = has_refresh ? current->tokens.refresh_token : current->tokens.access_token;
@@ -253,16 +244,16 @@ Status SsoClient::revoke() {
 }
 
 Result<std::string> SsoClient::logout_url(const std::string& post_logout_redirect_uri, const std::string& state) {
-  SSOKIT_TRY(std::optional<Session> current, session());
+  // Forget locally first, always (offline too); then the provider's logout URL.
+  auto current = session();
+  SSOKIT_CHECK(forget());
   SSOKIT_TRY(ProviderMetadata provider, discover());
   LogoutOptions logout;
   logout.client_id = options_.config.client_id;
-  if (current) logout.id_token_hint = current->tokens.id_token;
+  if (current.ok() && current.value()) logout.id_token_hint = current.value()->tokens.id_token;
   logout.post_logout_redirect_uri = post_logout_redirect_uri;
   logout.state = state;
-  SSOKIT_TRY(std::string url, build_logout_url(provider, logout));
-  SSOKIT_CHECK(forget());
-  return url;
+  return build_logout_url(provider, logout);
 }
 
 Status SsoClient::forget() { return save(std::nullopt); }

@@ -23,6 +23,36 @@ struct SsoClientOptions {
   std::function<void(std::chrono::milliseconds)> sleep;
 };
 
+// Serializes a TokenStore: callers of one client on several threads (an access token asked for
+// while another thread refreshes) never reach the store at the same time, whatever the store
+// does itself (MemoryTokenStore does nothing).
+class SerializedStore final : public TokenStore {
+ public:
+  explicit SerializedStore(TokenStore& inner) : inner_(inner) {}
+  Result<std::optional<std::string>> get(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return inner_.get(key);
+  }
+  Status put(std::string_view key, std::string_view value) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return inner_.put(key, value);
+  }
+  Status remove(std::string_view key) override {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return inner_.remove(key);
+  }
+  // The inner store's lock across processes (taken by one refresh at a time: the client's own
+  // refresh mutex serializes its threads first).
+  Result<std::unique_ptr<StoreLock>> lock_for_refresh() override { return inner_.lock_for_refresh(); }
+
+ private:
+  TokenStore& inner_;
+  std::mutex mutex_;
+};
+
+// The native driver of the core's session policy (in native/: it sleeps through device-flow
+// waits, locks for concurrent callers, verifies signatures with mbedTLS). Thread-safe: any
+// number of threads may call access_token() and refresh() at once.
 class SsoClient {
  public:
   using Clock = std::function<std::int64_t()>;
@@ -49,9 +79,11 @@ class SsoClient {
   // nobody is signed in or the provider refused the refresh (the session is then forgotten).
   Result<std::string> access_token();
   Result<Session> refresh();
-  // RFC 7009 revocation of the refresh token (or the access token without one).
+  // Ends the session: forgets it locally first (always), then revokes the refresh token (or the
+  // access token without one) at the provider (RFC 7009). The same on every host.
   Status revoke();
-  // The provider's logout URL (RP-initiated logout) for the stored session; forgets it locally.
+  // Forgets the session locally first (always, offline too), then gives the provider's logout
+  // URL (RP-initiated logout) for it.
   Result<std::string> logout_url(const std::string& post_logout_redirect_uri = {}, const std::string& state = {});
   // Forgets the session locally only.
   Status forget();
@@ -61,13 +93,14 @@ class SsoClient {
  private:
   Result<Json> run(Result<FlowStep> first);
   void keep_jwks(const Json& result);
+  SignInOptions signin_options();
   Status save(const std::optional<Session>& session);
   Result<Session> refresh_locked();
   std::string key(std::string_view name) const;
 
   SsoClientOptions options_;
   HttpTransport& transport_;
-  TokenStore& store_;
+  SerializedStore store_;
   RandomSource& random_;
   Clock clock_;
   std::optional<ProviderMetadata> provider_;
