@@ -84,11 +84,12 @@ export interface LockManagerLike {
 /** The canonical profile (see docs/profile-mapping.md). */
 export interface Profile {
   userId: string;
-  firstName?: string | null;
-  lastName?: string | null;
-  email?: string | null;
-  membershipStatus?: string | null;
-  membershipType?: string | null;
+  /** Every field is present; one the provider did not send is null (groups: []). */
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  membershipStatus: string | null;
+  membershipType: string | null;
   groups: string[];
   [extra: string]: unknown;
 }
@@ -139,6 +140,40 @@ export interface SsoClientOptions {
   locks?: LockManagerLike | null;
   wasmBinary?: ArrayBuffer | Uint8Array;
   wasmUrl?: string | URL;
+  /**
+   * Start discovery when the client is created, so the first login() does not wait for it
+   * (default false). A failure is reported by the first call that needs the provider.
+   */
+  warmUp?: boolean;
+  /**
+   * Refresh the access token refreshLeeway seconds before it expires, without waiting for
+   * getAccessToken() (default false). With a shared storage ('local', 'indexeddb') one tab
+   * refreshes for all (under the refresh lock); failures are the refreshFailed event.
+   */
+  autoRefresh?: boolean;
+}
+
+/** The client's events and what their listeners get (sso.on(name, listener)). */
+export interface SsoEvents {
+  /** Sign-in, refresh or sign-out, here or in another tab that shares the session. */
+  sessionChanged: PublicSession | null;
+  /** A refresh stored new tokens (here or in a tab sharing the session). */
+  tokenRefreshed: { expiresAt: number };
+  /** The access token is within refreshLeeway seconds of expiry (each tab with the session). */
+  tokenExpiring: { expiresAt: number; expiresIn: number };
+  /** A refresh failed; login_required means the session ended. */
+  refreshFailed: { code: SsoErrorCode; message: string };
+  /** The session ended: logout() here, a refused refresh token, or another tab (other_tab). */
+  signedOut: { reason: 'logout' | 'refresh_refused' | 'other_tab' };
+}
+
+export interface CheckSessionOptions {
+  /** How long to wait for the provider's answer in the hidden frame (default 10000 ms). */
+  timeoutMs?: number;
+  /** When the frame gets no answer (the provider refuses framing): redirect the page with prompt=none instead (default false). */
+  redirect?: boolean;
+  /** Where the redirect fallback comes back to (default: this page's path). */
+  returnTo?: string;
 }
 
 export interface LoginOptions {
@@ -211,7 +246,14 @@ export interface SsoClient {
   login(options?: LoginOptions & { popup?: false }): Promise<{ url: string }>;
   /** Popup sign-in: resolves with the completed sign-in. Closing the popup: SsoError('cancelled'). */
   login(options: PopupLoginOptions): Promise<SignInResult & { url: string }>;
-  handleRedirectCallback(url?: string): Promise<SignInResult>;
+  /**
+   * Completes the sign-in from the callback URL (default: location.href). Resolves to null when
+   * the URL carries no authorization response (no code, error or state). Provider refusals:
+   * access_denied (the user cancelled), login_required (prompt: 'none' needs the user).
+   */
+  handleRedirectCallback(url?: string): Promise<SignInResult | null>;
+  /** True when `url` (default: location.href) is this client's redirect URI carrying an authorization response. */
+  isCallback(url?: string): boolean;
   getAccessToken(): Promise<string>;
   /** Refreshes now (skipped when another tab just did); concurrent callers share one refresh. A refresh whose answer cannot be validated ends the session: SsoError login_required, details.cause says why. */
   refresh(): Promise<unknown>;
@@ -222,6 +264,15 @@ export interface SsoClient {
   logout(options?: LogoutOptions): Promise<{ url: string | null }>;
   /** Ends the session: forgets it (in every tab) first, then revokes its refresh token (or access token) at the provider (RFC 7009). Same on every host. */
   revoke(): Promise<void>;
+  /**
+   * Silent check at the provider (prompt=none in a hidden iframe): a fresh session, or
+   * login_required (details.error from the provider, or details.reason 'check_session_timeout').
+   * Resolves to null when it redirected (redirect: true).
+   */
+  checkSession(options?: CheckSessionOptions): Promise<SignInResult | null>;
+  /** Subscribes to an event; returns an unsubscribe function. */
+  on<K extends keyof SsoEvents>(event: K, listener: (value: SsoEvents[K]) => void): () => void;
+  /** on('sessionChanged', listener). */
   onSessionChange(listener: (session: PublicSession | null) => void): () => void;
   discover(): Promise<ProviderMetadata>;
   /** Stops listening to other tabs. */

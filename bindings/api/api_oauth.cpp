@@ -129,6 +129,21 @@ Result<Json> m_callback_state(const Json& p) {
   return Json(state);
 }
 
+// {url, redirect_uri?} -> true when the URL carries an authorization response (and, with
+// redirect_uri, is at it).
+Result<Json> m_callback_is_response(const Json& p) {
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  auto redirect_uri = json_string(p, "redirect_uri");
+  return Json(redirect_uri ? is_callback_for(url, *redirect_uri) : is_authorization_response(url));
+}
+
+// {client} -> true, or the first configuration mistake (check_client_config).
+Result<Json> m_client_check(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_CHECK(check_client_config(client));
+  return Json(true);
+}
+
 Result<Json> m_callback_process(const Json& p) {
   SSOKIT_TRY(std::string url, need_string(p, "url"));
   SSOKIT_TRY(Transaction tx, transaction_from_json(p));
@@ -208,6 +223,8 @@ constexpr Method kOauthMethods[] = {
     {"authorize.build", m_authorize_build},
     {"callback.state", m_callback_state},
     {"callback.process", m_callback_process},
+    {"callback.is_response", m_callback_is_response},
+    {"client.check", m_client_check},
     {"token.code_request", m_token_code_request},
     {"token.refresh_request", m_token_refresh_request},
     {"token.process", m_token_process},

@@ -58,6 +58,7 @@ function inside(root, rel) {
  * @param {string} [options.scope]
  * @param {'memory'|'session'|'local'} [options.storage='local'] where the page keeps the session
  * @param {number} [options.refreshLeeway] seconds (the package's default when omitted)
+ * @param {boolean} [options.autoRefresh] renew the access token before it expires (default false)
  * @param {Record<string,string>} [options.mounts] extra URL prefix -> directory (benchmarks)
  * @param {Array<{path: string|RegExp, handle: (req, res, ctx) => Promise<void>|void}>} [options.routes]
  *   server-side routes (the video platforms' pages in samples/portal/platforms/), matched before the
@@ -78,6 +79,7 @@ export async function startPortal(options = {}) {
     },
   };
   if (options.refreshLeeway !== undefined) config.refreshLeeway = options.refreshLeeway;
+  if (options.autoRefresh) config.autoRefresh = true;
 
   const roots = [
     ['/ssokit/src/', join(WEB_DIR, 'src')],
@@ -123,7 +125,8 @@ export async function startPortal(options = {}) {
   // redirect to the provider waits for all of them).
   async function sendPage(req, res) {
     const html = await readFile(join(PUBLIC_DIR, 'index.html'), 'utf8');
-    const modules = (await readdir(join(WEB_DIR, 'src')).catch(() => [])).filter((f) => f.endsWith('.js')).sort();
+    // Not node-host.js (Node's loader, package.json "imports") nor react.js (ssokit/react): this page loads neither.
+    const modules = (await readdir(join(WEB_DIR, 'src')).catch(() => [])).filter((f) => f.endsWith('.js') && f !== 'node-host.js' && f !== 'react.js').sort();
     const hints = [
       '<link rel="preload" href="/config.json" as="fetch" crossorigin>',
       ...modules.map((f) => `<link rel="modulepreload" href="/ssokit/src/${f}">`),

@@ -60,7 +60,8 @@ static void show_code(void *user, const char *user_code, const char *verificatio
 /* Prints "<what>" from the session JSON, or a dash. */
 static void print_field(const char *session_json, const char *label, const char *pointer) {
   char *value = NULL;
-  if (ssokit_json_get(session_json, pointer, &value, NULL) == SSOKIT_OK && value[0] != '\0') {
+  if (ssokit_json_get(session_json, pointer, &value, NULL) == SSOKIT_OK && value[0] != '\0' &&
+      strcmp(value, "null") != 0) {  /* a field the provider did not send is null */
     print_text(label, value);
   } else {
     printf("%s: -\n", label);

@@ -112,7 +112,7 @@ test('JS client: without profileEndpoint there is no extra request', async () =>
   const before = api.seen.length;
   const { result } = await jsSignIn({ profileMapping: 'yourmembership' });
   assert.equal(api.seen.length, before);
-  assert.equal(result.profile.membershipStatus, '');
+  assert.equal(result.profile.membershipStatus, null);
 });
 
 test('JS client: a failing profile endpoint fails the sign-in with http_error naming it, never the token', async () => {

@@ -254,7 +254,7 @@ describe('CLI: sign-in, refresh, sign-out', () => {
   const hostile = [
     ['the token endpoint echoes the code exchange', 'tokenEcho', 'token_error'],
     ['user-info names the access token in WWW-Authenticate', 'userinfoNamesToken', 'token_error'],
-    ['the callback error repeats the request and the code', 'callbackEcho', 'authorization_error'],
+    ['the callback error repeats the request and the code', 'callbackEcho', 'access_denied'],
   ];
   for (const [name, rewrite, code] of hostile) {
     test(`login: ${name}`, async () => {
@@ -369,7 +369,7 @@ describe('JS API: sign-in, refresh, sign-out', () => {
     c.sso.close();
   });
 
-  for (const [rewrite, code] of [['tokenEcho', 'token_error'], ['userinfoNamesToken', 'token_error'], ['callbackEcho', 'authorization_error']]) {
+  for (const [rewrite, code] of [['tokenEcho', 'token_error'], ['userinfoNamesToken', 'token_error'], ['callbackEcho', 'access_denied']]) {
     test(`sign-in: hostile provider (${rewrite})`, async () => {
       const c = await client();
       p.rec.rewrite = rewrites[rewrite];

@@ -1,7 +1,8 @@
 // Runs every shared case file (tests/cases/*.json) through the JSON call interface.
 // tests/wasm/cases.test.mjs runs the same files through WebAssembly: identical answers required.
 //
-// A case: {"name", "method", "params", then "result": <exact JSON> or "error": "<code>"}.
+// A case: {"name", "method", "params", then "result": <exact JSON> or "error": "<code>"}; an
+// error case may add "details" (members the error's details hold) and "message_contains" (words).
 // A method that answers a verify effect ({state, verify}) has it performed by the native host's
 // verifier and continued with flow.step {state, verified}; the continuation's result is the
 // method's answer (tests/wasm/cases.test.mjs does the same with WebCrypto).
@@ -58,6 +59,19 @@ TEST_P(SharedCases, MatchExpected) {
     if (c.contains("error")) {
       ASSERT_FALSE(r.ok()) << name << ": expected " << c["error"] << ", got " << r.value().dump();
       EXPECT_EQ(r.error().code_name(), c["error"].get<std::string>()) << name << ": " << r.error().message;
+      // Optional: members the error's details must hold, and words its message must contain.
+      if (const auto* details = ssokit::json_member(c, "details")) {
+        for (const auto& item : details->items()) {
+          const auto* got = ssokit::json_member(r.error().details, item.key());
+          EXPECT_TRUE(got != nullptr && *got == item.value()) << name << ": details." << item.key() << " is not " << item.value().dump();
+        }
+      }
+      if (const auto* words = ssokit::json_member(c, "message_contains")) {
+        for (const auto& w : *words) {
+          EXPECT_NE(r.error().message.find(w.get<std::string>()), std::string::npos)
+              << name << ": the message \"" << r.error().message << "\" does not say " << w.dump();
+        }
+      }
     } else {
       ASSERT_TRUE(r.ok()) << name << ": " << r.error().to_string();
       EXPECT_EQ(r.value(), c["result"]) << name << ": got " << r.value().dump();

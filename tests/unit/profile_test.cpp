@@ -96,13 +96,16 @@ TEST(profile, LargeUnsignedNumbersDoNotWrap) {
   EXPECT_FALSE(bad_index.ok());
 }
 
-TEST(profile, ToJsonAlwaysHasEveryMember) {
+TEST(profile, ToJsonAlwaysHasEveryMemberAbsentOnesNull) {
   Profile p;
   p.userId = "u";
+  p.email = "ada@example.com";
   Json j = p.to_json();
-  for (const char* key : {"userId", "firstName", "lastName", "email", "membershipStatus", "membershipType"}) {
+  EXPECT_EQ(j["userId"], "u");
+  EXPECT_EQ(j["email"], "ada@example.com");
+  for (const char* key : {"firstName", "lastName", "membershipStatus", "membershipType"}) {
     ASSERT_TRUE(j.contains(key)) << key;
-    EXPECT_TRUE(j[key].is_string());
+    EXPECT_TRUE(j[key].is_null()) << key << " was not sent: null, not \"\"";
   }
   EXPECT_EQ(j["groups"], Json::array());
 }
@@ -463,7 +466,7 @@ TEST_F(ProfileRequestFlow, NoEndpointNoExtraRequest) {
   auto session = sign_in("");
   ASSERT_TRUE(session.ok()) << session.error().to_string();
   EXPECT_EQ(urls().back(), std::string(kIssuer) + "/userinfo");
-  EXPECT_EQ(session->profile["membershipStatus"], "");
+  EXPECT_TRUE(session->profile["membershipStatus"].is_null());
 }
 
 TEST_F(ProfileRequestFlow, AFailingEndpointFailsTheSignInNamingItNeverTheToken) {

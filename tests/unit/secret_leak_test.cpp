@@ -218,7 +218,7 @@ TEST(SecretLeakRegression, CallbackErrorDescriptionEchoingTheRequest) {
                           "&state=" + t.state;
   auto r = process_callback(url, t, provider(), kNow);
   ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, ErrorCode::authorization_error);
+  EXPECT_EQ(r.error().code, ErrorCode::access_denied);
   EXPECT_EQ(json_string(r.error().details, "error"), "access_denied");
   expect_absent(everything(r.error()), {code, t.state, t.nonce});
 }

@@ -27,6 +27,8 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort
           await assert.rejects(() => callWithHost(c.method, c.params ?? {}), (e) => {
             assert.ok(e instanceof SsoError, `expected SsoError, got ${e}`);
             assert.equal(e.code, c.error, e.message);
+            for (const [key, value] of Object.entries(c.details ?? {})) assert.deepEqual(e.details[key], value, `details.${key}`);
+            for (const word of c.message_contains ?? []) assert.ok(e.message.includes(word), `"${e.message}" does not say "${word}"`);
             return true;
           });
         } else {

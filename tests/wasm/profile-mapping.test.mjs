@@ -48,7 +48,7 @@ test('fetchProfile sends the Bearer token and returns the object; mapProfile rea
   assert.deepEqual(profile.AccountInformation.Membership, 'Lifetime');
   const mapped = await mapProfile({ claims: { sub: 'ym-7' }, userinfo: { sub: 'ym-7', MemberId: 7 }, profile, mapping: 'yourmembership', now: NOW });
   assert.deepEqual(mapped, {
-    userId: '7', firstName: '', lastName: '', email: '', membershipStatus: 'active', membershipType: 'LIFE', groups: [],
+    userId: '7', firstName: null, lastName: null, email: null, membershipStatus: 'active', membershipType: 'LIFE', groups: [],
   });
 });
 
@@ -121,7 +121,7 @@ test('hostile profile documents never crash the WebAssembly core', async () => {
   });
   assert.equal(mapped.groups.length, 256);
   assert.equal(mapped.groups[255], 'group-255');
-  assert.equal(mapped.membershipStatus, '');
+  assert.equal(mapped.membershipStatus, null);
   // Deeper than the call interface's JSON limit: a clean error, and the core keeps working.
   await assert.rejects(mapProfile({ claims: { sub: 'u' }, profile: { nested: nest(3000) }, now: NOW }),
     (e) => e instanceof SsoError && e.code === 'invalid_argument');

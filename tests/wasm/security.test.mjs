@@ -74,13 +74,12 @@ test('a return path that leaves the site is refused before the sign-in is stored
   sso.close();
 });
 
-test('a plain-http issuer on another host is refused before anything is sent', async () => {
+test('a plain-http issuer on another host is refused by createSsoClient, before anything is sent', async () => {
   const calls = [];
   const recorder = async (url) => { calls.push(url); throw new Error('must not be called'); };
   for (const issuer of ['http://id.example.com', 'http://10.1.2.3:8080/realm']) {
-    const sso = await createSsoClient({ issuer, clientId: 'portal', redirectUri: 'https://portal.example.com/cb', fetch: recorder, crossTab: false });
-    await assert.rejects(sso.login({ redirect: false }), (e) => e instanceof SsoError && e.code === 'invalid_url', issuer);
-    sso.close();
+    await assert.rejects(createSsoClient({ issuer, clientId: 'portal', redirectUri: 'https://portal.example.com/cb', fetch: recorder, crossTab: false }),
+      (e) => e instanceof SsoError && e.code === 'invalid_url' && e.message.includes('use https'), issuer);
   }
   assert.deepEqual(calls, []);
 });

@@ -13,7 +13,10 @@ import { SsoError } from './errors.js';
 import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from './storage.js';
 import { fetchTransport } from './transport.js';
 import { performVerify } from './verify.js';
-import { waitForPopupCallback, openPopup } from './popup.js';
+import { waitForPopupCallback, openPopup, isSigninPopup, reportPopupCallbackNotCompleted } from './popup.js';
+import { checkOptionNames, discoveryFetchFailed } from './checks.js';
+import { createEvents, createExpiryTimer } from './events.js';
+import { callbackFromHiddenFrame, handOffToParent, isCheckFrame } from './check-session.js';
 
 const MAX_FLOW_REQUESTS = 8;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -50,16 +53,14 @@ function defaultLocks() {
  * @param {object} options see index.d.ts (SsoClientOptions)
  */
 export async function createSsoClient(options = {}) {
+  checkOptionNames(options);
   const {
     issuer, clientId, redirectUri, scope = 'openid profile email', clientSecret, clientAuth,
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
     profileMapping = 'oidc', profileEndpoint, fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
-    crossTab = true, locks = defaultLocks(),
+    crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false,
   } = options;
-  if (!issuer || !clientId || !redirectUri) {
-    throw new SsoError('invalid_argument', 'createSsoClient needs issuer, clientId and redirectUri');
-  }
   // A secret in a page is readable by every script on it (RFC 9700 2.5; RFC 8252 8.5): pages are
   // public clients with PKCE. Confidential clients belong to the portal's server (Node, no DOM).
   if (clientSecret && typeof globalThis.document !== 'undefined') {
@@ -75,11 +76,13 @@ export async function createSsoClient(options = {}) {
   if (clientAuth) client.auth = clientAuth;
   if (clockSkew !== undefined) client.clock_skew = clockSkew;
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
+  // Issuer, redirect URI and algorithm names now, not at the first sign-in (invalid_url, invalid_argument).
+  core.call('client.check', { client });
   const sessionKey = `${storageKey}.session`;
   const txKey = (state) => `${storageKey}.tx.${state}`;
   const latestTxKey = `${storageKey}.tx.latest`;
   const refreshLockName = `ssokit:${storageKey}:refresh`;
-  const listeners = new Set();
+  const events = createEvents();
   const sharedSessions = isSharedAcrossTabs(sessions);
 
   let provider = null;
@@ -103,7 +106,7 @@ export async function createSsoClient(options = {}) {
   if (crossTab && sessions.kind === 'local' && typeof globalThis.addEventListener === 'function') {
     storageListener = (event) => {
       if (event.key !== sessionKey && event.key !== null) return;  // null: the whole area was cleared
-      notify(event.newValue ?? null, event.newValue ? parseSession(event.newValue) : null);
+      notify(event.newValue ?? null, event.newValue ? parseSession(event.newValue) : null, 'other_tab');
     };
     globalThis.addEventListener('storage', storageListener);
   }
@@ -115,34 +118,59 @@ export async function createSsoClient(options = {}) {
       // (Shared storage is already clear; removing again could drop a newer sign-in.)
       if (!sharedSessions) await sessions.remove(sessionKey);
       const text = sharedSessions ? await sessions.get(sessionKey) : null;
-      notify(text, text ? parseSession(text) : null);
+      notify(text, text ? parseSession(text) : null, 'other_tab');
     } else if (message.type === 'updated' && sharedSessions) {
       const text = await sessions.get(sessionKey);
-      notify(text, text ? parseSession(text) : null);
+      const session = text ? parseSession(text) : null;
+      notify(text, session, 'other_tab');
+      if (message.event === 'tokenRefreshed' && session) events.emit('tokenRefreshed', { expiresAt: session.tokens.expires_at ?? 0 });
+    } else if (message.type === 'refresh_failed' && sharedSessions && typeof message.code === 'string') {
+      events.emit('refreshFailed', { code: message.code, message: String(message.message ?? '') });
     }
   }
 
-  function announce(type) {
-    try { channel?.postMessage({ type }); } catch { /* a closed channel: nothing to tell */ }
+  function announce(type, extra = {}) {
+    try { channel?.postMessage({ type, ...extra }); } catch { /* a closed channel: nothing to tell */ }
   }
 
-  function notify(text, session) {
+  // The access token's expiry: tokenExpiring, and with autoRefresh a refresh (under the lock, so
+  // with a shared storage one tab refreshes and the others see its tokens).
+  const expiry = createExpiryTimer({
+    clock,
+    leeway: refreshLeeway,
+    onDue(expiresAt) {
+      events.emit('tokenExpiring', { expiresAt, expiresIn: expiresAt - clock() });
+      if (autoRefresh) refreshSession(false).catch(() => { /* reported as refreshFailed */ });
+    },
+  });
+
+  // `reason` of a sign-out: 'logout', 'refresh_refused', or 'other_tab' (learned from another tab).
+  function notify(text, session, reason) {
     if (text === lastAnnounced) return;
+    const hadSession = !!lastAnnounced;
     lastAnnounced = text;
-    const value = session ? publicSession(session) : null;
-    for (const listener of listeners) {
-      try { listener(value); } catch { /* a listener's error is its own */ }
-    }
+    expiry.schedule(session?.tokens?.expires_at ?? 0);
+    events.emit('sessionChanged', session ? publicSession(session) : null);
+    if (!session && hadSession) events.emit('signedOut', { reason: reason ?? 'logout' });
   }
 
   // ---- provider and flows -------------------------------------------------------------------
-  async function discover() {
-    if (provider && clock() - providerFetchedAt < metadataTtl) return provider;
-    const request = core.call('discovery.request', { issuer });
-    const response = await send(request);
-    provider = core.call('discovery.process', { issuer, response });
-    providerFetchedAt = clock();
-    return provider;
+  // Concurrent callers (warmUp, then an early login()) share one request.
+  let discovering = null;
+  function discover() {
+    if (provider && clock() - providerFetchedAt < metadataTtl) return Promise.resolve(provider);
+    discovering ??= (async () => {
+      try {
+        const request = core.call('discovery.request', { issuer });
+        const response = await send(request).catch((e) => { throw discoveryFetchFailed(e, request.url); });
+        provider = core.call('discovery.process', { issuer, response });
+        providerFetchedAt = clock();
+        return provider;
+      } finally {
+        discovering = null;
+      }
+    })();
+    return discovering;
   }
 
   async function runFlow(step) {
@@ -186,12 +214,12 @@ export async function createSsoClient(options = {}) {
     return session;
   }
 
-  async function writeSession(session) {
+  async function writeSession(session, { event, reason } = {}) {
     const text = session ? JSON.stringify(session) : null;
     if (text) await sessions.set(sessionKey, text);
     else await sessions.remove(sessionKey);
-    notify(text, session);
-    announce(session ? 'updated' : 'signed_out');
+    notify(text, session, reason);
+    announce(session ? 'updated' : 'signed_out', event ? { event } : {});
   }
 
   function publicSession(s) {
@@ -221,10 +249,14 @@ export async function createSsoClient(options = {}) {
           try {
             fresh = await runFlow(core.call('refresh.start', { client, provider: metadata, session: current, options: flowOptions(), now: clock() }));
           } catch (e) {
-            if (e instanceof SsoError && e.code === 'login_required') await writeSession(null);
+            const code = e instanceof SsoError ? e.code : 'internal_error';
+            events.emit('refreshFailed', { code, message: e.message });
+            announce('refresh_failed', { code, message: e.message });
+            if (code === 'login_required') await writeSession(null, { reason: 'refresh_refused' });
             throw e;
           }
-          await writeSession(fresh);
+          await writeSession(fresh, { event: 'tokenRefreshed' });
+          events.emit('tokenRefreshed', { expiresAt: fresh.tokens.expires_at ?? 0 });
           return fresh;
         });
       } finally {
@@ -277,8 +309,14 @@ export async function createSsoClient(options = {}) {
       }
     },
 
-    /** Completes the sign-in from the URL the provider redirected to. */
+    /**
+     * Completes the sign-in from the URL the provider redirected to. Resolves to null when the
+     * URL carries no authorization response (no code, error or state): not a callback.
+     */
     async handleRedirectCallback(url = globalThis.location?.href) {
+      if (!core.call('callback.is_response', { url: String(url ?? '') })) return null;
+      // In checkSession()'s hidden frame the parent page completes the sign-in.
+      if (isCheckFrame()) { handOffToParent(String(url)); return null; }
       const metadata = await discover();
       // Which pending sign-in this is, and what it spends, is the core's decision (callback.match).
       const state = core.call('callback.state', { url });
@@ -287,12 +325,28 @@ export async function createSsoClient(options = {}) {
       const latest = await pending.get(latestTxKey);
       const match = core.call('callback.match', { state, ...(stored ? { stored } : {}), ...(latest ? { latest } : {}) });
       for (const name of match.remove) await pending.remove(`${storageKey}.${name}`);
-      if (match.error) throw new SsoError(match.error.code, match.error.message);
+      if (match.error) {
+        if (match.error.code === 'transaction_not_found' && isSigninPopup()) {
+          // The provider sent the popup to a callback page that handles the response itself: the
+          // pending sign-in lives in the opener. Say so here and in the opener's login().
+          reportPopupCallbackNotCompleted();
+          throw new SsoError('invalid_argument',
+            'this sign-in popup reached the callback page, which called handleRedirectCallback(): call ' +
+            'completePopupCallback() first on the callback page (it hands the response to the page that opened the popup)',
+            { reason: 'popup_callback_not_completed' });
+        }
+        throw new SsoError(match.error.code, match.error.message);
+      }
       const { transaction } = match;
       const step = core.call('signin.start', { client, provider: metadata, transaction, url, options: flowOptions(), now: clock() });
       const session = await runFlow(step);
       await writeSession(session);
       return { profile: session.profile, claims: session.claims, returnTo: session.return_to };
+    },
+
+    /** True when `url` (default: this page) is this client's redirect URI carrying an authorization response. */
+    isCallback(url = globalThis.location?.href) {
+      return core.call('callback.is_response', { url: String(url ?? ''), redirect_uri: redirectUri });
     },
 
     /**
@@ -412,10 +466,37 @@ export async function createSsoClient(options = {}) {
       core.call('revocation.process', { response: await send(request) });
     },
 
-    /** Called with the public session (or null) whenever it changes, here or in another tab. Returns an unsubscribe function. */
+    /**
+     * Asks the provider, without leaving the page, whether the user is still signed in there
+     * (prompt=none in a hidden iframe): resolves like handleRedirectCallback with a fresh session,
+     * or rejects with login_required (details.error: the provider's answer, or details.reason
+     * 'check_session_timeout' when no answer came within timeoutMs, 10 s: a provider that refuses
+     * to be framed). With redirect: true that last case sends the whole page to the provider with
+     * prompt=none instead (the answer then comes to the callback page) and resolves to null.
+     */
+    async checkSession({ timeoutMs = 10000, redirect = false, returnTo = globalThis.location?.pathname ?? '/' } = {}) {
+      const { url } = await sso.login({ prompt: 'none', redirect: false, returnTo });
+      let callbackUrl;
+      try {
+        callbackUrl = await callbackFromHiddenFrame(url, { redirectUri, timeoutMs });
+      } catch (e) {
+        if (redirect && e instanceof SsoError && e.details?.reason === 'check_session_timeout') {
+          await go(url);
+          return null;
+        }
+        throw e;
+      }
+      return sso.handleRedirectCallback(callbackUrl);
+    },
+
+    /** Subscribes to one of the client's events (events.js); returns an unsubscribe function. */
+    on(name, listener) {
+      return events.on(name, listener);
+    },
+
+    /** on('sessionChanged', listener): the public session (or null) whenever it changes, here or in another tab. */
     onSessionChange(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return events.on('sessionChanged', listener);
     },
 
     /** The discovered provider metadata. */
@@ -423,11 +504,16 @@ export async function createSsoClient(options = {}) {
 
     /** Stops listening to other tabs (the client still works, alone). */
     close() {
+      expiry.cancel();
       if (channel) { channel.onmessage = null; channel.close(); channel = null; }
       if (storageListener) { globalThis.removeEventListener('storage', storageListener); storageListener = null; }
     },
   };
+  // warmUp: discovery starts now, so the first login() does not wait for it. A failure here is
+  // reported by the first call that needs the provider (which tries again).
+  if (warmUp) discover().catch(() => {});
   // The state the listeners start from, so an announcement that changes nothing stays quiet.
   lastAnnounced = await sessions.get(sessionKey).catch(() => undefined);
+  if (lastAnnounced) expiry.schedule(parseSession(lastAnnounced)?.tokens?.expires_at ?? 0);
   return sso;
 }

@@ -1,14 +1,12 @@
 // Loads the WebAssembly core and calls it through its one JSON entry point (ssokit_call).
 // Browsers: streaming instantiation of dist/ssokit-core.wasm from a URL that bundlers resolve
-// (new URL(..., import.meta.url)). Node: dist/ssokit-server.wasm, the same core plus the video
-// platforms' secret-holding calls (never shipped to a page), read from disk and handed in (the
-// glue cannot fetch a file path there).
+// (new URL(..., import.meta.url)). Node: "#node-host" (node-host.js, chosen by the package's
+// "imports" conditions) reads a build's bytes from disk, by default the server build. Nothing here
+// names a Node module or the server files, so a page bundle holds neither.
 import createSsokitCore from '../dist/ssokit-core.js';
 import { SsoError } from './errors.js';
 
 const wasmUrl = new URL('../dist/ssokit-core.wasm', import.meta.url);
-// Not `new URL('<literal>', import.meta.url)`: bundlers would then ship the server build to pages.
-const serverFiles = { glue: '../dist/ssokit-server.js', wasm: '../dist/ssokit-server.wasm' };
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
 
 let loading = null;
@@ -34,19 +32,22 @@ export function loadCoreVariant(variant) {
   return instantiate({ variant });
 }
 
+// Only evaluated in Node: a page never asks for it (and a bundle maps it to no-node-host.js).
+async function nodeBuild(variant) {
+  const host = await import('#node-host');
+  if (!host.nodeBuild) throw new SsoError('invalid_argument', 'this build of ssokit has no Node loader; pass wasmBinary or wasmUrl');
+  return host.nodeBuild(variant);
+}
+
 async function instantiate(options) {
   const args = {};
   let factory = createSsokitCore;
-  const server = isNode && !options.wasmBinary && !options.wasmUrl && options.variant !== 'browser';
-  if (server) {
-    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
-    factory = (await import(/* @vite-ignore */ new URL(serverFiles.glue, import.meta.url).href)).default;
-    args.wasmBinary = await fs.readFile(new URL(serverFiles.wasm, import.meta.url));
-  } else if (options.wasmBinary) {
+  if (options.wasmBinary) {
     args.wasmBinary = options.wasmBinary;
   } else if (isNode && !options.wasmUrl) {
-    const fs = await import(/* @vite-ignore */ 'node:fs/promises');
-    args.wasmBinary = await fs.readFile(wasmUrl);
+    const build = await nodeBuild(options.variant === 'browser' ? 'browser' : 'server');
+    factory = build.factory;
+    args.wasmBinary = build.wasmBinary;
   } else {
     const href = String(options.wasmUrl ?? wasmUrl);
     args.locateFile = () => href;

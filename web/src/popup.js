@@ -5,6 +5,9 @@
 import { SsoError } from './errors.js';
 
 const MESSAGE_TYPE = 'ssokit:callback';
+// From a popup whose callback page called handleRedirectCallback() instead of completePopupCallback().
+const NOT_COMPLETED_TYPE = 'ssokit:callback-not-completed';
+const POPUP_NAME = 'ssokit-signin';
 const POLL_MS = 200;
 
 /** Opens a blank popup now (within the user's click); throws SsoError cancelled when blocked. */
@@ -16,7 +19,7 @@ export function openPopup(features) {
   const height = 650;
   const left = Math.max(0, ((globalThis.screenX ?? 0) + ((globalThis.outerWidth ?? width) - width) / 2) | 0);
   const top = Math.max(0, ((globalThis.screenY ?? 0) + ((globalThis.outerHeight ?? height) - height) / 2) | 0);
-  const win = globalThis.open('about:blank', 'ssokit-signin',
+  const win = globalThis.open('about:blank', POPUP_NAME,
     features ?? `popup=yes,width=${width},height=${height},left=${left},top=${top}`);
   if (!win) {
     throw new SsoError('cancelled', 'the browser blocked the sign-in popup: call login({ popup: true }) from a click handler, or use the redirect',
@@ -49,6 +52,13 @@ export function waitForPopupCallback(win, { redirectUri, timeoutMs = 300000 } = 
     function onMessage(event) {
       if (event.origin !== target.origin || event.source !== win) return;
       const data = event.data;
+      if (data && data.type === NOT_COMPLETED_TYPE) {
+        finish(reject, new SsoError('invalid_argument',
+          'the sign-in popup reached the callback page, but that page called handleRedirectCallback() instead of ' +
+          'completePopupCallback(): call completePopupCallback() on the callback page when it is loaded in the popup (README, Popup sign-in)',
+          { reason: 'popup_callback_not_completed' }));
+        return;
+      }
       if (!data || data.type !== MESSAGE_TYPE || typeof data.url !== 'string' || !isCallback(data.url)) return;
       finish(resolve, data.url);
     }
@@ -64,6 +74,19 @@ export function waitForPopupCallback(win, { redirectUri, timeoutMs = 300000 } = 
     }, POLL_MS);
     deadline = setTimeout(() => finish(reject, new SsoError('timeout', `the sign-in popup did not finish within ${Math.round(timeoutMs / 1000)} s`)), timeoutMs);
   });
+}
+
+/** True in a window that login({ popup: true }) opened (by its name) and whose opener is still there. */
+export function isSigninPopup() {
+  const opener = globalThis.opener;
+  return !!opener && opener !== globalThis && globalThis.name === POPUP_NAME;
+}
+
+/** From the popup: tells the opener that its callback page did not call completePopupCallback(). */
+export function reportPopupCallbackNotCompleted() {
+  try {
+    globalThis.opener.postMessage({ type: NOT_COMPLETED_TYPE }, globalThis.location.origin);
+  } catch { /* the opener is gone or on another origin: the popup's own error says it */ }
 }
 
 /**

@@ -4,6 +4,7 @@
 // functions take the HttpResponse {status, headers, body} and validate it. Provider metadata and
 // the pending transaction are the core's own JSON objects (keep them as they are); the other
 // inputs and outputs are camelCase.
+import { discoveryFetchFailed } from './checks.js';
 import { loadCore } from './core.js';
 import { fetchTransport } from './transport.js';
 import { performVerify } from './verify.js';
@@ -40,7 +41,9 @@ export const processDiscovery = (issuer, response) => call('discovery.process', 
 /** discoveryRequest + fetch + processDiscovery. */
 export async function discover(issuer, { fetch, timeoutMs } = {}) {
   const send = fetchTransport(fetch ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
-  return processDiscovery(issuer, await send(await discoveryRequest(issuer)));
+  const request = await discoveryRequest(issuer);
+  const response = await send(request).catch((e) => { throw discoveryFetchFailed(e, request.url); });
+  return processDiscovery(issuer, response);
 }
 
 /**

@@ -39,10 +39,10 @@ async function main(): Promise<void> {
   if (location.pathname === '/callback' && completePopupCallback()) return;
 
   const sso = await createSsoClient({ ...config, storage: 'session', transactionStorage: 'session' });
-  if (location.pathname === '/callback') {
+  if (sso.isCallback()) {
     try {
-      const { returnTo } = await sso.handleRedirectCallback(location.href);
-      history.replaceState(null, '', returnTo);
+      const result = await sso.handleRedirectCallback(location.href);
+      history.replaceState(null, '', result?.returnTo ?? '/');
     } catch (e) {
       history.replaceState(null, '', '/');
       $('status').textContent = explain(e);

@@ -292,6 +292,7 @@ async function boot() {
       storage: state.sessionStore,
       transactionStorage: c.transactionStorage,
       refreshLeeway: c.refreshLeeway,
+      autoRefresh: c.autoRefresh,
       profileMapping: c.profileMapping,
     });
   } catch (e) {
@@ -299,10 +300,11 @@ async function boot() {
     return;
   }
 
-  if (location.pathname === '/callback') {
+  if (state.sso.isCallback()) {
     try {
-      const { returnTo } = await state.sso.handleRedirectCallback(location.href);
-      history.replaceState(null, '', safePath(returnTo));
+      // null in checkSession()'s hidden frame: the page that asked completes the sign-in.
+      const result = await state.sso.handleRedirectCallback(location.href);
+      if (result) history.replaceState(null, '', safePath(result.returnTo));
     } catch (e) {
       // Leave the code and state out of the address bar, and say what happened.
       history.replaceState(null, '', '/');

@@ -65,6 +65,15 @@ struct ClientConfig {
   Json to_json() const;  // includes the secret: for handing the config across the wasm boundary only
 };
 
+// The checks a client can make before any request, so a mistake shows when the client is created,
+// not at the first sign-in: issuer (check_issuer), client_id present, redirect_uri an absolute URL
+// without a fragment (RFC 6749 3.1.2), allowed_algs known (from_json). invalid_url or
+// invalid_argument, with a message that says the fix.
+Status check_client_config(const ClientConfig& client);
+// The issuer rules of discovery: a valid absolute URL, https (plain http only to a loopback host),
+// no query or fragment, not the discovery document's own URL (".../.well-known/openid-configuration").
+Status check_issuer(std::string_view issuer);
+
 // ---- Authorization request ----
 
 struct AuthorizationOptions {
@@ -124,6 +133,12 @@ Result<CallbackResult> process_callback(std::string_view callback_url, const Tra
                                         const ProviderMetadata& provider, std::int64_t now);
 // Just the state of a callback URL, to find the stored transaction it belongs to.
 Result<std::string> callback_state(std::string_view callback_url);
+// True when the URL carries an authorization response: a code, error or state parameter in its
+// query (or, without one there, in its fragment). False for any other page, also a malformed URL.
+bool is_authorization_response(std::string_view callback_url);
+// True when the URL is at the redirect URI (same scheme, host, port and path; the query may
+// differ) and carries an authorization response: "is this page the sign-in callback?".
+bool is_callback_for(std::string_view url, std::string_view redirect_uri);
 
 // ---- Token endpoint ----
 

@@ -20,8 +20,8 @@ namespace ssokit {
 struct Profile {
   std::string userId, firstName, lastName, email, membershipStatus, membershipType;
   std::vector<std::string> groups;
-  // Every member is always present: a field with no value is "" (groups: []), so consumers can
-  // rely on one shape.
+  // Every member is always present. Here a field with no value is ""; in to_json() it is null
+  // (groups: []), so consumers of the JSON (JavaScript, the CLI, the C API) can tell "not sent".
   Json to_json() const;
 };
 

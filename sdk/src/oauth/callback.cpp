@@ -39,7 +39,39 @@ Status check_no_duplicates(const Params& params) {
   return {};
 }
 
+// The provider's error as the code a page acts on (OpenID Connect Core 3.1.2.6): the user said
+// no, or silent sign-in needs the user; anything else stays authorization_error. The provider's
+// own error is kept in details either way.
+ErrorCode callback_error_code(std::string_view error) {
+  if (error == "access_denied") return ErrorCode::access_denied;
+  if (error == "login_required" || error == "interaction_required" || error == "consent_required" ||
+      error == "account_selection_required") {
+    return ErrorCode::login_required;
+  }
+  return ErrorCode::authorization_error;
+}
+
 }  // namespace
+
+bool is_authorization_response(std::string_view callback_url) {
+  auto params = response_params(callback_url);
+  return params.ok() && has_response_params(params.value());
+}
+
+bool is_callback_for(std::string_view url, std::string_view redirect_uri) {
+  auto here = parse_url(url);
+  auto target = parse_url(redirect_uri);
+  if (!here.ok() || !target.ok()) return false;
+  const auto port = [](const Url& u) -> std::optional<std::uint16_t> {
+    if (u.port) return u.port;
+    if (u.scheme == "https") return 443;
+    if (u.scheme == "http") return 80;
+    return std::nullopt;
+  };
+  if (here->scheme != target->scheme || here->host != target->host || port(here.value()) != port(target.value())) return false;
+  const auto path = [](const Url& u) { return u.path.empty() ? std::string("/") : u.path; };
+  return path(here.value()) == path(target.value()) && is_authorization_response(url);
+}
 
 Result<std::string> callback_state(std::string_view callback_url) {
   SSOKIT_TRY(Params params, response_params(callback_url));
@@ -94,7 +126,10 @@ Result<CallbackResult> process_callback(std::string_view callback_url, const Tra
       message += " (" + text.substr(0, 300) + ")";
     }
     if (auto uri = find_param(params, "error_uri")) details["error_uri"] = redact_credentials(*uri);
-    return make_error(ErrorCode::authorization_error, message, std::move(details));
+    const ErrorCode code = callback_error_code(*error);
+    if (code == ErrorCode::access_denied) message += "; the user declined or cancelled: offer to sign in again";
+    if (code == ErrorCode::login_required) message += "; the provider needs the user: sign in interactively (without prompt=none)";
+    return make_error(code, message, std::move(details));
   }
 
   auto code = find_param(params, "code");

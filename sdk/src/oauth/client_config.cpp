@@ -1,3 +1,4 @@
+#include "ssokit/jose.hpp"
 #include "ssokit/oauth.hpp"
 
 namespace ssokit {
@@ -40,10 +41,39 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
     if (!algs->is_array()) return bad("allowed_algs", "must be an array of strings");
     for (const auto& a : *algs) {
       if (!a.is_string()) return bad("allowed_algs", "must be an array of strings");
-      client.allowed_algs.push_back(a.get<std::string>());
+      const std::string& alg = a.get_ref<const std::string&>();
+      if (!jws_alg_supported(alg)) {
+        return make_error(ErrorCode::invalid_argument,
+                          "client configuration: allowed_algs names \"" + alg.substr(0, 40) +
+                              "\", which is not a supported JWS algorithm; use names such as RS256, PS256, ES256 "
+                              "(\"none\" is never accepted)");
+      }
+      client.allowed_algs.push_back(alg);
     }
   }
   return client;
+}
+
+Status check_client_config(const ClientConfig& client) {
+  SSOKIT_CHECK(check_issuer(client.issuer));
+  if (client.client_id.empty()) {
+    return make_error(ErrorCode::invalid_argument, "client_id is empty: give the client ID the provider registered for this app");
+  }
+  const std::string shown = client.redirect_uri.substr(0, 200);
+  auto redirect = parse_url(client.redirect_uri);
+  if (client.redirect_uri.empty() || !redirect.ok() || redirect->scheme.empty()) {
+    return make_error(ErrorCode::invalid_url,
+                      "redirect_uri \"" + shown +
+                          "\" is not an absolute URL: give it in full, as registered at the provider "
+                          "(in a page: location.origin + \"/callback\")");
+  }
+  if ((redirect->scheme == "https" || redirect->scheme == "http") && redirect->host.empty()) {
+    return make_error(ErrorCode::invalid_url, "redirect_uri \"" + shown + "\" has no host: give it in full, e.g. https://portal.example.com/callback");
+  }
+  if (redirect->fragment) {
+    return make_error(ErrorCode::invalid_url, "redirect_uri must not have a fragment (RFC 6749 section 3.1.2): drop the \"#...\" part");
+  }
+  return {};
 }
 
 Json ClientConfig::to_json() const {

@@ -5,14 +5,38 @@ namespace ssokit {
 
 namespace {
 
+constexpr std::string_view kWellKnown = "/.well-known/openid-configuration";
+
+bool ends_with(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
+}
+
+std::string clip(std::string_view s) { return std::string(s.substr(0, 200)); }
+
 Result<Url> parse_issuer(std::string_view issuer) {
+  if (issuer.empty()) return make_error(ErrorCode::invalid_url, "issuer is empty: give the provider's issuer URL, e.g. https://login.example.com");
   auto url = parse_url(issuer);
-  if (!url.ok()) return make_error(ErrorCode::invalid_url, "issuer is not a valid URL: " + url.error().message);
+  if (!url.ok() || url->host.empty()) {
+    return make_error(ErrorCode::invalid_url, "issuer \"" + clip(issuer) +
+                      "\" is not an absolute URL: give it with its scheme, e.g. https://login.example.com");
+  }
+  if (url->scheme != "https" && url->scheme != "http") {
+    return make_error(ErrorCode::invalid_url, "issuer \"" + clip(issuer) + "\" must be an https URL");
+  }
   if (!is_https_or_loopback(url.value())) {
-    return make_error(ErrorCode::invalid_url, "issuer must be an https URL (http only for loopback development)");
+    return make_error(ErrorCode::invalid_url,
+                      "issuer \"" + clip(issuer) + "\" uses plain http to \"" + clip(url->host) +
+                          "\", which is not a loopback host: use https (plain http is allowed only for localhost, "
+                          "127.0.0.1 and [::1]; check the host name for a typo)");
   }
   if (url->query || url->fragment) {
     return make_error(ErrorCode::invalid_url, "issuer must not have a query or fragment (OpenID Connect Discovery 1.0, section 2)");
+  }
+  if (ends_with(url->path, kWellKnown) || ends_with(url->path, std::string(kWellKnown) + "/")) {
+    return make_error(ErrorCode::invalid_url,
+                      "issuer \"" + clip(issuer) +
+                          "\" is the discovery document's URL: drop \"/.well-known/openid-configuration\" "
+                          "(the issuer is the part before it)");
   }
   return url;
 }
@@ -28,6 +52,12 @@ std::vector<std::string> string_list(const Json& doc, const char* key) {
 }
 
 }  // namespace
+
+Status check_issuer(std::string_view issuer) {
+  SSOKIT_TRY(Url url, parse_issuer(issuer));
+  (void)url;
+  return {};
+}
 
 Json ProviderMetadata::to_json() const { return raw; }
 
@@ -101,14 +131,28 @@ Result<HttpRequest> oauth_metadata_request(std::string_view issuer) {
 }
 
 Result<ProviderMetadata> process_discovery_response(std::string_view issuer, const HttpResponse& response) {
+  std::string base(issuer);
+  if (!base.empty() && base.back() == '/') base.pop_back();
+  const std::string where = "the discovery document at " + clip(base) + std::string(kWellKnown);
   if (response.status != 200) {
+    std::string hint = response.status == 404 || response.status == 410
+                           ? ": there is no provider at this issuer; check the issuer URL, its path included (it is "
+                             "the provider's issuer exactly, e.g. https://login.example.com/realms/portal)"
+                           : "; check the issuer URL and that the provider is up";
     return make_error(ErrorCode::discovery_failed,
-                      "the discovery document answered HTTP " + std::to_string(response.status) +
-                          "; check the issuer URL",
-                      {{"status", response.status}});
+                      where + " answered HTTP " + std::to_string(response.status) + hint,
+                      {{"status", response.status}, {"url", base + std::string(kWellKnown)}});
   }
   auto doc = parse_json_object(response.body, ErrorCode::discovery_failed);
-  if (!doc.ok()) return make_error(ErrorCode::discovery_failed, "the discovery document is not a JSON object: " + doc.error().message);
+  if (!doc.ok()) {
+    std::size_t first = response.body.find_first_not_of(" \t\r\n");
+    const bool html = first != std::string::npos && response.body[first] == '<';
+    return make_error(ErrorCode::discovery_failed,
+                      html ? where + " is an HTML page, not JSON: the issuer URL points at a web site (often the "
+                                     "portal itself or a login page), not at the provider; check the issuer URL"
+                           : where + " is not a JSON object (" + doc.error().message + "); check the issuer URL",
+                      {{"url", base + std::string(kWellKnown)}});
+  }
   SSOKIT_TRY(ProviderMetadata metadata, ProviderMetadata::from_json(doc.value()));
   // Exact comparison (Discovery 1.0 section 4.3): prevents a mix-up between providers.
   if (metadata.issuer != issuer) {

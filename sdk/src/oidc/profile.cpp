@@ -941,12 +941,13 @@ Result<Url> endpoint_url(std::string_view text) {
 }  // namespace
 
 Json Profile::to_json() const {
+  const auto text = [](const std::string& value) { return value.empty() ? Json(nullptr) : Json(value); };
   return {{"userId", userId},
-          {"firstName", firstName},
-          {"lastName", lastName},
-          {"email", email},
-          {"membershipStatus", membershipStatus},
-          {"membershipType", membershipType},
+          {"firstName", text(firstName)},
+          {"lastName", text(lastName)},
+          {"email", text(email)},
+          {"membershipStatus", text(membershipStatus)},
+          {"membershipType", text(membershipType)},
           {"groups", groups}};
 }
 

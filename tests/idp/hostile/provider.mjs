@@ -170,7 +170,8 @@ export const scenarios = [
   { name: 'state missing', expect: 'state_missing', authorize: ({ state, ...p }) => p },
   { name: 'RFC 9207 iss mismatch', expect: 'iss_mismatch', authorize: (p) => ({ ...p, iss: 'http://127.0.0.1:1/evil' }) },
   { name: 'RFC 9207 iss missing', expect: 'iss_mismatch', authorize: ({ iss, ...p }) => p },
-  { name: 'authorization error', expect: 'authorization_error', authorize: ({ state, iss }) => ({ error: 'access_denied', error_description: 'the viewer said no', state, iss }) },
+  { name: 'authorization error', expect: 'authorization_error', authorize: ({ state, iss }) => ({ error: 'temporarily_unavailable', error_description: 'try later', state, iss }) },
+  { name: 'the viewer said no', expect: 'access_denied', authorize: ({ state, iss }) => ({ error: 'access_denied', error_description: 'the viewer said no', state, iss }) },
   { name: 'callback repeats code', expect: 'invalid_response', authorize: (p) => ({ ...p, code: [p.code, 'second-code'] }) },
   { name: 'callback without code', expect: 'invalid_response', authorize: ({ code, ...p }) => p },
 

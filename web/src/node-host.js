@@ -1,0 +1,18 @@
+// Node only (package.json "imports": "#node-host" under the "node" condition; browsers and page
+// bundlers get no-node-host.js instead, so no node:* import and no server file reaches a page).
+// Node is handed the .wasm bytes (the glue cannot fetch a file path there): by default the server
+// build, the same core plus the video platforms' secret-holding calls; the page build on request.
+import { readFile } from 'node:fs/promises';
+
+const files = {
+  server: { glue: '../dist/ssokit-server.js', wasm: '../dist/ssokit-server.wasm' },
+  browser: { glue: '../dist/ssokit-core.js', wasm: '../dist/ssokit-core.wasm' },
+};
+
+/** The emscripten factory and the wasm bytes of one build: 'server' or 'browser'. */
+export async function nodeBuild(variant) {
+  const f = files[variant];
+  const factory = (await import(new URL(f.glue, import.meta.url).href)).default;
+  const wasmBinary = await readFile(new URL(f.wasm, import.meta.url));
+  return { factory, wasmBinary };
+}
