@@ -9,7 +9,7 @@
 
 #include "cli.hpp"
 #include "ssokit/native/qr.hpp"
-#include "store/file_io.hpp"
+#include "ssokit/native/file_io.hpp"
 #include "ssokit/client.hpp"
 
 namespace ssokit::cli {

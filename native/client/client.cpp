@@ -77,13 +77,14 @@ void SsoClient::keep_jwks(const Json& result) {
   }
 }
 
-Result<SsoClient::DeviceStart> SsoClient::device_start() {
+Result<SsoClient::DeviceStart> SsoClient::device_start(const std::function<void(const DeviceAuthorization&)>& show) {
   SSOKIT_TRY(ProviderMetadata provider, discover());
   SSOKIT_TRY(HttpRequest request, device_authorization_request(options_.config, provider));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
   auto authorization = process_device_authorization_response(response, clock_());
   if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret});
   DeviceAuthorization device = std::move(authorization).value();
+  if (show) show(device);
   const SignInOptions signin = signin_options();
   SSOKIT_TRY(FlowStep step, device_flow(options_.config, provider, device, signin, clock_()));
   return DeviceStart{std::move(device), std::move(step)};
@@ -100,10 +101,9 @@ Result<Session> SsoClient::device_finish(const Json& result) {
 
 Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceAuthorization&)>& show,
                                           const std::function<bool()>& cancelled) {
-  SSOKIT_TRY(DeviceStart start, device_start());
+  SSOKIT_TRY(DeviceStart start, device_start(show));
   const DeviceAuthorization& device = start.device;
   FlowStep step = std::move(start.step);
-  if (show) show(device);
   const std::function<void(std::chrono::milliseconds)> sleep =
       options_.sleep ? options_.sleep : std::function<void(std::chrono::milliseconds)>(default_sleep);
   // The step machine stops polling at the code's expiry; this budget also bounds network retries

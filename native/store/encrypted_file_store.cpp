@@ -14,7 +14,7 @@
 
 #include "ssokit/aead.hpp"
 #include "ssokit/json.hpp"
-#include "store/file_io.hpp"
+#include "ssokit/native/file_io.hpp"
 
 namespace ssokit::native {
 namespace {

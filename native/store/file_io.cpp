@@ -1,5 +1,5 @@
 // See file_io.hpp.
-#include "store/file_io.hpp"
+#include "ssokit/native/file_io.hpp"
 
 #include <fcntl.h>
 #include <sys/file.h>

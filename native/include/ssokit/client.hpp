@@ -81,7 +81,9 @@ class SsoClient {
     DeviceAuthorization device;
     FlowStep step;
   };
-  Result<DeviceStart> device_start();
+  // `show` (may be empty) gets the code before the flow starts, so a viewer sees it even when it
+  // has already expired.
+  Result<DeviceStart> device_start(const std::function<void(const DeviceAuthorization&)>& show = {});
   Result<Session> device_finish(const Json& result);
   // The stored session, if any.
   Result<std::optional<Session>> session();

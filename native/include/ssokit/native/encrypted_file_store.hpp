@@ -54,7 +54,7 @@
 
 #include "ssokit/random.hpp"
 #include "ssokit/session.hpp"
-#include "store/file_io.hpp"
+#include "ssokit/native/file_io.hpp"
 
 namespace ssokit::native {
 

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "ssokit/session.hpp"
-#include "store/file_io.hpp"
+#include "ssokit/native/file_io.hpp"
 
 namespace ssokit::native {
 
