@@ -19,16 +19,6 @@
 namespace ssokit::native {
 namespace {
 
-std::string os_error() { return std::strerror(errno); }
-
-int open_retry(const char* path, int flags, mode_t mode = 0) {
-  int fd;
-  do {
-    fd = ::open(path, flags, mode);
-  } while (fd < 0 && errno == EINTR);
-  return fd;
-}
-
 constexpr char kMagic[8] = {'S', 'S', 'O', 'K', 'I', 'T', 'S', '1'};
 constexpr std::uint8_t kVersion1 = 1;  // read only (files written before the path binding)
 constexpr std::uint8_t kVersion = 2;

@@ -14,17 +14,18 @@
 #include <thread>
 
 namespace ssokit::native {
-namespace {
 
 std::string os_error() { return std::strerror(errno); }
 
-int open_retry(const char* path, int flags, mode_t mode = 0) {
+int open_retry(const char* path, int flags, unsigned mode) {
   int fd;
   do {
-    fd = ::open(path, flags, mode);
+    fd = ::open(path, flags, static_cast<mode_t>(mode));
   } while (fd < 0 && errno == EINTR);
   return fd;
 }
+
+namespace {
 
 bool write_all(int fd, std::string_view data) {
   std::size_t done = 0;

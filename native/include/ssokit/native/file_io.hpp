@@ -63,4 +63,8 @@ std::string directory_of(const std::string& path);
 // exist.
 std::string canonical_store_path(const std::string& path);
 
+// open(2), retried on EINTR (-1 and errno on failure); the text of errno, for error messages.
+int open_retry(const char* path, int flags, unsigned mode = 0);
+std::string os_error();
+
 }  // namespace ssokit::native
