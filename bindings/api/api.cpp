@@ -27,6 +27,15 @@ Result<Bytes> need_hex(const Json& p, std::string_view name) {
   return std::move(bytes).value();
 }
 
+Result<std::unique_ptr<RandomSource>> call_random(const Json& p) {
+  struct System final : RandomSource {
+    Status fill(std::uint8_t* out, std::size_t size) override { return system_random().fill(out, size); }
+  };
+  if (json_member(p, "random") == nullptr) return std::unique_ptr<RandomSource>(new System());
+  SSOKIT_TRY(Bytes bytes, need_hex(p, "random"));
+  return std::unique_ptr<RandomSource>(new HostRandom(std::move(bytes)));
+}
+
 namespace {
 
 // Add a concern's table here. The first table naming a method answers it: the server tables come

@@ -1,6 +1,10 @@
 // Internal: each concern registers its JSON methods as a table (api_<concern>.cpp).
 #pragma once
 
+#include <memory>
+
+#include "ssokit/random.hpp"
+
 #include <string>
 #include <string_view>
 
@@ -47,6 +51,9 @@ Error bad_param(std::string_view name, std::string_view what);
 Result<std::string> need_string(const Json& p, std::string_view name);
 std::string opt_string(const Json& p, std::string_view name, std::string fallback = {});
 Result<Bytes> need_hex(const Json& p, std::string_view name);
+// The call's random source: the host's bytes {"random": hex} (pages always pass them, tests pass
+// fixed ones), else the system generator (none in the page build: the call then fails).
+Result<std::unique_ptr<RandomSource>> call_random(const Json& p);
 
 // Boundary formats shared by the methods (api_oauth.cpp).
 Json request_to_json(const HttpRequest& request);

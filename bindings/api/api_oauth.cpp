@@ -111,14 +111,8 @@ Result<Json> m_authorize_build(const Json& p) {
       SSOKIT_TRY(options.extra, params_from_json(*extra, "options.extra"));
     }
   }
-  Result<AuthorizationRequest> request = make_error(ErrorCode::internal_error, "unreachable");
-  if (json_member(p, "seed") != nullptr) {
-    SSOKIT_TRY(Bytes seed, need_hex(p, "seed"));
-    SSOKIT_TRY(auto rng, CtrDrbgRandom::from_seed(seed));
-    request = build_authorization_request(client, provider, options, *rng, now);
-  } else {
-    request = build_authorization_request(client, provider, options, system_random(), now);
-  }
+  SSOKIT_TRY(auto rng, call_random(p));
+  Result<AuthorizationRequest> request = build_authorization_request(client, provider, options, *rng, now);
   if (!request.ok()) return request.take_error();
   return Json{{"url", request->url}, {"transaction", request->transaction.to_json()}};
 }

@@ -17,6 +17,7 @@ import { waitForPopupCallback, openPopup, isSigninPopup, reportPopupCallbackNotC
 import { checkOptionNames, discoveryFetchFailed } from './checks.js';
 import { createEvents, createExpiryTimer } from './events.js';
 import { callbackFromHiddenFrame, handOffToParent, isCheckFrame } from './check-session.js';
+import { hostRandom, AUTHORIZE_RANDOM_BYTES } from './random.js';
 
 const MAX_FLOW_REQUESTS = 8;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -293,7 +294,7 @@ export async function createSsoClient(options = {}) {
         if (acrValues) opts.acr_values = acrValues;
         if (uiLocales) opts.ui_locales = uiLocales;
         if (extraParams) opts.extra = extraParams;
-        const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock() });
+        const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock(), random: hostRandom(AUTHORIZE_RANDOM_BYTES) });
         await pending.set(txKey(transaction.state), JSON.stringify(transaction));
         // Remembered so a callback with a tampered state can be told apart from a replay.
         await pending.set(latestTxKey, transaction.state);

@@ -8,6 +8,7 @@ import { discoveryFetchFailed } from './checks.js';
 import { loadCore } from './core.js';
 import { fetchTransport } from './transport.js';
 import { performVerify } from './verify.js';
+import { hostRandom, AUTHORIZE_RANDOM_BYTES } from './random.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const call = async (method, params) => (await loadCore()).call(method, params);
@@ -60,7 +61,7 @@ export async function buildAuthorizationUrl({ client, provider, now = nowSeconds
   if (o.acrValues !== undefined) options.acr_values = o.acrValues;
   if (o.uiLocales !== undefined) options.ui_locales = o.uiLocales;
   if (o.extraParams !== undefined) options.extra = o.extraParams;
-  return call('authorize.build', { client: clientJson(client), provider, options, now });
+  return call('authorize.build', { client: clientJson(client), provider, options, now, random: hostRandom(AUTHORIZE_RANDOM_BYTES) });
 }
 
 /** The `state` of a callback URL, to find its transaction. */
