@@ -56,7 +56,7 @@ async function prepareSsokitMinimal() {
   await writeFile(`${OUT}/ssokit-minimal.mjs`, `import { createSsoClient } from '/ssokit/src/index.js';
 const config = await (await fetch('/config.json')).json();
 const sso = await createSsoClient({ issuer: config.issuer, clientId: config.clientId,
-  redirectUri: config.redirectUri, scope: config.scope, storage: 'local', transactionStorage: 'session' });
+  redirectUri: config.redirectUri, scope: config.scope, storage: 'local', transactionStorage: 'session', warmUp: true });
 if (!(await sso.getSession())) await sso.login({ returnTo: '/' });
 `);
   await writeFile(`${OUT}/ssokit-minimal.html`, `<!doctype html><html lang="en"><head><meta charset="utf-8">

@@ -68,8 +68,10 @@ export async function createSsoClient(options = {}) {
     throw new SsoError('invalid_argument', 'clientSecret cannot be used in a browser page: register the page as a public client (PKCE), ' +
       'or do the token exchange on the portal\'s server');
   }
-  const core = await loadCore({ wasmBinary, wasmUrl });
   const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
+  // warmUp: the discovery document travels while the WebAssembly compiles.
+  let early = warmUp ? prefetchDiscovery(send, issuer) : null;
+  const core = await loadCore({ wasmBinary, wasmUrl });
   const sessions = resolveStorage(storage);
   const pending = transactionStorage ? resolveStorage(transactionStorage) : defaultTransactionStorage();
   const client = { issuer, client_id: clientId, redirect_uri: redirectUri, scope };
@@ -163,7 +165,10 @@ export async function createSsoClient(options = {}) {
     discovering ??= (async () => {
       try {
         const request = core.call('discovery.request', { issuer });
-        const response = await send(request).catch((e) => { throw discoveryFetchFailed(e, request.url); });
+        // The prefetched answer only if it was for exactly this request (the core validates it).
+        const prefetched = early && early.url === request.url ? early.response : null;
+        early = null;
+        const response = await (prefetched ?? send(request)).catch((e) => { throw discoveryFetchFailed(e, request.url); });
         provider = core.call('discovery.process', { issuer, response });
         providerFetchedAt = clock();
         return provider;
@@ -517,4 +522,15 @@ export async function createSsoClient(options = {}) {
   lastAnnounced = await sessions.get(sessionKey).catch(() => undefined);
   if (lastAnnounced) expiry.schedule(parseSession(lastAnnounced)?.tokens?.expires_at ?? 0);
   return sso;
+}
+
+// The discovery request the core builds for `issuer` (OpenID Connect Discovery 1.0 section 4),
+// sent before the core has loaded. discover() uses its answer only when the core's own request
+// has the same URL; otherwise it is dropped (a failure here is reported by discover() alone).
+function prefetchDiscovery(send, issuer) {
+  if (typeof issuer !== 'string' || !/^https?:\/\//.test(issuer)) return null;
+  const url = `${issuer}${issuer.endsWith('/') ? '' : '/'}.well-known/openid-configuration`;
+  const response = send({ method: 'GET', url, headers: [['Accept', 'application/json']], idempotent: true });
+  response.catch(() => {});
+  return { url, response };
 }
