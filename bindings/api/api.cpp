@@ -41,6 +41,9 @@ namespace {
 // Add a concern's table here. The first table naming a method answers it: the server tables come
 // first so that they may replace a browser method of the same name (org.step: every operation).
 const MethodTable kTables[] = {
+#ifdef SSOKIT_API_FALLBACK
+    verify_native_methods(),
+#endif
 #ifdef SSOKIT_API_SERVER
     twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(), org_server_methods(),
 #endif

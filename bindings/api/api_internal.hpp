@@ -26,6 +26,7 @@ struct MethodTable {
 };
 
 MethodTable jose_methods();    // api_jose.cpp: JWS/JWK verification, JWT decode, ID token validation
+MethodTable verify_native_methods();  // api_verify_native.cpp: verify.native (fallback page build only)
 MethodTable crypto_methods();  // api_crypto.cpp: pkce, random, base64url, hashes, json
 MethodTable oauth_methods();   // api_oauth.cpp: discovery, authorize, callback, token, user-info, logout
 MethodTable url_methods();     // api_url.cpp: URLs, percent/form encoding, origins, return URLs
