@@ -4,7 +4,8 @@
 // every emitted .js and .wasm asset, gzip -9, summed. For ssokit the page imports the package
 // `ssokit` (web/, through its package.json exports and the `browser` condition) like an app.
 // esbuild does not emit the assets of `new URL(..., import.meta.url)`: the .wasm the bundle loads
-// is added from web/dist (the same file Vite emits).
+// is added from web/dist (the same file Vite emits). The ssokit/fallback row's Vite build emits
+// both .wasm files (index.js names the page build's too) and counts both; a page fetches one.
 //
 //   node bench/page_payload.mjs        (after the wasm build; prints JSON and a Markdown table)
 import { mkdir, rm, writeFile, readdir, readFile, symlink } from 'node:fs/promises';
@@ -33,6 +34,8 @@ ${ui}
 if (location.pathname === '/callback') await sso.handleRedirectCallback();
 if (!(await sso.isAuthenticated())) { const { url } = await sso.login(); location.assign(url); }
 else { const token = await sso.getAccessToken(); const profile = await sso.getProfile(); show(profile.name + ' ' + token.length); }`,
+  // The opt-in build for browsers without WebCrypto (mbedTLS inside the wasm): its own row.
+  'ssokit/fallback': null,
   'oidc-client-ts': `import { UserManager } from 'oidc-client-ts';
 ${config}
 const um = new UserManager({ authority: config.issuer, client_id: config.clientId, redirect_uri: config.redirectUri, scope: 'openid profile email' });
@@ -90,6 +93,7 @@ async function buildWithEsbuild(dir, sdk) {
   });
   const sizes = await assetsOf(`${dir}/dist-esbuild`);
   if (sdk === 'ssokit') sizes.wasm += gz(await readFile(`${ROOT}web/dist/ssokit-core.wasm`));
+  if (sdk === 'ssokit/fallback') sizes.wasm += gz(await readFile(`${ROOT}web/dist/ssokit-fallback.wasm`));
   return sizes;
 }
 
@@ -97,6 +101,7 @@ await rm(OUT, { recursive: true, force: true });
 await mkdir(`${OUT}/node_modules`, { recursive: true });
 // The package as an app installs it: node_modules/ssokit is web/ (its package.json decides).
 await symlink(`${ROOT}web`, `${OUT}/node_modules/ssokit`);
+pages['ssokit/fallback'] = pages.ssokit.replace("from 'ssokit'", "from 'ssokit/fallback'");
 const rows = [];
 for (const [sdk, source] of Object.entries(pages)) {
   const dir = `${OUT}/${sdk.replace(/[@/]/g, '_')}`;
@@ -105,7 +110,7 @@ for (const [sdk, source] of Object.entries(pages)) {
   await writeFile(`${dir}/index.html`, html);
   const vite = await buildWithVite(dir);
   const es = await buildWithEsbuild(dir, sdk);
-  const name = sdk === 'ssokit' ? `ssokit ${await version('../web')}` : `${sdk} ${await version(sdk)}`;
+  const name = sdk.startsWith('ssokit') ? `${sdk} ${await version('../web')}` : `${sdk} ${await version(sdk)}`;
   rows.push({ sdk: name, vite_js: vite.js, vite_wasm: vite.wasm, vite_total: vite.js + vite.wasm,
     esbuild_js: es.js, esbuild_wasm: es.wasm, esbuild_total: es.js + es.wasm, vite_files: vite.files });
 }
