@@ -4,8 +4,12 @@
 // authorize.build draws state, nonce and the PKCE verifier: 32 bytes each.
 export const AUTHORIZE_RANDOM_BYTES = 96;
 
-/** `size` bytes from crypto.getRandomValues (browsers, workers, Node 18+), as hex. */
+/**
+ * `size` bytes from crypto.getRandomValues, as hex. Undefined where there is none (Node 18 without
+ * the global): the server build Node loads then draws from its own generator.
+ */
 export function hostRandom(size) {
+  if (typeof globalThis.crypto?.getRandomValues !== 'function') return undefined;
   const bytes = globalThis.crypto.getRandomValues(new Uint8Array(size));
   let hex = '';
   for (const b of bytes) hex += (b < 16 ? '0' : '') + b.toString(16);
