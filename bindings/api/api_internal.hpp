@@ -64,6 +64,8 @@ Json step_to_json(const FlowStep& step);
 // flow.step calls with the host's answer to their verify effect: a step with the method's result.
 FlowStep jws_verified(const Json& state, bool verified);
 Result<FlowStep> id_token_verified(const Json& state, bool verified);
+// The continuation of userinfo.process for a signed answer (api_oauth.cpp).
+Result<FlowStep> userinfo_verified(const Json& state, bool verified);
 // A "<x>.step" method: {state, response, now} -> the next step of `step_fn`'s machine.
 Result<Json> step_method(const Json& params, const StepFunction& step_fn);
 

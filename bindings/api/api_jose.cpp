@@ -107,6 +107,13 @@ Result<IdTokenExpectations> expectations_from_json(const Json& p) {
     e.clock_skew = *skew;
   }
   e.client_secret = opt_string(*expect, "client_secret");
+  if (const Json* audiences = json_member(*expect, "trusted_audiences"); audiences != nullptr) {
+    if (!audiences->is_array()) return bad_param("expect.trusted_audiences", "must be an array of strings");
+    for (const auto& a : *audiences) {
+      if (!a.is_string()) return bad_param("expect.trusted_audiences", "must be an array of strings");
+      e.trusted_audiences.push_back(a.get<std::string>());
+    }
+  }
   if (const Json* algs = json_member(*expect, "allowed_algs"); algs != nullptr) {
     if (!algs->is_array()) return bad_param("expect.allowed_algs", "must be an array of strings");
     e.allowed_algs.clear();

@@ -2,6 +2,7 @@
 // build with fetch and hands the HttpResponses back: the same validation code as natively.
 #include "api_internal.hpp"
 #include "ssokit/oauth.hpp"
+#include "ssokit/userinfo.hpp"
 
 namespace ssokit::api {
 
@@ -185,10 +186,50 @@ Result<Json> m_userinfo_request(const Json& p) {
   return request_to_json(r);
 }
 
+// {expect: {issuer, client_id, now, clock_skew?, client_secret?, allowed_algs?}} with the sub.
+Result<UserinfoExpectations> userinfo_expectations_from_json(const Json& p, std::string sub) {
+  const Json* expect = json_member(p, "expect");
+  if (expect == nullptr || !expect->is_object()) return bad_param("expect", "is required for a signed answer (an object)");
+  UserinfoExpectations e;
+  e.sub = std::move(sub);
+  SSOKIT_TRY(e.issuer, need_string(*expect, "issuer"));
+  SSOKIT_TRY(e.client_id, need_string(*expect, "client_id"));
+  auto now = json_int(*expect, "now");
+  if (!now) return bad_param("expect.now", "is required (seconds since the epoch)");
+  e.now = *now;
+  if (json_member(*expect, "clock_skew") != nullptr) {
+    auto skew = json_int(*expect, "clock_skew");
+    if (!skew || *skew < 0 || *skew > 600) return bad_param("expect.clock_skew", "must be an integer from 0 to 600");
+    e.clock_skew = *skew;
+  }
+  e.client_secret = opt_string(*expect, "client_secret");
+  if (const Json* algs = json_member(*expect, "allowed_algs"); algs != nullptr) {
+    if (!algs->is_array()) return bad_param("expect.allowed_algs", "must be an array of strings");
+    e.allowed_algs.clear();
+    for (const auto& a : *algs) {
+      if (!a.is_string()) return bad_param("expect.allowed_algs", "must be an array of strings");
+      e.allowed_algs.push_back(a.get<std::string>());
+    }
+  }
+  return e;
+}
+
+// {response, sub} -> the claims of a JSON answer. A signed answer (application/jwt) also needs
+// {jwks, expect}: then a verify effect whose continuation (flow.step {state, verified}) answers
+// the claims.
 Result<Json> m_userinfo_process(const Json& p) {
   SSOKIT_TRY(HttpResponse response, response_from_json(p));
   SSOKIT_TRY(std::string sub, need_string(p, "sub"));
-  return process_userinfo_response(response, sub);
+  const Json* jwks_json = json_member(p, "jwks");
+  if (jwks_json == nullptr) return process_userinfo_response(response, sub);
+  SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(response, sub));
+  if (!answer.jwt) return std::move(answer.claims);
+  SSOKIT_TRY(Jwks jwks, Jwks::parse(*jwks_json));
+  SSOKIT_TRY(UserinfoExpectations e, userinfo_expectations_from_json(p, sub));
+  SSOKIT_TRY(VerifyRequest request, signed_userinfo_verify_request(*answer.jwt, jwks, e));
+  const std::string jwt = answer.jwt->signing_input + "." + base64url_encode(answer.jwt->signature);
+  Json state = {{"kind", "userinfo"}, {"jwt", jwt}, {"sub", sub}, {"expect", p["expect"]}};
+  return Json{{"state", std::move(state)}, {"verify", request.to_json()}};
 }
 
 Result<Json> m_revocation_request(const Json& p) {
@@ -238,5 +279,17 @@ constexpr Method kOauthMethods[] = {
 }  // namespace
 
 MethodTable oauth_methods() { return {kOauthMethods, sizeof kOauthMethods / sizeof kOauthMethods[0]}; }
+
+Result<FlowStep> userinfo_verified(const Json& state, bool verified) {
+  SSOKIT_TRY(std::string jwt, need_string(state, "jwt"));
+  SSOKIT_TRY(std::string sub, need_string(state, "sub"));
+  SSOKIT_TRY(UserinfoExpectations e, userinfo_expectations_from_json(state, sub));
+  SSOKIT_TRY(Jws jws, parse_jws(jwt, ErrorCode::invalid_response));
+  SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, e));
+  FlowStep step;
+  step.state = Json{{"kind", "userinfo"}};
+  step.result = std::move(claims);
+  return step;
+}
 
 }  // namespace ssokit::api
