@@ -214,16 +214,17 @@ Result<UserinfoExpectations> userinfo_expectations_from_json(const Json& p, std:
   return e;
 }
 
-// {response, sub} -> the claims of a JSON answer. A signed answer (application/jwt) also needs
-// {jwks, expect}: then a verify effect whose continuation (flow.step {state, verified}) answers
-// the claims.
+// {response, sub} -> the claims of a JSON answer. With {jwks, expect} a signed answer
+// (application/jwt) is understood too: then the answer is {"claims"} for a JSON answer, or a
+// verify effect whose continuation (flow.step {state, verified}) answers {"claims"}: a caller
+// never mistakes claims the provider wrote for a verify effect.
 Result<Json> m_userinfo_process(const Json& p) {
   SSOKIT_TRY(HttpResponse response, response_from_json(p));
   SSOKIT_TRY(std::string sub, need_string(p, "sub"));
   const Json* jwks_json = json_member(p, "jwks");
   if (jwks_json == nullptr) return process_userinfo_response(response, sub);
   SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(response, sub));
-  if (!answer.jwt) return std::move(answer.claims);
+  if (!answer.jwt) return Json{{"claims", std::move(answer.claims)}};
   SSOKIT_TRY(Jwks jwks, Jwks::parse(*jwks_json));
   SSOKIT_TRY(UserinfoExpectations e, userinfo_expectations_from_json(p, sub));
   SSOKIT_TRY(VerifyRequest request, signed_userinfo_verify_request(*answer.jwt, jwks, e));
@@ -288,7 +289,7 @@ Result<FlowStep> userinfo_verified(const Json& state, bool verified) {
   SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, e));
   FlowStep step;
   step.state = Json{{"kind", "userinfo"}};
-  step.result = std::move(claims);
+  step.result = Json{{"claims", std::move(claims)}};
   return step;
 }
 

@@ -229,7 +229,7 @@ Result<VerifyRequest> signed_userinfo_verify_request(const Jws& jwt, const Jwks&
 
 Result<Json> finish_signed_userinfo(const Jws& jwt, bool verified, const UserinfoExpectations& e) {
   if (!verified) {
-    return refused("signature_invalid", "does not verify with the provider's key",
+    return refused("signature_invalid", "has a signature that does not verify with the provider's key",
                    {{"alg", jwt.alg.substr(0, 32)}, {"kid", jwt.kid.substr(0, 128)}});
   }
   const Json& claims = jwt.payload;
