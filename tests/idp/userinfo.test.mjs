@@ -83,6 +83,21 @@ function cliLogin(args) {
   return run.then(async (r) => { await browsing; return r; });
 }
 
+function cliDevice(args) {
+  let approving;
+  const run = runCli(['device', '--issuer', idp.issuer, '--scope', SCOPE, '--no-qr', '--timeout', '60', ...args], {
+    timeoutMs: 90_000,
+    onStderrLine: (line) => {
+      const m = /^Visit: (\S+)$/.exec(line);
+      if (m && !approving) {
+        approving = completeDeviceAuthorization(m[1], { login: 'viewer@example.com', password: 'x' });
+        approving.catch(() => {});
+      }
+    },
+  });
+  return run.then(async (r) => { await approving?.catch(() => {}); return r; });
+}
+
 // The C program's device sign-in, confirmed as the viewer once "Visit:" appears.
 function capi(clientId, members) {
   return new Promise((resolve, reject) => {
@@ -153,6 +168,15 @@ describe('signed user-info (application/jwt)', () => {
     assert.match(r.json.error.message, /signed user-info response has a signature that does not verify/);
   });
 
+  test('CLI: device verifies the signed user-info', { timeout: 90_000 }, async () => {
+    const before = seen.length;
+    const r = await cliDevice(['--client-id', SIGNED]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(seen.length, before + 1);
+    assert.equal(seen.at(-1).type, 'application/jwt');
+    assert.equal(r.json.profile.email, 'viewer@example.com');
+  });
+
   test('C API: the device sign-in verifies the signed user-info', { timeout: 90_000 }, async () => {
     const before = seen.length;
     const r = await capi(SIGNED, '');
@@ -178,6 +202,15 @@ describe('skipping user-info', () => {
     const r = await cliLogin(['--client-id', 'ssokit-native', '--no-userinfo']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(seen.length, before, 'no request reached the user-info endpoint');
+    assert.equal(r.json.profile.userId, VERA);
+    assert.equal(r.json.profile.email, null);
+  });
+
+  test('CLI: device --no-userinfo sends no user-info request', { timeout: 90_000 }, async () => {
+    const before = seen.length;
+    const r = await cliDevice(['--client-id', 'ssokit-native', '--no-userinfo']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(seen.length, before);
     assert.equal(r.json.profile.userId, VERA);
     assert.equal(r.json.profile.email, null);
   });
