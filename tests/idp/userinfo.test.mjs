@@ -12,6 +12,9 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createSsoClient, SsoError } from '../../web/src/index.js';
 import { startProvider, completeAuthorization, completeDeviceAuthorization } from './harness.mjs';
 import { runCli } from './run-cli.mjs';
@@ -285,5 +288,27 @@ describe('a refused access token', () => {
     assert.match(r.stdout, /^message: .*invalid_token.*invalid token provided/m);
     const details = JSON.parse(/^details: (.*)$/m.exec(r.stdout)[1]);
     refusal('invalid_token invalid token provided', details);
+  });
+});
+
+describe('ssokit verify and extra audiences', () => {
+  // A token of tests/cases/claims.json: aud [portal-client, other-rp], azp portal-client, signed
+  // with the case's key; its exp lies in 2023, so once the audience passes, expiry is what fails.
+  const { cases } = JSON.parse(readFileSync(new URL('../cases/claims.json', import.meta.url), 'utf8'));
+  const c = cases.find((x) => x.name.startsWith('aud [client, other-rp] with azp = client: the other'));
+
+  test('an untrusted extra audience is id_token_aud_mismatch; --trusted-audience lets it pass', async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssokit-aud-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const jwks = join(dir, 'jwks.json');
+    writeFileSync(jwks, JSON.stringify(c.params.jwks));
+    const args = ['verify', c.params.id_token, '--jwks', jwks, '--issuer', c.params.expect.issuer, '--audience', 'portal-client'];
+    const refused = await runCli(args);
+    assert.equal(refused.code, 1, refused.stderr);
+    assert.equal(refused.json.error.code, 'id_token_aud_mismatch');
+    assert.match(refused.json.error.message, /other-rp/);
+    const trusted = await runCli([...args, '--trusted-audience', 'api', '--trusted-audience', 'other-rp']);
+    assert.equal(trusted.code, 1, trusted.stderr);
+    assert.equal(trusted.json.error.code, 'id_token_expired', 'the audience passed; the 2023 expiry is next');
   });
 });
