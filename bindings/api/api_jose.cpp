@@ -82,6 +82,8 @@ Result<Json> m_jwt_decode(const Json& p) {
   return Json{{"header", std::move(jws.header)}, {"payload", std::move(jws.payload)}};
 }
 
+}  // namespace
+
 Result<IdTokenExpectations> expectations_from_json(const Json& p) {
   const Json* expect = json_member(p, "expect");
   if (expect == nullptr || !expect->is_object()) return bad_param("expect", "is required (an object)");
@@ -124,6 +126,8 @@ Result<IdTokenExpectations> expectations_from_json(const Json& p) {
   }
   return e;
 }
+
+namespace {
 
 // {id_token, jwks, expect} -> a verify effect whose continuation answers {header, claims}.
 Result<Json> m_id_token_validate(const Json& p) {

@@ -188,30 +188,8 @@ Result<Json> m_userinfo_request(const Json& p) {
 
 // {expect: {issuer, client_id, now, clock_skew?, client_secret?, allowed_algs?}} with the sub.
 Result<UserinfoExpectations> userinfo_expectations_from_json(const Json& p, std::string sub) {
-  const Json* expect = json_member(p, "expect");
-  if (expect == nullptr || !expect->is_object()) return bad_param("expect", "is required for a signed answer (an object)");
-  UserinfoExpectations e;
-  e.sub = std::move(sub);
-  SSOKIT_TRY(e.issuer, need_string(*expect, "issuer"));
-  SSOKIT_TRY(e.client_id, need_string(*expect, "client_id"));
-  auto now = json_int(*expect, "now");
-  if (!now) return bad_param("expect.now", "is required (seconds since the epoch)");
-  e.now = *now;
-  if (json_member(*expect, "clock_skew") != nullptr) {
-    auto skew = json_int(*expect, "clock_skew");
-    if (!skew || *skew < 0 || *skew > 600) return bad_param("expect.clock_skew", "must be an integer from 0 to 600");
-    e.clock_skew = *skew;
-  }
-  e.client_secret = opt_string(*expect, "client_secret");
-  if (const Json* algs = json_member(*expect, "allowed_algs"); algs != nullptr) {
-    if (!algs->is_array()) return bad_param("expect.allowed_algs", "must be an array of strings");
-    e.allowed_algs.clear();
-    for (const auto& a : *algs) {
-      if (!a.is_string()) return bad_param("expect.allowed_algs", "must be an array of strings");
-      e.allowed_algs.push_back(a.get<std::string>());
-    }
-  }
-  return e;
+  SSOKIT_TRY(IdTokenExpectations e, expectations_from_json(p));
+  return userinfo_expectations(e, std::move(sub));
 }
 
 // {response, sub} -> the claims of a JSON answer. With {jwks, expect} a signed answer

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "ssokit/id_token.hpp"
 #include "ssokit/jose.hpp"
 #include "ssokit/oauth.hpp"
 
@@ -22,8 +23,10 @@ struct UserinfoExpectations {
   std::int64_t clock_skew = 60;
   // The ID token's algorithm rules: the allow-list (never "none"), HS256 only with the secret.
   std::string client_secret;
-  std::vector<std::string> allowed_algs = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"};
+  std::vector<std::string> allowed_algs = IdTokenExpectations().allowed_algs;
 };
+// The same issuer, client, clock and algorithm rules as the ID token's, for the subject `sub`.
+UserinfoExpectations userinfo_expectations(const IdTokenExpectations& id_token, std::string sub);
 
 // The user-info endpoint's answer, read but not yet trusted: a JSON answer (its sub already
 // checked against `expected_sub`) or a signed one to verify (`jwt`). Errors: a refused access

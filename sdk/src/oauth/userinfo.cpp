@@ -6,7 +6,6 @@
 #include <cmath>
 
 #include "oauth_internal.hpp"
-#include "ssokit/id_token.hpp"
 #include "ssokit/redact.hpp"
 
 namespace ssokit {
@@ -150,6 +149,18 @@ Result<std::optional<std::int64_t>> date_claim(const Json& claims, std::string_v
 }
 
 }  // namespace
+
+UserinfoExpectations userinfo_expectations(const IdTokenExpectations& id_token, std::string sub) {
+  UserinfoExpectations e;
+  e.issuer = id_token.issuer;
+  e.client_id = id_token.client_id;
+  e.sub = std::move(sub);
+  e.now = id_token.now;
+  e.clock_skew = id_token.clock_skew;
+  e.client_secret = id_token.client_secret;
+  e.allowed_algs = id_token.allowed_algs;
+  return e;
+}
 
 Result<HttpRequest> userinfo_request(const ProviderMetadata& provider, std::string_view access_token) {
   if (provider.userinfo_endpoint.empty()) {

@@ -108,22 +108,14 @@ IdTokenExpectations expectations_of(const Json& state, const FlowContext& ctx, s
   return expectations;
 }
 
-UserinfoExpectations userinfo_expectations(const Json& state, const FlowContext& ctx, std::int64_t now) {
-  UserinfoExpectations e;
-  e.issuer = ctx.provider.issuer;
-  e.client_id = ctx.client.client_id;
-  e.sub = text(member(state, "claims"), "sub");
-  e.now = now;
-  e.clock_skew = ctx.client.clock_skew;
-  e.client_secret = ctx.client.client_secret;
-  if (!ctx.client.allowed_algs.empty()) e.allowed_algs = ctx.client.allowed_algs;
-  return e;
+UserinfoExpectations userinfo_expectations_of(const Json& state, const FlowContext& ctx, std::int64_t now) {
+  return userinfo_expectations(expectations_for(ctx, std::nullopt, std::nullopt, now), text(member(state, "claims"), "sub"));
 }
 
 // The verify effect of the signed user-info response the flow holds (state["userinfo_jwt"]).
 Result<VerifyRequest> userinfo_verify_request(const Json& state, const Jwks& jwks, const FlowContext& ctx, std::int64_t now) {
   SSOKIT_TRY(Jws jws, parse_jws(text(state, "userinfo_jwt"), ErrorCode::invalid_response));
-  return signed_userinfo_verify_request(jws, jwks, userinfo_expectations(state, ctx, now));
+  return signed_userinfo_verify_request(jws, jwks, userinfo_expectations_of(state, ctx, now));
 }
 
 bool key_not_found(const Error& e) {
@@ -239,7 +231,7 @@ Result<FlowStep> signin_after_id_token(Json state, const FlowContext& ctx, std::
 // The host's answer to the signed user-info response's verify effect: its claims, then the profile.
 Result<FlowStep> userinfo_verified(Json state, const FlowContext& ctx, bool verified, std::int64_t now) {
   SSOKIT_TRY(Jws jws, parse_jws(text(state, "userinfo_jwt"), ErrorCode::invalid_response));
-  SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, userinfo_expectations(state, ctx, now)));
+  SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, userinfo_expectations_of(state, ctx, now)));
   state["userinfo"] = std::move(claims);
   state.erase("userinfo_jwt");
   state.erase("jwks_for");
