@@ -79,35 +79,22 @@ std::optional<std::string> param(const Params& params, std::string_view name) {
 }
 
 // The provider refused the request: its error and error_description from the Bearer challenge,
-// else from a JSON error body. nullopt when it gave neither.
+// else from a JSON error body (as the token endpoint's). nullopt when it gave neither.
 std::optional<Error> refusal(const HttpResponse& response) {
-  std::optional<std::string> error, description, uri;
   const std::optional<std::string> challenge = response.header("WWW-Authenticate");
-  if (challenge) {
-    const Params params = bearer_challenge(*challenge);
-    error = param(params, "error");
-    description = param(params, "error_description");
-    uri = param(params, "error_uri");
-  }
-  if (!error) {
-    auto body = parse_json_object(response.body);
-    if (body.ok()) {
-      error = json_string(body.value(), "error");
-      description = json_string(body.value(), "error_description");
-      uri = json_string(body.value(), "error_uri");
-    }
-  }
-  if (!error || error->empty()) return std::nullopt;
+  const Params params = challenge ? bearer_challenge(*challenge) : Params{};
+  const std::optional<std::string> error = param(params, "error");
+  if (!error || error->empty()) return detail::oauth_error(response, ErrorCode::token_error, "the user-info endpoint");
   const std::string code = provider_text(*error, 100);
   Json details = {{"error", code}, {"status", response.status}};
-  std::string message = "the user-info endpoint refused the access token: " + code;
-  if (description && !description->empty()) {
+  std::string message = "the user-info endpoint answered " + code;
+  if (auto description = param(params, "error_description"); description && !description->empty()) {
     const std::string text = provider_text(*description, 300);
     details["error_description"] = text;
     message += " (" + text + ")";
   }
-  if (uri && !uri->empty()) details["error_uri"] = provider_text(*uri, 300);
-  if (challenge) details["www_authenticate"] = provider_text(*challenge, 300);
+  if (auto uri = param(params, "error_uri"); uri && !uri->empty()) details["error_uri"] = provider_text(*uri, 300);
+  details["www_authenticate"] = provider_text(*challenge, 300);
   return make_error(ErrorCode::token_error, std::move(message), std::move(details));
 }
 
