@@ -10,6 +10,7 @@
 
 #include "api.hpp"
 #include "ssokit/base64.hpp"
+#include "ssokit/id_token.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/session.hpp"
 
@@ -72,6 +73,11 @@ Json step_to_json(const FlowStep& step);
 // flow.step calls with the host's answer to their verify effect: a step with the method's result.
 FlowStep jws_verified(const Json& state, bool verified);
 Result<FlowStep> id_token_verified(const Json& state, bool verified);
+// params.expect {issuer, client_id, now, nonce?, max_age?, clock_skew?, client_secret?,
+// allowed_algs?, trusted_audiences?} (api_jose.cpp).
+Result<IdTokenExpectations> expectations_from_json(const Json& params);
+// The continuation of userinfo.process for a signed answer (api_oauth.cpp).
+Result<FlowStep> userinfo_verified(const Json& state, bool verified);
 // A "<x>.step" method: {state, response, now} -> the next step of `step_fn`'s machine.
 Result<Json> step_method(const Json& params, const StepFunction& step_fn);
 

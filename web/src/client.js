@@ -59,6 +59,7 @@ export async function createSsoClient(options = {}) {
     issuer, clientId, redirectUri, scope = 'openid profile email', clientSecret, clientAuth,
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
     profileMapping = 'oidc', profileEndpoint, fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
+    trustedAudiences,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
     crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false,
   } = options;
@@ -79,6 +80,7 @@ export async function createSsoClient(options = {}) {
   if (clientAuth) client.auth = clientAuth;
   if (clockSkew !== undefined) client.clock_skew = clockSkew;
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
+  if (trustedAudiences) client.trusted_audiences = trustedAudiences;  // OIDC Core 3.1.3.7 step 3
   // Issuer, redirect URI and algorithm names now, not at the first sign-in (invalid_url, invalid_argument).
   core.call('client.check', { client });
   const sessionKey = `${storageKey}.session`;
