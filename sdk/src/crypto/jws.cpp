@@ -1,6 +1,10 @@
 // Compact JWS parsing, the rules of the verify effect (what the core decides) and the native
-// host's verifier (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384, HMAC). mbedTLS through the API
-// that 2.28 and 3.x share; the differences are guarded below.
+// host's verifier (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384/P-521, HMAC; Ed25519 through
+// libsodium). mbedTLS through the API that 2.28 and 3.x share; the differences are guarded below.
+// The WebAssembly build has no libsodium (SSOKIT_HAVE_LIBSODIUM unset): its host verifies.
+#if defined(SSOKIT_HAVE_LIBSODIUM)
+#include <sodium.h>
+#endif
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/md.h>
@@ -168,6 +172,10 @@ bool ec_curve(std::string_view name, EcCurve* out) {
     *out = {MBEDTLS_ECP_DP_SECP384R1, 48};
     return true;
   }
+  if (name == "P-521") {
+    *out = {MBEDTLS_ECP_DP_SECP521R1, 66};
+    return true;
+  }
   return false;
 }
 
@@ -238,8 +246,12 @@ mbedtls_ecp_group* verification_group(const EcCurve& curve) {
     static CurveGroup p256(MBEDTLS_ECP_DP_SECP256R1);
     return p256.get();
   }
-  static CurveGroup p384(MBEDTLS_ECP_DP_SECP384R1);
-  return p384.get();
+  if (curve.id == MBEDTLS_ECP_DP_SECP384R1) {
+    static CurveGroup p384(MBEDTLS_ECP_DP_SECP384R1);
+    return p384.get();
+  }
+  static CurveGroup p521(MBEDTLS_ECP_DP_SECP521R1);
+  return p521.get();
 }
 
 // Reads (x, y) as a public point of the curve; false if it is not one.
@@ -320,6 +332,32 @@ bool verify_hmac(HashAlg alg, const Bytes& key, std::string_view message, const 
   return tag.size() == expected.size() && constant_time_equal(expected, tag);
 }
 
+bool is_eddsa(std::string_view alg) { return alg == "EdDSA" || alg == "Ed25519"; }
+
+// The curve an ECDSA alg names (RFC 7518 3.4): ES512 is P-521, not a 512-bit curve.
+const char* ecdsa_curve(std::string_view alg) {
+  if (alg == "ES256") return "P-256";
+  if (alg == "ES384") return "P-384";
+  if (alg == "ES512") return "P-521";
+  return "";
+}
+
+// RFC 8032 Ed25519 (pure, no prehash); libsodium refuses non-canonical S, small-order points and
+// non-canonical public keys.
+bool verify_ed25519(const Bytes& public_key, std::string_view message, const Bytes& signature) {
+#if defined(SSOKIT_HAVE_LIBSODIUM)
+  static const bool ready = sodium_init() >= 0;
+  if (!ready || public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) return false;
+  return crypto_sign_verify_detached(signature.data(), reinterpret_cast<const unsigned char*>(message.data()),
+                                     message.size(), public_key.data()) == 0;
+#else
+  (void)public_key;
+  (void)message;
+  (void)signature;
+  return false;
+#endif
+}
+
 std::size_t digest_size(HashAlg alg) { return alg == HashAlg::sha512 ? 64 : alg == HashAlg::sha384 ? 48 : 32; }
 
 HashAlg hash_alg_of(std::string_view alg) {
@@ -359,8 +397,11 @@ Result<VerifyRequest> make_verify_request(std::string alg, const Jwk& key, std::
       break;
     case 'E': {
       EcCurve curve;
-      const char* wanted = alg == "ES256" ? "P-256" : "P-384";
-      if (key.kty == "EC" && key.crv == wanted && ec_curve(key.crv, &curve)) length = 2 * curve.size;
+      if (is_eddsa(alg)) {
+        if (key.kty == "OKP" && key.crv == "Ed25519" && key.x.size() == 32) length = 64;
+      } else if (key.kty == "EC" && key.crv == ecdsa_curve(alg) && ec_curve(key.crv, &curve)) {
+        length = 2 * curve.size;
+      }
       break;
     }
     case 'H':
@@ -369,7 +410,8 @@ Result<VerifyRequest> make_verify_request(std::string alg, const Jwk& key, std::
     default: break;
   }
   if (length == 0) return refuse("the key cannot verify this alg (its kty or crv do not fit)");
-  // RSA: the modulus length; ECDSA: r||s (RFC 7518 3.4, DER is refused); HMAC: the full tag.
+  // RSA: the modulus length; ECDSA: r||s (RFC 7518 3.4, DER is refused); Ed25519: R||S (RFC 8032);
+  // HMAC: the full tag.
   if (signature.size() != length) return refuse("the JWS signature does not verify with the selected key");
   VerifyRequest request;
   request.alg = std::move(alg);
@@ -399,6 +441,9 @@ Json VerifyRequest::to_json() const {
     jwk["crv"] = key.crv;
     jwk["x"] = base64url_encode(key.x);
     jwk["y"] = base64url_encode(key.y);
+  } else if (key.kty == "OKP") {
+    jwk["crv"] = key.crv;
+    jwk["x"] = base64url_encode(key.x);
   } else {
     jwk["k"] = base64url_encode(key.k);
   }
@@ -441,7 +486,9 @@ bool verify_signature(const VerifyRequest& request) {
       return kRsaKeyCache && key.cache
                  ? verify_rsa_cached(*key.cache, alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature)
                  : verify_rsa(alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature);
-    case 'E': return verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, request.input, request.signature);
+    case 'E':
+      if (is_eddsa(alg)) return verify_ed25519(key.x, request.input, request.signature);
+      return verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, request.input, request.signature);
     case 'H': return verify_hmac(hash_alg, key.k, request.input, request.signature);
     default: return false;
   }
