@@ -14,7 +14,7 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(armhf aarch64)
 
-packages=(qemu-user)
+packages=(qemu-user autoconf automake libtool)  # the autotools: libsodium's Debian source has no configure
 for a in "${arches[@]}"; do
   case $a in
     armhf) packages+=(g++-arm-linux-gnueabihf) ;;
@@ -45,7 +45,7 @@ fi
 
 # libsodium's source package, once.
 SODIUM_DIR=.deps/libsodium
-if [ ! -f "$SODIUM_DIR/configure" ]; then
+if [ ! -f "$SODIUM_DIR/configure.ac" ]; then
   echo "[cross] fetching the libsodium source package" >&2
   tmp=$(mktemp -d)
   (cd "$tmp" && apt-get source -qq --download-only libsodium >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
@@ -53,6 +53,8 @@ if [ ! -f "$SODIUM_DIR/configure" ]; then
   mv "$tmp/src" "$SODIUM_DIR"
   rm -rf "$tmp"
 fi
+# Debian builds it with dh_autoreconf: the configure script is generated, once.
+[ -f "$SODIUM_DIR/configure" ] || (cd "$SODIUM_DIR" && autoreconf -fi >/dev/null 2>&1)
 
 # mbedTLS (default configuration: curl needs TLS) and libcurl for one architecture, once.
 build_target_deps() {

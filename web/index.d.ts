@@ -127,7 +127,11 @@ export interface SsoClientOptions {
   refreshLeeway?: number;
   /** Allowed ID-token clock skew in seconds (default 60). */
   clockSkew?: number;
-  allowedAlgs?: string[];
+  /**
+   * The ID-token algorithms accepted (default: every one but HS256). An unknown name is
+   * invalid_argument here; a provider offering none of them fails login() before it navigates.
+   */
+  allowedAlgs?: JwsAlgorithm[];
   /** How to send the browser to a URL (default: location.assign). */
   navigate?: (url: string) => void | Promise<void>;
   /** Discovery cache lifetime in seconds (default 3600). */
@@ -203,6 +207,10 @@ export interface SignInResult {
   claims: Record<string, unknown>;
   returnTo: string;
 }
+
+/** The JWS algorithms ssokit verifies (WebCrypto; Ed25519 needs a browser with WebCrypto Ed25519). */
+export type JwsAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512'
+  | 'EdDSA' | 'Ed25519' | 'HS256';
 
 export interface PublicSession {
   profile: Profile;
