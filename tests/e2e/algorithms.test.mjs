@@ -45,7 +45,7 @@ function storedIdTokenAlg(page) {
 for (const alg of ALGS) {
   test(`Chromium: a sign-in whose ID token is signed with ${alg} verifies in the page`, { timeout: TEST }, async (t) => {
     const stack = await startStack(t, { idTokenAlg: alg });
-    const { context, blocked } = await newLoopbackContext(browser, t, { step: STEP });
+    const { context } = await newLoopbackContext(browser, t, { step: STEP });
     const page = await context.newPage();
     await page.goto(`${stack.portal.url}/`, { waitUntil: 'domcontentloaded' });
     await page.waitForSelector('html[data-auth="signed-out"]', { state: 'attached' });
@@ -53,7 +53,6 @@ for (const alg of ALGS) {
     await driveProvider(page, { issuer: stack.idp.issuer, isBack: (u) => u.origin === stack.portal.url, step: STEP });
     await page.waitForSelector('html[data-auth="signed-in"]', { state: 'attached' });
     assert.equal(await storedIdTokenAlg(page), alg);
-    assert.deepEqual(blocked, []);
   });
 }
 
