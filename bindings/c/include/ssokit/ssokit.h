@@ -193,6 +193,9 @@ typedef struct ssokit_client ssokit_client;
  *   "allowed_algs"? (the ID-token algorithms accepted, e.g. ["EdDSA"]; default RS256..RS512,
  *     PS256..PS512, ES256, ES384, ES512, EdDSA, Ed25519, and HS256 with a client secret; a name
  *     ssokit cannot verify is SSOKIT_E_INVALID_ARGUMENT here),
+ *   "fetch_userinfo"? (default true; false: no user-info request, e.g. when the access token is
+ *     for another API, RFC 8707), "trusted_audiences"? (array of strings: audiences besides
+ *     client_id an ID token may name; any other is SSOKIT_E_ID_TOKEN_AUD_MISMATCH),
  *   where the session lives (one of these, else in memory only, lost with the client):
  *   "store_path"? a file, AES-256-GCM encrypted with the key from "store_key_hex" (64 hex digits)
  *     or the store_key callback; its folder must exist and be writable, and an existing file must
