@@ -47,6 +47,37 @@ else()
                                                       INTERFACE_INCLUDE_DIRECTORIES "${MBEDTLS_INCLUDE_DIR}")
 endif()
 
+# Ed25519 verification for the native verifier (sdk/src/crypto/jws.cpp): libsodium. Natively
+# Debian's libsodium-dev through pkg-config; cross builds the static library scripts/cross.sh built
+# from Debian's source package into the target prefix. WebAssembly has none: its host verifies
+# with WebCrypto. A cross build without a target prefix leaves it out (Ed25519 signatures then
+# never verify natively).
+if(EMSCRIPTEN OR (CMAKE_CROSSCOMPILING AND NOT SSOKIT_TARGET_PREFIX))
+  set(SSOKIT_WITH_LIBSODIUM OFF)
+elseif(CMAKE_CROSSCOMPILING)
+  find_path(SODIUM_INCLUDE_DIR sodium.h PATHS "${SSOKIT_TARGET_PREFIX}/include" NO_DEFAULT_PATH)
+  find_library(SODIUM_LIBRARY NAMES libsodium.a sodium PATHS "${SSOKIT_TARGET_PREFIX}/lib" NO_DEFAULT_PATH)
+  if(SODIUM_INCLUDE_DIR AND SODIUM_LIBRARY)
+    set(SSOKIT_WITH_LIBSODIUM ON)
+    add_library(ssokit::sodium UNKNOWN IMPORTED)
+    set_target_properties(ssokit::sodium PROPERTIES IMPORTED_LOCATION "${SODIUM_LIBRARY}"
+                                                    INTERFACE_INCLUDE_DIRECTORIES "${SODIUM_INCLUDE_DIR}")
+  else()
+    set(SSOKIT_WITH_LIBSODIUM OFF)
+    message(WARNING "no libsodium in ${SSOKIT_TARGET_PREFIX}: Ed25519 signatures never verify in this build (scripts/cross.sh builds it)")
+  endif()
+else()
+  set(SSOKIT_WITH_LIBSODIUM ON)
+  find_package(PkgConfig REQUIRED)
+  pkg_check_modules(SODIUM REQUIRED libsodium)
+  # A target of ssokit's own name (as ssokit::mbedcrypto), so ssokitConfig.cmake can define it again.
+  find_path(SODIUM_INCLUDE_DIR sodium.h HINTS ${SODIUM_INCLUDE_DIRS} REQUIRED)
+  find_library(SODIUM_LIBRARY sodium HINTS ${SODIUM_LIBRARY_DIRS} REQUIRED)
+  add_library(ssokit::sodium UNKNOWN IMPORTED)
+  set_target_properties(ssokit::sodium PROPERTIES IMPORTED_LOCATION "${SODIUM_LIBRARY}"
+                                                  INTERFACE_INCLUDE_DIRECTORIES "${SODIUM_INCLUDE_DIR}")
+endif()
+
 if(NOT EMSCRIPTEN)
   find_package(Threads REQUIRED)
   if(SSOKIT_WITH_CURL)

@@ -37,6 +37,9 @@ install(FILES "${PROJECT_BINARY_DIR}/ssokitConfig.cmake" "${PROJECT_BINARY_DIR}/
 # pkg-config: `pkg-config --cflags --libs ssokit` (shared), `--static` for libssokit.a.
 set(SSOKIT_PC_REQUIRES_PRIVATE "")
 set(SSOKIT_PC_LIBS_PRIVATE "-lmbedcrypto -lstdc++ -lm -lpthread")
+if(SSOKIT_WITH_LIBSODIUM)
+  set(SSOKIT_PC_LIBS_PRIVATE "-lmbedcrypto -lsodium -lstdc++ -lm -lpthread")
+endif()
 if(SSOKIT_WITH_CURL)
   string(APPEND SSOKIT_PC_REQUIRES_PRIVATE " libcurl")
 endif()

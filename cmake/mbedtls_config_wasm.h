@@ -1,6 +1,6 @@
 /* Minimal mbedTLS configuration for the WebAssembly build: only what the SDK uses.
  * Hashes (SHA-1 for platform request signatures, SHA-2), HMAC through MD, RSA PKCS#1 v1.5 and
- * PSS verification, ECDSA P-256/P-384 verification, AES-GCM (token store), CTR_DRBG seeded from
+ * PSS verification, ECDSA P-256/P-384/P-521 verification, AES-GCM (token store), CTR_DRBG seeded from
  * getentropy (crypto.getRandomValues). Written against the API shared by mbedTLS 2.28 and 3.x. */
 #ifndef SSOKIT_MBEDTLS_CONFIG_WASM_H
 #define SSOKIT_MBEDTLS_CONFIG_WASM_H
@@ -33,6 +33,7 @@
 #define MBEDTLS_ECP_C
 #define MBEDTLS_ECP_DP_SECP256R1_ENABLED
 #define MBEDTLS_ECP_DP_SECP384R1_ENABLED
+#define MBEDTLS_ECP_DP_SECP521R1_ENABLED
 #define MBEDTLS_ECP_NIST_OPTIM
 #define MBEDTLS_ECDSA_C
 

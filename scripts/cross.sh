@@ -6,14 +6,15 @@
 # installable beside the host's (the security mirror's libssl3 versions drift between
 # architectures), so curl and mbedTLS are compiled from Debian's own source packages (.deps/)
 # into build/<arch>-deps/prefix, static, HTTP(S) only, TLS through mbedTLS. The SDK then uses
-# that mbedTLS too (one copy of mbedcrypto in the binary).
+# that mbedTLS too (one copy of mbedcrypto in the binary). libsodium (Ed25519 verification) the
+# same way: Debian's source package, static, into the same prefix.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 arches=("$@")
 [ ${#arches[@]} -gt 0 ] || arches=(armhf aarch64)
 
-packages=(qemu-user)
+packages=(qemu-user autoconf automake libtool)  # the autotools: libsodium's Debian source has no configure
 for a in "${arches[@]}"; do
   case $a in
     armhf) packages+=(g++-arm-linux-gnueabihf) ;;
@@ -42,6 +43,19 @@ if [ ! -f "$CURL_DIR/include/curl/curl.h" ]; then
   rm -rf "$tmp"
 fi
 
+# libsodium's source package, once.
+SODIUM_DIR=.deps/libsodium
+if [ ! -f "$SODIUM_DIR/configure.ac" ]; then
+  echo "[cross] fetching the libsodium source package" >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get source -qq --download-only libsodium >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
+  rm -rf "$SODIUM_DIR"
+  mv "$tmp/src" "$SODIUM_DIR"
+  rm -rf "$tmp"
+fi
+# Debian builds it with dh_autoreconf: the configure script is generated, once.
+[ -f "$SODIUM_DIR/configure" ] || (cd "$SODIUM_DIR" && autoreconf -fi >/dev/null 2>&1)
+
 # mbedTLS (default configuration: curl needs TLS) and libcurl for one architecture, once.
 build_target_deps() {
   local a=$1 deps="$PWD/build/$1-deps" toolchain="$PWD/cmake/toolchains/$1.cmake"
@@ -65,8 +79,30 @@ build_target_deps() {
   touch "$stamp"
 }
 
+# libsodium for one architecture (static, position-independent: it ends up in libssokit.so), once.
+build_target_sodium() {
+  local a=$1 deps="$PWD/build/$1-deps" src="$PWD/$SODIUM_DIR" host
+  local stamp="$deps/prefix/.ssokit-sodium-1"
+  [ -f "$stamp" ] && return 0
+  case $a in
+    armhf) host=arm-linux-gnueabihf ;;
+    aarch64) host=aarch64-linux-gnu ;;
+  esac
+  echo "[cross] building libsodium for $a" >&2
+  # Chained with &&: it runs where a failure is tested (set -e does not apply there).
+  rm -rf "$deps/libsodium" && mkdir -p "$deps/libsodium" &&
+    (cd "$deps/libsodium" && "$src/configure" --host="$host" --prefix="$deps/prefix" \
+      --disable-shared --enable-static --with-pic --disable-dependency-tracking >/dev/null) &&
+    make -C "$deps/libsodium" -j"$(nproc)" install >/dev/null &&
+    touch "$stamp"
+}
+
 for a in "${arches[@]}"; do
   build_target_deps "$a" >"build/$a-deps.log" 2>&1 || { tail -30 "build/$a-deps.log"; exit 1; }
+  if ! build_target_sodium "$a" >>"build/$a-deps.log" 2>&1; then
+    tail -30 "build/$a-deps.log"
+    echo "[cross] libsodium did not build for $a: Ed25519 is off in this build" >&2
+  fi
   echo "[cross] building $a" >&2
   cmake --preset "$a" -DSSOKIT_WITH_CURL=ON -DSSOKIT_TARGET_PREFIX="$PWD/build/$a-deps/prefix" >/dev/null
   cmake --build --preset "$a" -j"$(nproc)" >"build/$a-build.log" 2>&1 || { tail -30 "build/$a-build.log"; exit 1; }

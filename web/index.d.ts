@@ -139,7 +139,11 @@ export interface SsoClientOptions {
   refreshLeeway?: number;
   /** Allowed ID-token clock skew in seconds (default 60). */
   clockSkew?: number;
-  allowedAlgs?: string[];
+  /**
+   * The ID-token algorithms accepted (default: every one but HS256). An unknown name is
+   * invalid_argument here; a provider offering none of them fails login() before it navigates.
+   */
+  allowedAlgs?: JwsAlgorithm[];
   /**
    * Audiences besides clientId that an ID token may name (OIDC Core 3.1.3.7 step 3); an ID token
    * with any other extra audience is refused (id_token_aud_mismatch). Default: none.
@@ -220,6 +224,10 @@ export interface SignInResult {
   claims: Record<string, unknown>;
   returnTo: string;
 }
+
+/** The JWS algorithms ssokit verifies (WebCrypto; Ed25519 needs a browser with WebCrypto Ed25519). */
+export type JwsAlgorithm = 'RS256' | 'RS384' | 'RS512' | 'PS256' | 'PS384' | 'PS512' | 'ES256' | 'ES384' | 'ES512'
+  | 'EdDSA' | 'Ed25519' | 'HS256';
 
 export interface PublicSession {
   profile: Profile;

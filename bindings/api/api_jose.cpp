@@ -36,12 +36,16 @@ Result<Json> m_jws_verify(const Json& p) {
   return verify_step(Json{{"kind", "jws"}}, request.value());
 }
 
-// Test vectors: {scheme, hash, key material, message, signature}, hex. The key becomes a JWK
+// Test vectors: {scheme, hash (not for ed25519), key material, message, signature}, hex. The key becomes a JWK
 // (parse_jwk's rules), the scheme and hash a JWS alg; the core's rules then apply as for
 // jws.verify, except jwk_usable_for (so HMAC keys of any length are tried). Same answers.
 Result<Json> m_jws_verify_raw(const Json& p) {
   SSOKIT_TRY(std::string scheme, need_string(p, "scheme"));
-  SSOKIT_TRY(std::string hash, need_string(p, "hash"));
+  // Ed25519 hashes inside the signature scheme (RFC 8032): no hash parameter.
+  std::string hash = "SHA-512";
+  if (scheme != "ed25519") {
+    SSOKIT_TRY(hash, need_string(p, "hash"));
+  }
   if (hash != "SHA-256" && hash != "SHA-384" && hash != "SHA-512") {
     return bad_param("hash", "must be one of SHA-256, SHA-384, SHA-512");
   }
@@ -61,12 +65,16 @@ Result<Json> m_jws_verify_raw(const Json& p) {
     SSOKIT_TRY(Bytes y, need_hex(p, "y"));
     alg = "ES" + bits;
     jwk = {{"kty", "EC"}, {"crv", curve}, {"x", base64url_encode(x)}, {"y", base64url_encode(y)}};
+  } else if (scheme == "ed25519") {
+    SSOKIT_TRY(Bytes x, need_hex(p, "x"));
+    alg = "EdDSA";
+    jwk = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", base64url_encode(x)}};
   } else if (scheme == "hmac") {
     SSOKIT_TRY(Bytes key, need_hex(p, "key"));
     alg = "HS" + bits;
     jwk = {{"kty", "oct"}, {"k", base64url_encode(key)}};
   } else {
-    return bad_param("scheme", "must be one of rsa_pkcs1, rsa_pss, ecdsa_p1363, hmac");
+    return bad_param("scheme", "must be one of rsa_pkcs1, rsa_pss, ecdsa_p1363, ed25519, hmac");
   }
   auto key = parse_jwk(jwk, ErrorCode::invalid_argument);
   if (!key.ok()) return Json{{"valid", false}};

@@ -152,7 +152,8 @@ namespace {
 constexpr const char* kConfigKeys[] = {"issuer",          "client_id",      "client_secret", "auth",
                                        "redirect_uri",    "scope",          "profile_mapping", "clock_skew",
                                        "refresh_leeway",  "store_path",     "store_key_hex", "store_plaintext",
-                                       "transport",       "fetch_userinfo", "trusted_audiences"};
+                                       "transport",       "fetch_userinfo", "trusted_audiences",
+                                       "allowed_algs"};
 
 ssokit::Status check_config(const Json& c) {
   for (const auto& member : c.items()) {

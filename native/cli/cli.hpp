@@ -101,8 +101,11 @@ Result<std::optional<Session>> load_session(const std::string& store_path);
 
 // --profile-mapping: a preset name, or the path of a mapping file (docs/profile-mapping.md).
 Result<Json> profile_mapping_of(const Args& args);
+// --alg NAME (repeatable, or comma-separated): the ID-token algorithms accepted instead of the
+// default list; invalid_argument for a name ssokit cannot verify.
+Result<std::vector<std::string>> allowed_algs_of(const Args& args);
 // SsoClient options from --issuer, --client-id, --scope, --profile-mapping, --profile-endpoint,
-// --no-userinfo, --trusted-audience (repeatable) and SSOKIT_CLIENT_SECRET.
+// --no-userinfo, --trusted-audience (repeatable), --alg and SSOKIT_CLIENT_SECRET.
 Result<SsoClientOptions> client_options(const Args& args, std::string redirect_uri);
 // What login, refresh and device print: the token set the user asked for, claims and profile.
 Json session_output(const Session& s);

@@ -95,7 +95,7 @@ std::vector<Command> session_commands() {
       {"login",
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
        "[--store FILE] [--prompt P] [--login-hint H] [--max-age SECONDS] [--profile-mapping PRESET|FILE] "
-       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]...",
+       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...]",
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
        "profile. --timeout (default 300 s) bounds the wait for the browser and each request to the provider "
        "(at most 15 s each). --max-age: the provider must re-authenticate a sign-in older than this "
@@ -106,17 +106,20 @@ std::vector<Command> session_commands() {
        "the client ID that the ID token may name; any other is id_token_aud_mismatch. "
        "A confidential client's secret comes from SSOKIT_CLIENT_SECRET. --store FILE is encrypted "
        "(AES-256-GCM) when SSOKIT_STORE_KEY (32 bytes: 64 hex digits or base64url) or SSOKIT_STORE_KEY_FILE "
-       "(a chmod-600 key file) is set, else plain JSON.",
+       "(a chmod-600 key file) is set, else plain JSON. --alg NAME (repeatable or comma-separated): the only "
+       "ID-token algorithms accepted (default: RS256-512, PS256-512, ES256, ES384, ES512, EdDSA, Ed25519; HS256 "
+       "too with a client secret); the sign-in stops before the browser opens when the provider offers none of them.",
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
         {"max-age"}, {"profile-mapping"}, {"profile-endpoint"}, {"no-userinfo", false},
-        {"trusted-audience", true, false, true}},
+        {"trusted-audience", true, false, true}, {"alg", true, false, true}},
        0, 0, run_login},
-      {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE] [--trusted-audience AUD]...",
+      {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE] [--trusted-audience AUD]... "
+                  "[--alg NAME ...]",
        "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed). "
-       "A new ID token is validated as at login (--trusted-audience as for login). "
+       "A new ID token is validated as at login (--trusted-audience and --alg as for login). "
        "SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
        {issuer, client_id, {"store", true, true}, {"profile-mapping"}, {"scope"}, {"redirect-uri"},
-        {"trusted-audience", true, false, true}}, 0, 0,
+        {"trusted-audience", true, false, true}, {"alg", true, false, true}}, 0, 0,
        run_refresh},
       {"revoke", "--issuer URL --client-id ID --store FILE",
        "Revokes the session's refresh token (RFC 7009) and forgets the session. "

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "cli.hpp"
+#include "ssokit/jose.hpp"
 #include "ssokit/profile.hpp"
 #include "ssokit/native/encrypted_file_store.hpp"
 #include "ssokit/native/file_store.hpp"
@@ -104,6 +105,27 @@ Result<Json> profile_mapping_of(const Args& args) {
   return parse_json_object(text.str(), ErrorCode::invalid_argument);
 }
 
+Result<std::vector<std::string>> allowed_algs_of(const Args& args) {
+  std::vector<std::string> algs;
+  for (const auto& value : args.get_all("alg")) {
+    std::size_t pos = 0;
+    while (pos <= value.size()) {
+      std::size_t end = value.find(',', pos);
+      if (end == std::string::npos) end = value.size();
+      const std::string name = value.substr(pos, end - pos);
+      if (!jws_alg_supported(name)) {
+        return make_error(ErrorCode::invalid_argument,
+                          "--alg \"" + name.substr(0, 40) + "\" is not a JWS algorithm ssokit verifies; the supported ones are " +
+                              supported_jws_algs() + " (\"none\" never is)",
+                          {{"alg", name.substr(0, 40)}});
+      }
+      algs.push_back(name);
+      pos = end + 1;
+    }
+  }
+  return algs;
+}
+
 Result<SsoClientOptions> client_options(const Args& args, std::string redirect_uri) {
   SsoClientOptions options;
   options.config.issuer = *args.get("issuer");
@@ -113,6 +135,7 @@ Result<SsoClientOptions> client_options(const Args& args, std::string redirect_u
   options.config.redirect_uri = std::move(redirect_uri);
   options.config.scope = args.get_or("scope", options.config.scope);
   options.storage_key = kStorageKey;
+  SSOKIT_TRY(options.config.allowed_algs, allowed_algs_of(args));
   SSOKIT_TRY(options.signin.profile_mapping, profile_mapping_of(args));
   options.signin.profile_endpoint = args.get_or("profile-endpoint", "");
   // --no-userinfo: the access token may be for another API (RFC 8707), which user-info refuses.

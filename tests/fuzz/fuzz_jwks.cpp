@@ -16,7 +16,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       FUZZ_CHECK(again.ok());
       if (key.kty == "EC") FUZZ_CHECK(ec_point_valid(key.crv, key.x, key.y));
     }
-    static const char* kAlgs[] = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "HS256", "none"};
+    static const char* kAlgs[] = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA", "Ed25519", "HS256", "none"};
     for (const char* alg : kAlgs) {
       for (const std::optional<std::string>& kid : {std::optional<std::string>{}, std::optional<std::string>{"k1"}}) {
         auto key = jwks->select(alg, kid);

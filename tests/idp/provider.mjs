@@ -133,14 +133,28 @@ function claimsFor(login, sub, known) {
   };
 }
 
-function signingKeys() {
+// Keys for ID-token algorithms beyond RS256/ES256 (startProvider({ idTokenAlg })): the key an
+// algorithm needs, made for it. The Ed25519 key has no "alg", so it signs EdDSA and Ed25519 alike.
+function keyFor(alg) {
+  const id = () => randomBytes(4).toString('hex');
+  const jwk = (pair) => pair.privateKey.export({ format: 'jwk' });
+  if (/^(RS|PS)\d+$/.test(alg)) return { ...jwk(generateKeyPairSync('rsa', { modulusLength: 2048 })), kid: `${alg.toLowerCase()}-${id()}`, use: 'sig', alg };
+  if (alg === 'ES384') return { ...jwk(generateKeyPairSync('ec', { namedCurve: 'P-384' })), kid: `p384-${id()}`, use: 'sig', alg };
+  if (alg === 'ES512') return { ...jwk(generateKeyPairSync('ec', { namedCurve: 'P-521' })), kid: `p521-${id()}`, use: 'sig', alg };
+  if (alg === 'EdDSA' || alg === 'Ed25519') return { ...jwk(generateKeyPairSync('ed25519')), kid: `ed25519-${id()}`, use: 'sig' };
+  return null;  // RS256 and ES256 have theirs
+}
+
+function signingKeys(idTokenAlg) {
   const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
   const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const extra = idTokenAlg && !['RS256', 'ES256'].includes(idTokenAlg) ? [keyFor(idTokenAlg)].filter(Boolean) : [];
   // The first key of an algorithm signs; RS256 is the default ID token algorithm.
   return {
     keys: [
       { ...rsa, kid: 'rsa-' + randomBytes(4).toString('hex'), use: 'sig', alg: 'RS256' },
       { ...ec, kid: 'ec-' + randomBytes(4).toString('hex'), use: 'sig', alg: 'ES256' },
+      ...extra,
     ],
   };
 }
@@ -184,6 +198,11 @@ function listen(server) {
  *   and origin + '/logged-out'
  * @param {object[]} [options.extraClients] more client metadata objects
  * @param {object} [options.accounts] more demo accounts by login name ({ sub, ...claims })
+ * @param {string} [options.idTokenAlg] every client's id_token_signed_response_alg (ID tokens and
+ *   refreshed ID tokens are signed with it; a key for it is added to the JWKS)
+ * @param {string[]} [options.idTokenAlgs] enabledJWA.idTokenSigningAlgValues, what discovery's
+ *   id_token_signing_alg_values_supported lists (default: [idTokenAlg] when that is set, else
+ *   oidc-provider's default)
  */
 export async function startProvider(options = {}) {
   const {
@@ -197,6 +216,8 @@ export async function startProvider(options = {}) {
     middleware = [],
     webRedirectUris = clients.web.redirect_uris,
     extraClients = [],
+    idTokenAlg,
+    idTokenAlgs = idTokenAlg ? [idTokenAlg] : undefined,
   } = options;
   const webPostLogoutRedirectUris = options.webPostLogoutRedirectUris
     ?? [...new Set(webRedirectUris.flatMap((u) => {
@@ -229,6 +250,7 @@ export async function startProvider(options = {}) {
     { ...clients.confidential },
     ...extraClients,
   ];
+  if (idTokenAlg) for (const c of clientList) c.id_token_signed_response_alg ??= idTokenAlg;
 
   const cookieKeys = [randomBytes(32).toString('base64url')];
   const adapter = createMemoryAdapter();
@@ -244,6 +266,7 @@ export async function startProvider(options = {}) {
     // issued, i.e. profile claims come from user-info.
     conformIdTokenClaims: !idTokenProfileClaims,
     pkce: { required: () => true },
+    ...(idTokenAlgs ? { enabledJWA: { idTokenSigningAlgValues: idTokenAlgs } } : {}),
     features: {
       devInteractions: { enabled: true },
       deviceFlow: { enabled: true },
@@ -303,7 +326,7 @@ export async function startProvider(options = {}) {
   for (const m of middleware) made.use(m);
   return made; };
 
-  let jwks = signingKeys();
+  let jwks = signingKeys(idTokenAlg);
   let provider = makeProvider(jwks);
   let handle = provider.callback();
   server.on('request', (req, res) => handle(req, res));

@@ -114,6 +114,49 @@ TEST(JoseJwk, ParsesAndRejectsKeys) {
             ErrorCode::invalid_response);  // 17-bit modulus
 }
 
+// RFC 8037: OKP keys sign only with Ed25519; the RFC 8037 A.1 public key (x of 32 bytes).
+TEST(JoseJwk, OkpEd25519OnlyOthersUnusable) {
+  const Json ed = {{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"}};
+  auto key = parse_jwk(ed);
+  ASSERT_TRUE(key.ok()) << key.error().to_string();
+  EXPECT_EQ(key->x.size(), 32u);
+  EXPECT_TRUE(jwk_usable_for(key.value(), "EdDSA"));
+  EXPECT_TRUE(jwk_usable_for(key.value(), "Ed25519"));
+  EXPECT_FALSE(jwk_usable_for(key.value(), "ES256"));
+  Json with_alg = ed;
+  with_alg["alg"] = "EdDSA";
+  EXPECT_FALSE(jwk_usable_for(parse_jwk(with_alg).value(), "Ed25519")) << "a key's alg must match the token's";
+  for (const char* crv : {"Ed448", "X25519", "X448"}) {
+    Json other = ed;
+    other["crv"] = crv;
+    EXPECT_FALSE(parse_jwk(other).ok()) << crv;
+  }
+  Json no_crv = {{"kty", "OKP"}, {"x", ed["x"]}};
+  EXPECT_FALSE(parse_jwk(no_crv).ok());
+  auto set = Jwks::parse({{"keys", {{{"kty", "OKP"}, {"crv", "X25519"}, {"x", ed["x"]}}, ed}}});
+  ASSERT_TRUE(set.ok());
+  EXPECT_EQ(set->keys().size(), 1u);
+  EXPECT_EQ(set->skipped(), 1u) << "a key type we cannot use is skipped, not fatal";
+}
+
+// RFC 8032 7.1 TEST 1: the empty message, verified by the native verifier (libsodium).
+TEST(JoseVerifyEffect, Ed25519Rfc8032Test1) {
+  auto key = parse_jwk({{"kty", "OKP"}, {"crv", "Ed25519"}, {"x", base64url_encode(hex_decode(
+      "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a").value())}});
+  ASSERT_TRUE(key.ok());
+  const Bytes sig = hex_decode("e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e06522490155"
+                               "5fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b").value();
+  for (const char* alg : {"EdDSA", "Ed25519"}) {
+    auto request = make_verify_request(alg, key.value(), "", sig);
+    ASSERT_TRUE(request.ok()) << request.error().to_string();
+    EXPECT_TRUE(verify_signature(request.value())) << alg;
+    auto wrong = make_verify_request(alg, key.value(), "x", sig);
+    EXPECT_FALSE(verify_signature(wrong.value()));
+  }
+  EXPECT_FALSE(make_verify_request("EdDSA", key.value(), "", Bytes(sig.begin(), sig.end() - 1)).ok());
+  EXPECT_FALSE(make_verify_request("ES512", key.value(), "", sig).ok()) << "an OKP key cannot verify ECDSA";
+}
+
 TEST(JoseJwk, UsableFor) {
   auto key = parse_jwk(kA3Key).value();
   EXPECT_TRUE(jwk_usable_for(key, "ES256"));

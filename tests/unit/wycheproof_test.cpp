@@ -132,6 +132,8 @@ TEST(Wycheproof, RsaPkcs1_4096_Sha384) { rsa_file("rsa_signature_4096_sha384_tes
 TEST(Wycheproof, RsaPkcs1_4096_Sha512) { rsa_file("rsa_signature_4096_sha512_test.json", false); }
 TEST(Wycheproof, RsaPss_2048_Sha256_Mgf1_32) { rsa_file("rsa_pss_2048_sha256_mgf1_32_test.json", true); }
 TEST(Wycheproof, RsaPss_3072_Sha256_Mgf1_32) { rsa_file("rsa_pss_3072_sha256_mgf1_32_test.json", true); }
+TEST(Wycheproof, RsaPss_2048_Sha384_Mgf1_48) { rsa_file("rsa_pss_2048_sha384_mgf1_48_test.json", true); }
+TEST(Wycheproof, RsaPss_4096_Sha512_Mgf1_64) { rsa_file("rsa_pss_4096_sha512_mgf1_64_test.json", true); }
 
 void ecdsa_file(const std::string& name, const std::string& curve, std::size_t size) {
   Tally t = run_signature_file(name, [&](const Json& g, const Json& test) {
@@ -146,6 +148,17 @@ void ecdsa_file(const std::string& name, const std::string& curve, std::size_t s
 
 TEST(Wycheproof, EcdsaP256Sha256P1363) { ecdsa_file("ecdsa_secp256r1_sha256_p1363_test.json", "P-256", 32); }
 TEST(Wycheproof, EcdsaP384Sha384P1363) { ecdsa_file("ecdsa_secp384r1_sha384_p1363_test.json", "P-384", 48); }
+TEST(Wycheproof, EcdsaP521Sha512P1363) { ecdsa_file("ecdsa_secp521r1_sha512_p1363_test.json", "P-521", 66); }
+
+// RFC 8032 Ed25519 (JWS EdDSA, RFC 8037): libsodium natively. Every vector is valid or invalid.
+TEST(Wycheproof, Ed25519) {
+  Tally t = run_signature_file("ed25519_test.json", [&](const Json& g, const Json& test) {
+    return verify_raw({{"scheme", "ed25519"}, {"x", g["publicKey"]["pk"]}, {"message", test["msg"]}, {"signature", test["sig"]}});
+  });
+  EXPECT_EQ(t.acceptable_rejected, 0);
+  EXPECT_GT(t.valid, 0);
+  EXPECT_GT(t.invalid, 0);
+}
 
 TEST(Wycheproof, HmacSha256) {
   Json doc;
@@ -184,8 +197,8 @@ TEST(Wycheproof, HmacSha256) {
 const std::map<std::pair<std::string, int>, const char*> kByDesign = {
     {{"jws", 346}, "RFC 7520 fig. 20: header PS384 but the JWK says alg PS256; a key's alg must match"},
     {{"jws", 350}, "RFC 7520 fig. 20: header PS384 but the JWK says alg PS256; a key's alg must match"},
-    {{"jws", 347}, "ES512 (P-521) is not supported"},
-    {{"jws", 351}, "ES512 (P-521) is not supported"},
+    {{"jws", 347}, "RFC 7520 fig. 27: the JWK says alg \"ES521\", the header ES512; a key's alg must match"},
+    {{"jws", 351}, "RFC 7520 fig. 27: the JWK says alg \"ES521\", the header ES512; a key's alg must match"},
     {{"jws", 349}, "key_ops is [\"sign, verify\"] (one string), which does not contain \"verify\""},
     {{"jws", 372}, "vectors README anomaly: labelled valid, MAC does not match the literal signing input"},
     {{"jws", 373}, "vectors README anomaly: labelled valid, MAC does not match the literal signing input"},

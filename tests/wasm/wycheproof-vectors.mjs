@@ -22,8 +22,12 @@ export const FILES = {
   'rsa_signature_4096_sha512_test.json': rsa('rsa_pkcs1'),
   'rsa_pss_2048_sha256_mgf1_32_test.json': rsa('rsa_pss'),
   'rsa_pss_3072_sha256_mgf1_32_test.json': rsa('rsa_pss'),
+  'rsa_pss_2048_sha384_mgf1_48_test.json': rsa('rsa_pss'),
+  'rsa_pss_4096_sha512_mgf1_64_test.json': rsa('rsa_pss'),
   'ecdsa_secp256r1_sha256_p1363_test.json': ecdsa('P-256', 32),
   'ecdsa_secp384r1_sha384_p1363_test.json': ecdsa('P-384', 48),
+  'ecdsa_secp521r1_sha512_p1363_test.json': ecdsa('P-521', 66),
+  'ed25519_test.json': (g, t) => ({ scheme: 'ed25519', x: g.publicKey.pk, message: t.msg, signature: t.sig }),
   'hmac_sha256_test.json': (g, t) => ({ scheme: 'hmac', hash: 'SHA-256', key: t.key, message: t.msg, signature: t.tag }),
 };
 

@@ -3,8 +3,10 @@
 // fits it, the signature has the alg's length); this only asks WebCrypto whether the raw
 // signature verifies. Natively the same effect is answered by mbedTLS (verify_signature).
 //
-// An effect: { alg: JWS name, jwk: {kty, n, e} | {kty, crv, x, y} | {kty, k}, input: base64url,
-// signature: base64url }. A new alg (ES512, EdDSA) is one more line in ALGS.
+// An effect: { alg: JWS name, jwk: {kty, n, e} | {kty, crv, x, y} | {kty, crv, x} | {kty, k},
+// input: base64url, signature: base64url }. A new alg is one more line in ALGS. Ed25519 needs
+// WebCrypto's Ed25519 (Chrome 137, Firefox 129, Safari 17, Node 18.4; without it the import fails and
+// the signature does not verify).
 import { SsoError } from './errors.js';
 
 const ALGS = {
@@ -17,6 +19,10 @@ const ALGS = {
   PS512: [{ name: 'RSA-PSS', hash: 'SHA-512' }, { name: 'RSA-PSS', saltLength: 64 }],
   ES256: [{ name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
   ES384: [{ name: 'ECDSA', namedCurve: 'P-384' }, { name: 'ECDSA', hash: 'SHA-384' }],
+  ES512: [{ name: 'ECDSA', namedCurve: 'P-521' }, { name: 'ECDSA', hash: 'SHA-512' }],
+  // RFC 8037 EdDSA with an Ed25519 key, and RFC 9864's fully specified name for the same.
+  EdDSA: [{ name: 'Ed25519' }, { name: 'Ed25519' }],
+  Ed25519: [{ name: 'Ed25519' }, { name: 'Ed25519' }],
   HS256: [{ name: 'HMAC', hash: 'SHA-256' }, { name: 'HMAC' }],
 };
 

@@ -21,7 +21,9 @@ struct IdTokenExpectations {
   // Non-empty enables HS256 with this secret (confidential clients): on top of the default
   // allowed_algs, or when a custom allowed_algs names HS256. Empty: HS256 is never accepted.
   std::string client_secret;
-  std::vector<std::string> allowed_algs = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384"};
+  // Every asymmetric algorithm the SDK verifies (what a provider's keys decide among them).
+  std::vector<std::string> allowed_algs = {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512",
+                                           "ES256", "ES384", "ES512", "EdDSA", "Ed25519"};
   // The access token that came with the ID token. When set and the ID token has an at_hash
   // claim, the two must match (OIDC Core 3.1.3.8, 3.2.2.9): else invalid_response.
   std::optional<std::string> access_token;

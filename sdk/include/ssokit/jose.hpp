@@ -1,5 +1,6 @@
 // JOSE: JSON Web Keys (RFC 7517/7518) and compact JSON Web Signatures (RFC 7515), verification
-// only. Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, HS256. The core decides
+// only. Supported algorithms: RS256/384/512, PS256/384/512, ES256, ES384, ES512, EdDSA (Ed25519)
+// and its fully specified name Ed25519 (RFC 9864), HS256. The core decides
 // what to verify; the raw signature check is the host's "verify" effect (VerifyRequest). mbedTLS
 // stays behind sdk/src/crypto; this header exposes raw big-endian bytes only.
 #pragma once
@@ -23,7 +24,7 @@ std::shared_ptr<KeyCache> new_key_cache();
 }  // namespace detail
 
 // One parsed key. Material is big-endian bytes: RSA n (no leading zero octets) and e; EC x and
-// y (exactly the field size); oct k.
+// y (exactly the field size); OKP x (the 32-byte Ed25519 public key, RFC 8037); oct k.
 struct Jwk {
   std::string kty, kid, use, alg, crv;
   Json raw;
@@ -38,7 +39,8 @@ struct Jwk {
 };
 
 // Parses one JWK of kty RSA (modulus 2048..8192 bits, odd exponent >= 3), EC (P-256, P-384,
-// point on the curve) or oct (any length; verification demands >= 32 bytes). Private members
+// P-521, point on the curve), OKP (crv Ed25519, x of 32 bytes; Ed448, X25519 and X448 are
+// refused as unusable) or oct (any length; verification demands >= 32 bytes). Private members
 // are ignored. Optional string members (kid, use, alg) of another type make the key malformed.
 Result<Jwk> parse_jwk(const Json& jwk, ErrorCode code = ErrorCode::invalid_argument);
 
@@ -82,8 +84,10 @@ Result<Jws> parse_jws_bytes(std::string_view compact, ErrorCode code = ErrorCode
 // Whether (curve, x, y) is a valid public point.
 bool ec_point_valid(std::string_view curve, const Bytes& x, const Bytes& y);
 
-// alg in {RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,HS256}.
+// alg in {RS256,RS384,RS512,PS256,PS384,PS512,ES256,ES384,ES512,EdDSA,Ed25519,HS256}.
 bool jws_alg_supported(std::string_view alg);
+// Those names, comma-separated, for messages.
+std::string supported_jws_algs();
 // Key fits the alg: kty (and crv) match; `use` absent or "sig"; `alg` absent or equal;
 // key_ops, when present, contains "verify"; an oct key has at least 32 bytes.
 bool jwk_usable_for(const Jwk& key, std::string_view alg);
@@ -94,12 +98,13 @@ bool jwk_usable_for(const Jwk& key, std::string_view alg);
 // verify_signature (mbedTLS), in browsers and Node web/src/verify.js (WebCrypto). Algorithms are
 // JWS names, so a host adds one (ES512, EdDSA) without a new effect.
 struct VerifyRequest {
-  std::string alg;    // RS256..RS512, PS256..PS512 (MGF1 with the same hash, salt = hash length), ES256, ES384, HS256
+  std::string alg;    // RS256..RS512, PS256..PS512 (MGF1 with the same hash, salt = hash length), ES256..ES512,
+                      // EdDSA or Ed25519 (both Ed25519, RFC 8032), HS256
   Jwk key;            // parsed and checked; for HS256 the client secret as an oct key
   std::string input;  // the signed octets (a JWS signing input)
-  Bytes signature;    // RSA: modulus length; ECDSA: r||s, twice the field size; HMAC: the full tag
+  Bytes signature;    // RSA: modulus length; ECDSA: r||s, twice the field size; Ed25519: 64 bytes; HMAC: the full tag
 
-  // {"alg", "jwk": the key's public members only ({kty, n, e}, {kty, crv, x, y}, {kty, k}),
+  // {"alg", "jwk": the key's public members only ({kty, n, e}, {kty, crv, x, y}, {kty, crv, x}, {kty, k}),
   //  "input": base64url, "signature": base64url}
   Json to_json() const;
   // The same shape back (invalid_argument when malformed; the key is parsed with parse_jwk).
@@ -117,8 +122,8 @@ Result<VerifyRequest> make_verify_request(std::string alg, const Jwk& key, std::
 // The request to verify a JWS with `key`: jwk_usable_for, then make_verify_request.
 Result<VerifyRequest> jws_verify_request(const Jws& jws, const Jwk& key);
 
-// The native host's verifier: mbedTLS (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384, HMAC with a
-// constant-time comparison). The WebAssembly build never calls it: its host verifies.
+// The native host's verifier: mbedTLS (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384/P-521, HMAC
+// with a constant-time comparison) and libsodium (Ed25519). The WebAssembly build never calls it: its host verifies.
 bool verify_signature(const VerifyRequest& request);
 
 // jws_verify_request, then `verify`. Fails with id_token_signature_invalid (details: alg, kid),

@@ -70,9 +70,11 @@ struct ClientConfig {
 
 // The checks a client can make before any request, so a mistake shows when the client is created,
 // not at the first sign-in: issuer (check_issuer), client_id present, redirect_uri an absolute URL
-// without a fragment (RFC 6749 3.1.2), allowed_algs known (from_json). invalid_url or
+// without a fragment (RFC 6749 3.1.2), allowed_algs supported (check_allowed_algs). invalid_url or
 // invalid_argument, with a message that says the fix.
 Status check_client_config(const ClientConfig& client);
+// Every name is a JWS algorithm the SDK verifies; invalid_argument naming the supported ones.
+Status check_allowed_algs(const std::vector<std::string>& algs);
 // The issuer rules of discovery: a valid absolute URL, https (plain http only to a loopback host),
 // no query or fragment, not the discovery document's own URL (".../.well-known/openid-configuration").
 Status check_issuer(std::string_view issuer);
@@ -115,10 +117,20 @@ struct AuthorizationRequest {
 // An absolute URL without a fragment (RFC 6749 section 3.1.2); invalid_argument otherwise.
 Status validate_redirect_uri(std::string_view redirect_uri);
 
+// With scope openid, also check_provider_algs (an ID token this client cannot verify is refused
+// before the user is sent to the provider).
 Result<AuthorizationRequest> build_authorization_request(const ClientConfig& client,
                                                          const ProviderMetadata& provider,
                                                          const AuthorizationOptions& options,
                                                          RandomSource& random, std::int64_t now);
+
+// The ID-token algorithms the client accepts: allowed_algs, or the default list (plus HS256 with a
+// client secret), as the ID-token check applies them.
+std::vector<std::string> effective_allowed_algs(const ClientConfig& client);
+// When the provider publishes id_token_signing_alg_values_supported and none of them is in
+// effective_allowed_algs: id_token_alg_not_allowed naming both lists (details: provider_algs,
+// allowed_algs). An unpublished list passes.
+Status check_provider_algs(const ClientConfig& client, const ProviderMetadata& provider);
 
 // ---- Callback ----
 

@@ -47,6 +47,7 @@ bool roca_fingerprint(const Bytes& n) {
 std::size_t curve_size(std::string_view crv) {
   if (crv == "P-256") return 32;
   if (crv == "P-384") return 48;
+  if (crv == "P-521") return 66;
   return 0;
 }
 
@@ -70,12 +71,15 @@ Result<Bytes> b64_member(const Json& jwk, std::string_view name, ErrorCode code)
 struct AlgInfo {
   const char* name;
   const char* kty;
-  const char* crv;  // EC only
+  const char* crv;  // EC and OKP only
 };
+// EdDSA is RFC 8037's name (the curve comes from the key: only Ed25519 is supported); Ed25519 is
+// the fully specified name of RFC 9864 for the same signature.
 constexpr AlgInfo kAlgs[] = {
     {"RS256", "RSA", nullptr}, {"RS384", "RSA", nullptr}, {"RS512", "RSA", nullptr},
     {"PS256", "RSA", nullptr}, {"PS384", "RSA", nullptr}, {"PS512", "RSA", nullptr},
-    {"ES256", "EC", "P-256"},  {"ES384", "EC", "P-384"},  {"HS256", "oct", nullptr},
+    {"ES256", "EC", "P-256"},  {"ES384", "EC", "P-384"},  {"ES512", "EC", "P-521"},
+    {"EdDSA", "OKP", "Ed25519"}, {"Ed25519", "OKP", "Ed25519"}, {"HS256", "oct", nullptr},
 };
 
 const AlgInfo* alg_info(std::string_view alg) {
@@ -131,7 +135,9 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
     if (!crv) return make_error(code, "the EC JWK has no string \"crv\"");
     jwk.crv = *crv;
     const std::size_t size = curve_size(jwk.crv);
-    if (size == 0) return make_error(code, "the EC JWK curve is not supported (P-256 and P-384 are)", {{"crv", jwk.crv.substr(0, 32)}});
+    if (size == 0) {
+      return make_error(code, "the EC JWK curve is not supported (P-256, P-384 and P-521 are)", {{"crv", jwk.crv.substr(0, 32)}});
+    }
     SSOKIT_TRY(jwk.x, b64_member(json, "x", code));
     SSOKIT_TRY(jwk.y, b64_member(json, "y", code));
     // RFC 7518 6.2.1.2: coordinates are the full field size, no more, no less.
@@ -139,10 +145,20 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
       return make_error(code, "the EC JWK coordinates must be " + std::to_string(size) + " bytes for " + jwk.crv);
     }
     if (!ec_point_valid(jwk.crv, jwk.x, jwk.y)) return make_error(code, "the EC JWK point is not on the curve", {{"kid", jwk.kid}});
+  } else if (jwk.kty == "OKP") {
+    // RFC 8037: only Ed25519 signs; Ed448 keys and the X25519/X448 key-agreement keys are unusable.
+    auto crv = json_string(json, "crv");
+    if (!crv) return make_error(code, "the OKP JWK has no string \"crv\"");
+    jwk.crv = *crv;
+    if (jwk.crv != "Ed25519") {
+      return make_error(code, "the OKP JWK curve is not supported (Ed25519 is)", {{"crv", jwk.crv.substr(0, 32)}});
+    }
+    SSOKIT_TRY(jwk.x, b64_member(json, "x", code));
+    if (jwk.x.size() != 32) return make_error(code, "the Ed25519 JWK member \"x\" must be 32 bytes");
   } else if (jwk.kty == "oct") {
     SSOKIT_TRY(jwk.k, b64_member(json, "k", code));
   } else {
-    return make_error(code, "the JWK key type is not supported (RSA, EC and oct are)", {{"kty", jwk.kty.substr(0, 32)}});
+    return make_error(code, "the JWK key type is not supported (RSA, EC, OKP and oct are)", {{"kty", jwk.kty.substr(0, 32)}});
   }
   return jwk;
 }
@@ -189,6 +205,15 @@ Result<const Jwk*> Jwks::select(std::string_view alg, const std::optional<std::s
 }
 
 bool jws_alg_supported(std::string_view alg) { return alg_info(alg) != nullptr; }
+
+std::string supported_jws_algs() {
+  std::string names;
+  for (const auto& a : kAlgs) {
+    if (!names.empty()) names += ", ";
+    names += a.name;
+  }
+  return names;
+}
 
 bool jwk_usable_for(const Jwk& key, std::string_view alg) {
   const AlgInfo* info = alg_info(alg);

@@ -12,7 +12,19 @@ Bytes strip_leading_zeros(const Bytes& b) {
   return Bytes(first, b.end());
 }
 
-std::size_t ec_coordinate_size(std::string_view crv) { return crv == "P-256" ? 32 : crv == "P-384" ? 48 : 0; }
+std::size_t ec_coordinate_size(std::string_view crv) {
+  return crv == "P-256" ? 32 : crv == "P-384" ? 48 : crv == "P-521" ? 66 : 0;
+}
+
+bool is_eddsa(std::string_view alg) { return alg == "EdDSA" || alg == "Ed25519"; }
+
+// The curve an ECDSA alg names (RFC 7518 3.4): ES512 is P-521, not a 512-bit curve.
+const char* ecdsa_curve(std::string_view alg) {
+  if (alg == "ES256") return "P-256";
+  if (alg == "ES384") return "P-384";
+  if (alg == "ES512") return "P-521";
+  return "";
+}
 
 Error bad_signature(const Jws& jws, std::string message) {
   return make_error(ErrorCode::id_token_signature_invalid, std::move(message),
@@ -82,18 +94,21 @@ Result<VerifyRequest> make_verify_request(std::string alg, const Jwk& key, std::
     case 'P':
       if (key.kty == "RSA") length = strip_leading_zeros(key.n).size();
       break;
-    case 'E': {
-      const char* wanted = alg == "ES256" ? "P-256" : "P-384";
-      if (key.kty == "EC" && key.crv == wanted) length = 2 * ec_coordinate_size(key.crv);
+    case 'E':
+      if (is_eddsa(alg)) {
+        if (key.kty == "OKP" && key.crv == "Ed25519" && key.x.size() == 32) length = 64;
+      } else if (key.kty == "EC" && key.crv == ecdsa_curve(alg)) {
+        length = 2 * ec_coordinate_size(key.crv);
+      }
       break;
-    }
     case 'H':
       if (key.kty == "oct" && !key.k.empty()) length = digest_size(hash_alg_of(alg));
       break;
     default: break;
   }
   if (length == 0) return refuse("the key cannot verify this alg (its kty or crv do not fit)");
-  // RSA: the modulus length; ECDSA: r||s (RFC 7518 3.4, DER is refused); HMAC: the full tag.
+  // RSA: the modulus length; ECDSA: r||s (RFC 7518 3.4, DER is refused); Ed25519: R||S (RFC 8032);
+  // HMAC: the full tag.
   if (signature.size() != length) return refuse("the JWS signature does not verify with the selected key");
   VerifyRequest request;
   request.alg = std::move(alg);
@@ -123,6 +138,9 @@ Json VerifyRequest::to_json() const {
     jwk["crv"] = key.crv;
     jwk["x"] = base64url_encode(key.x);
     jwk["y"] = base64url_encode(key.y);
+  } else if (key.kty == "OKP") {
+    jwk["crv"] = key.crv;
+    jwk["x"] = base64url_encode(key.x);
   } else {
     jwk["k"] = base64url_encode(key.k);
   }

@@ -1,6 +1,10 @@
-// The native host's verifier (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384, HMAC) and the JWK point
-// check (ec_point_valid), with mbedTLS through the API
-// that 2.28 and 3.x share; the differences are guarded below.
+// The native host's verifier (RSA PKCS#1 v1.5, RSA-PSS, ECDSA P-256/P-384/P-521, HMAC; Ed25519
+// through libsodium) and the JWK point check (ec_point_valid), with mbedTLS through the API
+// that 2.28 and 3.x share; the differences are guarded below. Builds without libsodium
+// (SSOKIT_HAVE_LIBSODIUM unset: WebAssembly, a cross build without it) never verify Ed25519.
+#if defined(SSOKIT_HAVE_LIBSODIUM)
+#include <sodium.h>
+#endif
 #include <mbedtls/ecdsa.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/md.h>
@@ -168,6 +172,10 @@ bool ec_curve(std::string_view name, EcCurve* out) {
     *out = {MBEDTLS_ECP_DP_SECP384R1, 48};
     return true;
   }
+  if (name == "P-521") {
+    *out = {MBEDTLS_ECP_DP_SECP521R1, 66};
+    return true;
+  }
   return false;
 }
 
@@ -238,8 +246,12 @@ mbedtls_ecp_group* verification_group(const EcCurve& curve) {
     static CurveGroup p256(MBEDTLS_ECP_DP_SECP256R1);
     return p256.get();
   }
-  static CurveGroup p384(MBEDTLS_ECP_DP_SECP384R1);
-  return p384.get();
+  if (curve.id == MBEDTLS_ECP_DP_SECP384R1) {
+    static CurveGroup p384(MBEDTLS_ECP_DP_SECP384R1);
+    return p384.get();
+  }
+  static CurveGroup p521(MBEDTLS_ECP_DP_SECP521R1);
+  return p521.get();
 }
 
 // Reads (x, y) as a public point of the curve; false if it is not one.
@@ -280,6 +292,22 @@ bool verify_hmac(HashAlg alg, const Bytes& key, std::string_view message, const 
   return tag.size() == expected.size() && constant_time_equal(expected, tag);
 }
 
+// RFC 8032 Ed25519 (pure, no prehash); libsodium refuses non-canonical S, small-order points and
+// non-canonical public keys.
+bool verify_ed25519(const Bytes& public_key, std::string_view message, const Bytes& signature) {
+#if defined(SSOKIT_HAVE_LIBSODIUM)
+  static const bool ready = sodium_init() >= 0;
+  if (!ready || public_key.size() != crypto_sign_PUBLICKEYBYTES || signature.size() != crypto_sign_BYTES) return false;
+  return crypto_sign_verify_detached(signature.data(), reinterpret_cast<const unsigned char*>(message.data()),
+                                     message.size(), public_key.data()) == 0;
+#else
+  (void)public_key;
+  (void)message;
+  (void)signature;
+  return false;
+#endif
+}
+
 HashAlg hash_alg_of(std::string_view alg) {
   if (alg.size() == 5 && alg.substr(2) == "384") return HashAlg::sha384;
   if (alg.size() == 5 && alg.substr(2) == "512") return HashAlg::sha512;
@@ -309,7 +337,9 @@ bool verify_signature(const VerifyRequest& request) {
       return kRsaKeyCache && key.cache
                  ? verify_rsa_cached(*key.cache, alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature)
                  : verify_rsa(alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature);
-    case 'E': return verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, request.input, request.signature);
+    case 'E':
+      if (alg == "EdDSA" || alg == "Ed25519") return verify_ed25519(key.x, request.input, request.signature);
+      return verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, request.input, request.signature);
     case 'H': return verify_hmac(hash_alg, key.k, request.input, request.signature);
     default: return false;
   }

@@ -1,6 +1,7 @@
 // Authorization request (RFC 6749 4.1.1 + PKCE RFC 7636 + OIDC nonce) and its transaction.
 #include <algorithm>
 
+#include "ssokit/id_token.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/pkce.hpp"
 
@@ -22,7 +23,38 @@ bool has_scope(std::string_view scope, std::string_view wanted) {
 constexpr const char* kProtocolParams[] = {"response_type", "client_id", "redirect_uri", "scope",
                                            "state", "nonce", "code_challenge", "code_challenge_method"};
 
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n.substr(0, 32);
+  return out.empty() ? "none" : out;
+}
+
 }  // namespace
+
+std::vector<std::string> effective_allowed_algs(const ClientConfig& client) {
+  if (!client.allowed_algs.empty()) return client.allowed_algs;
+  std::vector<std::string> algs = IdTokenExpectations().allowed_algs;
+  // As the ID-token check: a client secret adds HS256 to the default list.
+  if (!client.client_secret.empty()) algs.push_back("HS256");
+  return algs;
+}
+
+Status check_provider_algs(const ClientConfig& client, const ProviderMetadata& provider) {
+  const auto& offered = provider.id_token_signing_alg_values_supported;
+  if (offered.empty()) return {};  // not published: the ID token's own alg decides
+  const std::vector<std::string> allowed = effective_allowed_algs(client);
+  for (const auto& alg : offered) {
+    if (alg != "none" && std::find(allowed.begin(), allowed.end(), alg) != allowed.end()) return {};
+  }
+  std::vector<std::string> shown(offered.begin(), offered.begin() + static_cast<std::ptrdiff_t>(std::min<std::size_t>(offered.size(), 16)));
+  for (auto& a : shown) a = a.substr(0, 32);
+  return make_error(ErrorCode::id_token_alg_not_allowed,
+                    "the provider signs ID tokens with " + joined(shown) + " (id_token_signing_alg_values_supported), "
+                        "and this client accepts only " + joined(allowed) +
+                        ": allow one of the provider's algorithms (allowed_algs / allowedAlgs / --alg) or change the "
+                        "provider's signing algorithm",
+                    {{"provider_algs", shown}, {"allowed_algs", allowed}});
+}
 
 Status validate_redirect_uri(std::string_view redirect_uri) {
   auto url = parse_url(redirect_uri);
@@ -56,6 +88,8 @@ Result<AuthorizationRequest> build_authorization_request(const ClientConfig& cli
   }
   const std::string scope = options.scope.value_or(client.scope);
   if (scope.empty()) return make_error(ErrorCode::invalid_argument, "scope must not be empty");
+  // An ID token this client could not verify: refused before the user signs in at the provider.
+  if (has_scope(scope, "openid")) SSOKIT_CHECK(check_provider_algs(client, provider));
 
   Transaction tx;
   SSOKIT_TRY(tx.state, random_token(random, 32));

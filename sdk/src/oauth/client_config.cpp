@@ -3,6 +3,19 @@
 
 namespace ssokit {
 
+Status check_allowed_algs(const std::vector<std::string>& algs) {
+  for (const auto& alg : algs) {
+    if (!jws_alg_supported(alg)) {
+      return make_error(ErrorCode::invalid_argument,
+                        "client configuration: allowed_algs names \"" + alg.substr(0, 40) +
+                            "\", which is not a supported JWS algorithm; the supported ones are " + supported_jws_algs() +
+                            " (\"none\" is never accepted)",
+                        {{"alg", alg.substr(0, 40)}});
+    }
+  }
+  return {};
+}
+
 Result<ClientConfig> ClientConfig::from_json(const Json& c) {
   if (!c.is_object()) return make_error(ErrorCode::invalid_argument, "client configuration must be a JSON object");
   auto bad = [](const char* field, const char* what) {
@@ -42,14 +55,9 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
     for (const auto& a : *algs) {
       if (!a.is_string()) return bad("allowed_algs", "must be an array of strings");
       const std::string& alg = a.get_ref<const std::string&>();
-      if (!jws_alg_supported(alg)) {
-        return make_error(ErrorCode::invalid_argument,
-                          "client configuration: allowed_algs names \"" + alg.substr(0, 40) +
-                              "\", which is not a supported JWS algorithm; use names such as RS256, PS256, ES256 "
-                              "(\"none\" is never accepted)");
-      }
       client.allowed_algs.push_back(alg);
     }
+    SSOKIT_CHECK(check_allowed_algs(client.allowed_algs));
   }
   if (const Json* audiences = json_member(c, "trusted_audiences"); audiences != nullptr && !audiences->is_null()) {
     if (!audiences->is_array()) return bad("trusted_audiences", "must be an array of non-empty strings");
@@ -82,7 +90,7 @@ Status check_client_config(const ClientConfig& client) {
   if (redirect->fragment) {
     return make_error(ErrorCode::invalid_url, "redirect_uri must not have a fragment (RFC 6749 section 3.1.2): drop the \"#...\" part");
   }
-  return {};
+  return check_allowed_algs(client.allowed_algs);
 }
 
 Json ClientConfig::to_json() const {

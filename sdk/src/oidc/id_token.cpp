@@ -11,6 +11,13 @@
 namespace ssokit {
 namespace {
 
+// The token's alg for a message: the token is untrusted, so at most 32 printable ASCII characters.
+std::string printable_alg(std::string_view alg) {
+  std::string out = "\"";
+  for (char c : alg.substr(0, 32)) out += (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') ? c : '?';
+  return out + "\"";
+}
+
 // A NumericDate (RFC 7519 2): any JSON number; fractions are truncated towards the past.
 std::optional<std::int64_t> numeric_date(const Json& claims, std::string_view name) {
   const Json* v = json_member(claims, name);
@@ -190,8 +197,16 @@ Result<VerifyRequest> jwt_verify_request(const Jws& jws, const Jwks& jwks, const
   // A client secret enables HS256 on top of the default list; a custom list must name it.
   if (hmac && !listed && !client_secret.empty()) listed = allowed_algs == IdTokenExpectations().allowed_algs;
   if (jws.alg == "none" || !listed || !jws_alg_supported(jws.alg)) {
+    std::string allowed;
+    for (const auto& name : allowed_algs) allowed += (allowed.empty() ? "" : ", ") + name;
+    if (!client_secret.empty() && allowed_algs == IdTokenExpectations().allowed_algs) allowed += ", HS256";
+    const std::string why = jws_alg_supported(jws.alg) && jws.alg != "none" ? "is not in the allowed list"
+                                                                             : "is not a supported JWS algorithm";
+    alg_details["allowed_algs"] = allowed_algs;
     return make_error(ErrorCode::id_token_alg_not_allowed,
-                      the + "'s alg is not in the allowed list (\"none\" never is)", std::move(alg_details));
+                      the + " is signed with " + printable_alg(jws.alg) + ", which " + why + " (" + allowed +
+                          "; \"none\" never is)",
+                      std::move(alg_details));
   }
   SSOKIT_CHECK(check_typ(jws.header, what));
   SSOKIT_CHECK(check_crit(jws.header, the));

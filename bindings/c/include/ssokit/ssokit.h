@@ -190,6 +190,9 @@ typedef struct ssokit_client ssokit_client;
  *   "client_secret"?, "redirect_uri"? (browser sign-in; default http://127.0.0.1/callback),
  *   "scope"? (default "openid profile email"), "profile_mapping"? (preset name or mapping object),
  *   "clock_skew"? (seconds, default 60), "refresh_leeway"? (seconds, default 60),
+ *   "allowed_algs"? (the ID-token algorithms accepted, e.g. ["EdDSA"]; default RS256..RS512,
+ *     PS256..PS512, ES256, ES384, ES512, EdDSA, Ed25519, and HS256 with a client secret; a name
+ *     ssokit cannot verify is SSOKIT_E_INVALID_ARGUMENT here),
  *   "fetch_userinfo"? (default true; false: no user-info request, e.g. when the access token is
  *     for another API, RFC 8707), "trusted_audiences"? (array of strings: audiences besides
  *     client_id an ID token may name; any other is SSOKIT_E_ID_TOKEN_AUD_MISMATCH),

@@ -18,7 +18,7 @@ std::shared_ptr<KeyCache> new_key_cache() { return nullptr; }
 
 namespace {
 
-constexpr int kMaxLimbs = 12;  // P-384: 12 limbs of 32 bits
+constexpr int kMaxLimbs = 17;  // P-521: 17 limbs of 32 bits
 
 // A number below 2^(32 * (kMaxLimbs + 1)), least significant limb first.
 struct Num {
@@ -40,7 +40,7 @@ Num from_be(const std::uint8_t* bytes, std::size_t size) {
 }
 
 Num from_hex(const char* hex) {
-  std::uint8_t bytes[48];
+  std::uint8_t bytes[66];
   const std::size_t size = std::strlen(hex) / 2;
   for (std::size_t i = 0; i < size; ++i) {
     auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };
@@ -110,7 +110,7 @@ Num mul_mod(const Num& a, const Num& b, const Curve& c) {
 }
 
 bool curve_of(std::string_view name, Curve* out, std::size_t* size) {
-  // FIPS 186-4 D.1.2.3 and D.1.2.4: the prime p and the coefficient b (a = -3).
+  // FIPS 186-4 D.1.2.3 to D.1.2.5: the prime p and the coefficient b (a = -3).
   if (name == "P-256") {
     static const Curve p256{8, from_hex("ffffffff00000001000000000000000000000000ffffffffffffffffffffffff"),
                             from_hex("5ac635d8aa3a93e7b3ebbd55769886bc651d06b0cc53b0f63bce3c3e27d2604b")};
@@ -125,6 +125,15 @@ bool curve_of(std::string_view name, Curve* out, std::size_t* size) {
         from_hex("b3312fa7e23ee7e4988e056be3f82d19181d9c6efe8141120314088f5013875ac656398d8a2ed19d2a85c8edd3ec2aef")};
     *out = p384;
     *size = 48;
+    return true;
+  }
+  if (name == "P-521") {  // D.1.2.5: p = 2^521 - 1
+    static const Curve p521{
+        17,
+        from_hex("01ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"),
+        from_hex("0051953eb9618e1c9a1f929a21a0b68540eea2da725b99b315f3b8b489918ef109e156193951ec7e937b1652c0bd3bb1bf073573df883d2c34f1ef451fd46b503f00")};
+    *out = p521;
+    *size = 66;
     return true;
   }
   return false;
