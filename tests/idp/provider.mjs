@@ -231,7 +231,12 @@ export async function startProvider(options = {}) {
   // Demo subject -> login name; any other subject is a login name.
   const loginsBySub = new Map(Object.entries(known).map(([login, a]) => [a.sub, login]));
 
-  const server = createServer();
+  // The tests' fetch (undici) shares this process and its event loop. With Node's default 5 s
+  // keep-alive both ends time an idle connection out at once after the loop was busy (a key
+  // generated in rotateKeys(), a loaded machine): the client sends the next request on the
+  // connection the server is closing and gets ECONNRESET. The client closes first when the
+  // server keeps idle connections longer than undici's 4 s; stop() still closes them all.
+  const server = createServer({ keepAliveTimeout: 60_000 });
   const sockets = new Set();
   server.on('connection', (s) => {
     sockets.add(s);

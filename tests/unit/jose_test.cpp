@@ -180,10 +180,9 @@ TEST(JoseJwk, UsableFor) {
   EXPECT_TRUE(jwk_usable_for(oct, "HS256"));
 }
 
-// A parsed RSA JWK keeps the mbedTLS key of its first successful verification (natively): later
-// verifications, and copies of the Jwk, reuse it; changing n or e must bypass it, and a failed
-// first verification must not fill it.
-TEST(JoseJwk, RsaKeyCacheNeverChangesResults) {
+// Each RSA verification uses exactly the Jwk's n and e: repeated verifications, copies and a
+// failed verification in between never change a result; another n or e never verifies.
+TEST(JoseJwk, RsaVerificationUsesTheKeyGiven) {
   std::ifstream in(std::string(SSOKIT_CASES_DIR) + "/jose.json");
   std::stringstream text;
   text << in.rdbuf();
@@ -204,7 +203,7 @@ TEST(JoseJwk, RsaKeyCacheNeverChangesResults) {
   tampered.signature.back() ^= 1;
   EXPECT_FALSE(verify_jws_signature(tampered, key.value(), verify_signature).ok()) << "a failed first verification";
   for (int i = 0; i < 3; i++) EXPECT_TRUE(verify_jws_signature(jws.value(), key.value(), verify_signature).ok()) << i;
-  EXPECT_FALSE(verify_jws_signature(tampered, key.value(), verify_signature).ok()) << "after the cache is filled";
+  EXPECT_FALSE(verify_jws_signature(tampered, key.value(), verify_signature).ok()) << "after successful ones";
   const Jwk copy = key.value();
   EXPECT_TRUE(verify_jws_signature(jws.value(), copy, verify_signature).ok());
 

@@ -18,11 +18,6 @@
 
 namespace ssokit {
 
-namespace detail {
-struct KeyCache;  // mbedTLS state of one RSA key, kept between verifications (sdk/src/crypto/jws.cpp)
-std::shared_ptr<KeyCache> new_key_cache();
-}  // namespace detail
-
 // One parsed key. Material is big-endian bytes: RSA n (no leading zero octets) and e; EC x and
 // y (exactly the field size); OKP x (the 32-byte Ed25519 public key, RFC 8037); oct k.
 struct Jwk {
@@ -32,10 +27,6 @@ struct Jwk {
   Bytes x, y;
   Bytes k;
   std::optional<std::vector<std::string>> key_ops;  // present only when the JWK has key_ops
-  // Set by parse_jwk for RSA keys (natively, not in WebAssembly): the mbedTLS key of the first
-  // successful verification, reused by later ones and by copies of this Jwk, so a kept parsed
-  // Jwks verifies faster. It remembers n and e: once they are changed it is ignored.
-  std::shared_ptr<detail::KeyCache> cache;
 };
 
 // Parses one JWK of kty RSA (modulus 2048..8192 bits, odd exponent >= 3), EC (P-256, P-384,

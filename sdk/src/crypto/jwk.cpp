@@ -129,7 +129,6 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
     if (jwk.e.empty() || jwk.e.size() > 8 || (jwk.e.back() & 1) == 0 || (jwk.e.size() == 1 && jwk.e[0] < 3)) {
       return make_error(code, "the RSA JWK exponent must be odd and at least 3", {{"kid", jwk.kid}});
     }
-    jwk.cache = detail::new_key_cache();
   } else if (jwk.kty == "EC") {
     auto crv = json_string(json, "crv");
     if (!crv) return make_error(code, "the EC JWK has no string \"crv\"");

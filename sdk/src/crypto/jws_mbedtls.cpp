@@ -12,9 +12,7 @@
 #include <mbedtls/version.h>
 
 #include <algorithm>
-#include <atomic>
 #include <memory>
-#include <mutex>
 
 #include "ssokit/jose.hpp"
 
@@ -68,8 +66,6 @@ class RsaPublicKey {
     return mbedtls_rsa_import_raw(&ctx_, n.data(), n.size(), nullptr, 0, nullptr, 0, nullptr, 0, e.data(), e.size()) == 0 &&
            mbedtls_rsa_complete(&ctx_) == 0 && mbedtls_rsa_check_pubkey(&ctx_) == 0;
   }
-  // A copy of a loaded key, with what mbedTLS computed on its first use (R^2 mod N).
-  bool copy_from(const RsaPublicKey& other) { return mbedtls_rsa_copy(&ctx_, &other.ctx_) == 0; }
   std::size_t size() const { return mbedtls_rsa_get_len(&ctx_); }
   mbedtls_rsa_context* get() { return &ctx_; }
 
@@ -106,56 +102,6 @@ bool verify_rsa_with(RsaPublicKey& key, bool pss, HashAlg alg, std::string_view 
 bool verify_rsa(bool pss, HashAlg alg, const Bytes& n, const Bytes& e, std::string_view message, const Bytes& signature) {
   RsaPublicKey key;
   return key.load(n, e) && verify_rsa_with(key, pss, alg, message, signature);
-}
-
-// WebAssembly keeps no parsed JWK set between calls (its JSON interface parses the set on each
-// one), so a cache would never be hit there: it is left out of the payload.
-#if defined(__EMSCRIPTEN__)
-constexpr bool kRsaKeyCache = false;
-#else
-constexpr bool kRsaKeyCache = true;
-#endif
-
-}  // namespace
-
-namespace detail {
-
-// The key of the first successful verification with a JWK, kept for the next ones: they copy it
-// (mbedtls_rsa_copy) and so skip loading n and e and computing R^2 mod N, about a quarter of an
-// RSA verification. The kept context is only ever read, so threads may share one parsed Jwks.
-struct KeyCache {
-  std::mutex mutex;               // held while the first successful verification fills the cache
-  std::atomic<bool> ready{false};
-  Bytes n, e;                     // what `key` was loaded from
-  RsaPublicKey key;
-};
-
-std::shared_ptr<KeyCache> new_key_cache() { return kRsaKeyCache ? std::make_shared<KeyCache>() : nullptr; }
-
-}  // namespace detail
-
-namespace {
-
-bool verify_rsa_cached(detail::KeyCache& cache, bool pss, HashAlg alg, const Bytes& n, const Bytes& e,
-                       std::string_view message, const Bytes& signature) {
-  if (!cache.ready.load(std::memory_order_acquire)) {
-    std::lock_guard<std::mutex> lock(cache.mutex);
-    if (!cache.ready.load(std::memory_order_relaxed)) {
-      // Only a successful verification is sure to have computed R^2 mod N in the context.
-      RsaPublicKey key;
-      if (!key.load(n, e) || !verify_rsa_with(key, pss, alg, message, signature)) return false;
-      if (cache.key.copy_from(key)) {
-        cache.n = n;
-        cache.e = e;
-        cache.ready.store(true, std::memory_order_release);
-      }
-      return true;
-    }
-  }
-  // The Jwk's members may have been changed since: the cache holds only for the same key.
-  if (cache.n != n || cache.e != e) return verify_rsa(pss, alg, n, e, message, signature);
-  RsaPublicKey key;
-  return key.copy_from(cache.key) && verify_rsa_with(key, pss, alg, message, signature);
 }
 
 struct EcCurve {
@@ -334,9 +280,7 @@ bool verify_signature(const VerifyRequest& request) {
   switch (alg.empty() ? '\0' : alg[0]) {
     case 'R':
     case 'P':
-      return kRsaKeyCache && key.cache
-                 ? verify_rsa_cached(*key.cache, alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature)
-                 : verify_rsa(alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature);
+      return verify_rsa(alg[0] == 'P', hash_alg, key.n, key.e, request.input, request.signature);
     case 'E':
       if (alg == "EdDSA" || alg == "Ed25519") return verify_ed25519(key.x, request.input, request.signature);
       return verify_ecdsa_p1363(key.crv, key.x, key.y, hash_alg, request.input, request.signature);

@@ -10,12 +10,6 @@
 
 namespace ssokit {
 
-namespace detail {
-// Nothing to cache: the page holds no parsed key (signatures are WebCrypto's, which keeps its
-// imported keys in web/src/verify.js).
-std::shared_ptr<KeyCache> new_key_cache() { return nullptr; }
-}  // namespace detail
-
 namespace {
 
 constexpr int kMaxLimbs = 17;  // P-521: 17 limbs of 32 bits
