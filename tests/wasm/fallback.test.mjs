@@ -15,12 +15,29 @@ const page = await loadCoreVariant('browser');
 // A method whose answer comes from a verify effect's continuation: the fallback core continues it
 // itself and hands back the continuation's step ({result}), as performVerify does for the others.
 const continued = (method, reply) =>
-  ['id_token.validate', 'jws.verify', 'jws.verify_raw'].includes(method) && reply && typeof reply === 'object' && 'result' in reply
+  ['id_token.validate', 'jws.verify', 'jws.verify_raw', 'userinfo.process'].includes(method) && reply && typeof reply === 'object' && 'result' in reply
     ? reply.result : reply;
 const valid = (params) => continued('jws.verify_raw', core.call('jws.verify_raw', params)).valid;
 
+// The fallback build has no Ed25519 (mbedTLS 2.28 has none and libsodium is built natively only):
+// an EdDSA signature never verifies there (docs/ARCHITECTURE.md); its cases run on every other verifier.
+const EDDSA = /eddsa|ed25519|ed448|x25519/i;
+
+test('the fallback build never accepts an EdDSA signature, not even a valid one', () => {
+  const name = 'ed25519_test.json';
+  const doc = JSON.parse(readFileSync(new URL(`../vectors/wycheproof/${name}`, import.meta.url), 'utf8'));
+  let validOnes = 0;
+  for (const g of doc.testGroups) {
+    for (const t of g.tests) {
+      assert.equal(valid(FILES[name](g, t)), false, `${name} tcId ${t.tcId}`);
+      if (t.result === 'valid') validOnes += 1;
+    }
+  }
+  assert.ok(validOnes > 0);
+});
+
 describe('Wycheproof through the fallback build (mbedTLS in WebAssembly)', () => {
-  for (const name of Object.keys(FILES)) {
+  for (const name of Object.keys(FILES).filter((n) => !EDDSA.test(n))) {
     test(name, async () => {
       const doc = JSON.parse(readFileSync(new URL(`../vectors/wycheproof/${name}`, import.meta.url), 'utf8'));
       let count = 0;
@@ -50,7 +67,7 @@ const casesDir = new URL('../cases/', import.meta.url);
 for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort()) {
   const doc = JSON.parse(readFileSync(new URL(file, casesDir), 'utf8'));
   describe(`fallback build: ${file}`, () => {
-    for (const c of doc.cases) {
+    for (const c of doc.cases.filter((x) => !EDDSA.test(x.name) && !EDDSA.test(JSON.stringify(x.params ?? {})))) {
       test(c.name, () => {
         let got;
         try {
