@@ -120,7 +120,19 @@ Result<Json> m_authorize_build(const Json& p) {
     request = build_authorization_request(client, provider, options, system_random(), now);
   }
   if (!request.ok()) return request.take_error();
-  return Json{{"url", request->url}, {"transaction", request->transaction.to_json()}};
+  Json out{{"url", request->url}, {"transaction", request->transaction.to_json()}};
+  // RFC 9126: send `push`, then authorize.pushed turns its answer into the URL.
+  if (request->push) out["push"] = request_to_json(*request->push);
+  return out;
+}
+
+// {client, provider, response} -> the authorization URL (client_id and request_uri only).
+Result<Json> m_authorize_pushed(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::string url, process_pushed_authorization_response(client, provider, response));
+  return Json{{"url", url}};
 }
 
 Result<Json> m_callback_state(const Json& p) {
@@ -221,6 +233,7 @@ constexpr Method kOauthMethods[] = {
     {"discovery.request", m_discovery_request},
     {"discovery.process", m_discovery_process},
     {"authorize.build", m_authorize_build},
+    {"authorize.pushed", m_authorize_pushed},
     {"callback.state", m_callback_state},
     {"callback.process", m_callback_process},
     {"callback.is_response", m_callback_is_response},

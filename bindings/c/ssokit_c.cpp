@@ -152,7 +152,7 @@ namespace {
 constexpr const char* kConfigKeys[] = {"issuer",          "client_id",      "client_secret", "auth",
                                        "redirect_uri",    "scope",          "profile_mapping", "clock_skew",
                                        "refresh_leeway",  "store_path",     "store_key_hex", "store_plaintext",
-                                       "transport"};
+                                       "transport",       "par"};
 
 ssokit::Status check_config(const Json& c) {
   for (const auto& member : c.items()) {

@@ -59,7 +59,7 @@ export async function createSsoClient(options = {}) {
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
     profileMapping = 'oidc', profileEndpoint, fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
-    crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false,
+    crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false, par = false,
   } = options;
   // A secret in a page is readable by every script on it (RFC 9700 2.5; RFC 8252 8.5): pages are
   // public clients with PKCE. Confidential clients belong to the portal's server (Node, no DOM).
@@ -76,6 +76,7 @@ export async function createSsoClient(options = {}) {
   if (clientAuth) client.auth = clientAuth;
   if (clockSkew !== undefined) client.clock_skew = clockSkew;
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
+  if (par) client.par = true;
   // Issuer, redirect URI and algorithm names now, not at the first sign-in (invalid_url, invalid_argument).
   core.call('client.check', { client });
   const sessionKey = `${storageKey}.session`;
@@ -293,7 +294,12 @@ export async function createSsoClient(options = {}) {
         if (acrValues) opts.acr_values = acrValues;
         if (uiLocales) opts.ui_locales = uiLocales;
         if (extraParams) opts.extra = extraParams;
-        const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock() });
+        const built = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock() });
+        const { transaction } = built;
+        // RFC 9126: the parameters are pushed; the browser gets client_id and request_uri only.
+        const url = built.push
+          ? core.call('authorize.pushed', { client, provider: metadata, response: await send(built.push) }).url
+          : built.url;
         await pending.set(txKey(transaction.state), JSON.stringify(transaction));
         // Remembered so a callback with a tampered state can be told apart from a replay.
         await pending.set(latestTxKey, transaction.state);

@@ -61,7 +61,9 @@ class SsoClient {
   SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random, Clock clock);
 
   Result<ProviderMetadata> discover();
-  // Builds the authorization URL and stores the pending transaction (single use).
+  // Builds the authorization URL and stores the pending transaction (single use). With a pushed
+  // authorization request (config.par, or the provider's pushed_authorization_request_endpoint)
+  // the parameters are POSTed first and the URL carries only client_id and request_uri.
   Result<std::string> login_url(const AuthorizationOptions& options = {});
   // Completes the sign-in for the URL the browser came back to; stores and returns the session.
   Result<Session> handle_callback(std::string_view callback_url);

@@ -25,6 +25,8 @@ struct ProviderMetadata {
   std::string end_session_endpoint;
   std::string revocation_endpoint;
   std::string device_authorization_endpoint;
+  std::string pushed_authorization_request_endpoint;  // RFC 9126
+  bool require_pushed_authorization_requests = false;  // RFC 9126 5: the provider takes pushed requests only
   bool authorization_response_iss_parameter_supported = false;  // RFC 9207
   std::vector<std::string> code_challenge_methods_supported;
   std::vector<std::string> token_endpoint_auth_methods_supported;
@@ -57,9 +59,12 @@ struct ClientConfig {
   std::int64_t clock_skew = 60;              // seconds allowed for exp/iat/nbf
   std::int64_t transaction_ttl = 600;        // a pending authorization expires after 10 minutes
   std::vector<std::string> allowed_algs;     // empty: the secure default list
+  // Push the authorization request (RFC 9126) even when the provider does not ask for it; it is
+  // pushed anyway whenever the provider has a pushed_authorization_request_endpoint.
+  bool par = false;
 
   // {issuer, client_id, client_secret?, auth?, redirect_uri, scope?, clock_skew?,
-  // transaction_ttl?, allowed_algs?}; auth defaults to client_secret_basic when a secret is
+  // transaction_ttl?, allowed_algs?, par?}; auth defaults to client_secret_basic when a secret is
   // given, else none. invalid_argument when malformed.
   static Result<ClientConfig> from_json(const Json& value);
   Json to_json() const;  // includes the secret: for handing the config across the wasm boundary only
@@ -105,8 +110,12 @@ struct Transaction {
 };
 
 struct AuthorizationRequest {
-  std::string url;
+  std::string url;  // empty when `push` is set: the URL comes from the pushed request's answer
   Transaction transaction;
+  // Pushed authorization request (RFC 9126): set when the client asks (ClientConfig::par) or the
+  // provider has a pushed_authorization_request_endpoint. The host sends it and gives the answer
+  // to process_pushed_authorization_response, which returns the URL to send the browser to.
+  std::optional<HttpRequest> push;
 };
 
 // An absolute URL without a fragment (RFC 6749 section 3.1.2); invalid_argument otherwise.
@@ -116,6 +125,16 @@ Result<AuthorizationRequest> build_authorization_request(const ClientConfig& cli
                                                          const ProviderMetadata& provider,
                                                          const AuthorizationOptions& options,
                                                          RandomSource& random, std::int64_t now);
+
+// RFC 9126 2.1: POSTs the authorization parameters to the pushed_authorization_request_endpoint
+// with the client's authentication (as at the token endpoint). invalid_argument without one.
+Result<HttpRequest> pushed_authorization_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                                 const Params& authorization_params);
+// RFC 9126 2.2/2.3: a 201 with request_uri and expires_in gives the authorization URL that carries
+// only client_id and request_uri. An OAuth error is authorization_error (the provider's error,
+// error_description in details); another status http_error; a malformed answer invalid_response.
+Result<std::string> process_pushed_authorization_response(const ClientConfig& client, const ProviderMetadata& provider,
+                                                          const HttpResponse& response);
 
 // ---- Callback ----
 

@@ -89,8 +89,14 @@ Result<AuthorizationRequest> build_authorization_request(const ClientConfig& cli
   if (options.ui_locales) params.emplace_back("ui_locales", *options.ui_locales);
   for (const auto& p : options.extra) params.push_back(p);
 
+  // RFC 9126: pushed when the client asks or the provider offers it, so the parameters stay off
+  // the browser's URL (and a provider that requires it is served).
+  if (client.par || !provider.pushed_authorization_request_endpoint.empty()) {
+    SSOKIT_TRY(HttpRequest push, pushed_authorization_request(client, provider, params));
+    return AuthorizationRequest{"", std::move(tx), std::move(push)};
+  }
   SSOKIT_TRY(std::string url, add_query_params(provider.authorization_endpoint, params));
-  return AuthorizationRequest{std::move(url), std::move(tx)};
+  return AuthorizationRequest{std::move(url), std::move(tx), std::nullopt};
 }
 
 Json Transaction::to_json() const {

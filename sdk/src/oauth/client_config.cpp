@@ -37,6 +37,10 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
     if (!ttl || *ttl <= 0) return bad("transaction_ttl", "must be a positive integer (seconds)");
     client.transaction_ttl = *ttl;
   }
+  if (const Json* par = json_member(c, "par"); par != nullptr && !par->is_null()) {
+    if (!par->is_boolean()) return bad("par", "must be true or false");
+    client.par = par->get<bool>();
+  }
   if (const Json* algs = json_member(c, "allowed_algs"); algs != nullptr && !algs->is_null()) {
     if (!algs->is_array()) return bad("allowed_algs", "must be an array of strings");
     for (const auto& a : *algs) {
@@ -82,6 +86,7 @@ Json ClientConfig::to_json() const {
             {"transaction_ttl", transaction_ttl}};
   if (!client_secret.empty()) j["client_secret"] = client_secret;
   if (!allowed_algs.empty()) j["allowed_algs"] = allowed_algs;
+  if (par) j["par"] = true;
   return j;
 }
 
