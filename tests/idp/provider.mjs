@@ -180,6 +180,9 @@ function listen(server) {
  *   and origin + '/logged-out'
  * @param {object[]} [options.extraClients] more client metadata objects
  * @param {object} [options.accounts] more demo accounts by login name ({ sub, ...claims })
+ * @param {'off'|'optional'|'required'} [options.par='off'] pushed authorization requests (RFC 9126):
+ *   off (oidc-provider's default is on; off keeps the other suites' authorization URLs as they
+ *   were), optional (advertised), required (require_pushed_authorization_requests)
  */
 export async function startProvider(options = {}) {
   const {
@@ -191,6 +194,7 @@ export async function startProvider(options = {}) {
     idTokenProfileClaims = false,
     webRedirectUris = clients.web.redirect_uris,
     extraClients = [],
+    par = 'off',
   } = options;
   const webPostLogoutRedirectUris = options.webPostLogoutRedirectUris
     ?? [...new Set(webRedirectUris.flatMap((u) => {
@@ -245,6 +249,10 @@ export async function startProvider(options = {}) {
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },
       introspection: { enabled: true },
+      pushedAuthorizationRequests: {
+        enabled: par !== 'off',
+        requirePushedAuthorizationRequests: par === 'required',
+      },
     },
     async findAccount(_ctx, id) {
       const login = loginsBySub.get(id) ?? id;

@@ -124,7 +124,7 @@ TEST(Par, AConfidentialClientAuthenticatesAsAtTheTokenEndpoint) {
   ASSERT_TRUE(auth.has_value());
   EXPECT_EQ(auth->rfind("Basic ", 0), 0u);
   auto form = form_decode(request->push->body).value();
-  EXPECT_EQ(count(form, "client_id"), 0);  // in the Basic header
+  EXPECT_EQ(count(form, "client_id"), 1);  // authenticated in the Basic header, named in the form (RFC 9126 2.1)
   EXPECT_EQ(count(form, "client_secret"), 0);
 }
 

@@ -150,7 +150,9 @@ struct CallbackResult {
 // iss (iss_mismatch) when the provider supports it or sends it, code present.
 Result<CallbackResult> process_callback(std::string_view callback_url, const Transaction& transaction,
                                         const ProviderMetadata& provider, std::int64_t now);
-// Just the state of a callback URL, to find the stored transaction it belongs to.
+// Just the state of a callback URL, to find the stored transaction it belongs to. Without a state,
+// a provider error (e.g. invalid_request_uri for an expired pushed request) is that error
+// (authorization_error, access_denied, login_required as process_callback), else state_missing.
 Result<std::string> callback_state(std::string_view callback_url);
 // True when the URL carries an authorization response: a code, error or state parameter in its
 // query (or, without one there, in its fragment). False for any other page, also a malformed URL.

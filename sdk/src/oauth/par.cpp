@@ -1,5 +1,7 @@
 // Pushed authorization requests (RFC 9126): the authorization parameters go to the provider in
 // an authenticated POST, and the browser is sent with client_id and request_uri only.
+#include <algorithm>
+
 #include "oauth_internal.hpp"
 #include "ssokit/oauth.hpp"
 
@@ -12,14 +14,22 @@ Result<HttpRequest> pushed_authorization_request(const ClientConfig& client, con
                       "pushed authorization requests (par) were asked for, but the provider metadata has no "
                       "pushed_authorization_request_endpoint: the provider does not support them (RFC 9126)");
   }
-  // The client authentication adds client_id itself (in the form or the Basic header); a second
-  // copy would be a repeated parameter, which RFC 9126 2.1 lets the provider refuse.
+  // The client authentication adds client_id to the form itself (none, client_secret_post): a
+  // second copy would be a repeated parameter, which RFC 9126 2.1 lets the provider refuse. With
+  // the credentials in a header it is put back: the pushed request names its client (2.1).
   Params form;
   for (const auto& p : authorization_params) {
     if (p.first != "client_id") form.push_back(p);
   }
-  return detail::form_post(client, provider.pushed_authorization_request_endpoint,
-                           "pushed_authorization_request_endpoint", std::move(form));
+  SSOKIT_TRY(HttpRequest request, detail::form_post(client, provider.pushed_authorization_request_endpoint,
+                                                    "pushed_authorization_request_endpoint", form));
+  SSOKIT_TRY(Params sent, form_decode(request.body));
+  const bool named = std::any_of(sent.begin(), sent.end(), [](const auto& p) { return p.first == "client_id"; });
+  if (!named) {
+    sent.insert(sent.begin(), {"client_id", client.client_id});
+    request.body = form_encode(sent);
+  }
+  return request;
 }
 
 Result<std::string> process_pushed_authorization_response(const ClientConfig& client, const ProviderMetadata& provider,
