@@ -10,7 +10,38 @@ Json request_to_json(const HttpRequest& r) {
   for (const auto& [n, v] : r.headers) headers.push_back({n, v});
   Json j = {{"method", r.method}, {"url", r.url}, {"headers", headers}, {"idempotent", r.idempotent}};
   if (!r.body.empty()) j["body"] = r.body;
+  if (!r.sign.empty()) {
+    // The sign effect (http.hpp): the host completes each entry before sending.
+    Json sign = Json::array();
+    for (const SignRequest& s : r.sign) {
+      Json entry = {{"alg", s.alg}, {"key", s.key}, {"input", s.input}};
+      if (!s.header.empty()) entry["header"] = s.header;
+      if (!s.form_field.empty()) entry["form_field"] = s.form_field;
+      sign.push_back(std::move(entry));
+    }
+    j["sign"] = std::move(sign);
+  }
   return j;
+}
+
+Result<std::vector<SignRequest>> sign_from_json(const Json* value) {
+  std::vector<SignRequest> out;
+  if (value == nullptr || value->is_null()) return out;
+  if (!value->is_array()) return bad_param("request.sign", "must be an array of {alg, key, input, header | form_field}");
+  for (const Json& e : *value) {
+    if (!e.is_object()) return bad_param("request.sign", "entries must be objects");
+    SignRequest s;
+    s.alg = json_string(e, "alg").value_or("");
+    s.key = json_string(e, "key").value_or("");
+    s.input = json_string(e, "input").value_or("");
+    s.header = json_string(e, "header").value_or("");
+    s.form_field = json_string(e, "form_field").value_or("");
+    if (s.alg.empty() || s.key.empty() || s.input.empty() || s.header.empty() == s.form_field.empty()) {
+      return bad_param("request.sign", "entries need alg, key, input and exactly one of header and form_field");
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 Json response_to_json(const HttpResponse& r) {

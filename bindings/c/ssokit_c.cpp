@@ -462,7 +462,7 @@ ssokit_code ssokit_device_step(ssokit_device* device, int* done_out, char** sess
     }
     if (!device->step.request) return fail(err, ErrorCode::internal_error, "the device flow has neither a request nor a result");
     const std::int64_t interval = device->step.wait_seconds;
-    auto answer = client->transport->send(*device->step.request);
+    auto answer = client->client->send(*device->step.request);  // signatures completed there
     if (!answer.ok()) {  // the same request goes again on the next step, after the interval
       device->due = ssokit::c::now_seconds() + (interval > 0 ? interval : ssokit::kDefaultDevicePollInterval);
       return fail(err, answer.error());

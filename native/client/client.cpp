@@ -30,7 +30,7 @@ void default_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d)
 
 SsoClient::SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random,
                      Clock clock)
-    : options_(std::move(options)), transport_(transport), store_(store), random_(random), clock_(std::move(clock)) {}
+    : options_(std::move(options)), transport_(transport, options_.signer), store_(store), random_(random), clock_(std::move(clock)) {}
 
 std::string SsoClient::key(std::string_view name) const { return options_.storage_key + "." + std::string(name); }
 
