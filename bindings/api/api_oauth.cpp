@@ -1,6 +1,7 @@
 // JSON methods for the OAuth / OpenID Connect steps. JavaScript sends the HttpRequests these
 // build with fetch and hands the HttpResponses back: the same validation code as natively.
 #include "api_internal.hpp"
+#include "ssokit/dpop.hpp"
 #include "ssokit/oauth.hpp"
 
 namespace ssokit::api {
@@ -141,6 +142,7 @@ Result<Json> m_authorize_build(const Json& p) {
     if (const Json* extra = json_member(*o, "extra")) {
       SSOKIT_TRY(options.extra, params_from_json(*extra, "options.extra"));
     }
+    if (const Json* jwk = json_member(*o, "dpop_jwk"); jwk != nullptr && !jwk->is_null()) options.dpop_jwk = *jwk;
   }
   Result<AuthorizationRequest> request = make_error(ErrorCode::internal_error, "unreachable");
   if (json_member(p, "seed") != nullptr) {
@@ -217,8 +219,46 @@ Result<Json> m_token_refresh_request(const Json& p) {
 Result<Json> m_token_process(const Json& p) {
   SSOKIT_TRY(HttpResponse response, response_from_json(p));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(TokenSet tokens, process_token_response(response, now));
+  SSOKIT_TRY(TokenSet tokens, process_token_response(response, now, json_bool(p, "dpop").value_or(false)));
   return tokens.to_json();
+}
+
+// {key: {alg?, jwk}, method, url, now, nonce?, access_token?, seed?} -> a sign entry
+// {alg, key: "dpop", input, header: "DPoP"} for the host to sign (RFC 9449 4).
+Result<Json> m_dpop_proof(const Json& p) {
+  const Json* k = json_member(p, "key");
+  if (k == nullptr) return bad_param("key", "is required: {alg, jwk} (the public half of the DPoP key)");
+  SSOKIT_TRY(DpopKey key, DpopKey::from_json(*k));
+  SSOKIT_TRY(std::string method, need_string(p, "method"));
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  const std::string nonce = json_string(p, "nonce").value_or("");
+  const std::string access_token = json_string(p, "access_token").value_or("");
+  Result<SignRequest> proof = make_error(ErrorCode::internal_error, "unreachable");
+  if (json_member(p, "seed") != nullptr) {
+    SSOKIT_TRY(Bytes seed, need_hex(p, "seed"));
+    SSOKIT_TRY(auto rng, CtrDrbgRandom::from_seed(seed));
+    proof = dpop_proof(key, method, url, now, *rng, nonce, access_token);
+  } else {
+    proof = dpop_proof(key, method, url, now, system_random(), nonce, access_token);
+  }
+  if (!proof.ok()) return proof.take_error();
+  return Json{{"alg", proof->alg}, {"key", proof->key}, {"input", proof->input}, {"header", proof->header}};
+}
+
+// {jwk} -> the RFC 7638 thumbprint (dpop_jkt).
+Result<Json> m_dpop_thumbprint(const Json& p) {
+  const Json* jwk = json_member(p, "jwk");
+  if (jwk == nullptr) return bad_param("jwk", "is required");
+  SSOKIT_TRY(std::string jkt, jwk_thumbprint(*jwk));
+  return Json(jkt);
+}
+
+// {response} -> {nonce}: the DPoP-Nonce to retry with, or null when the answer asks for none.
+Result<Json> m_dpop_nonce_challenge(const Json& p) {
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  auto nonce = dpop_nonce_challenge(response);
+  return Json{{"nonce", nonce ? Json(*nonce) : Json(nullptr)}};
 }
 
 Result<Json> m_userinfo_request(const Json& p) {
@@ -272,6 +312,9 @@ constexpr Method kOauthMethods[] = {
     {"token.code_request", m_token_code_request},
     {"token.refresh_request", m_token_refresh_request},
     {"token.process", m_token_process},
+    {"dpop.proof", m_dpop_proof},
+    {"dpop.thumbprint", m_dpop_thumbprint},
+    {"dpop.nonce_challenge", m_dpop_nonce_challenge},
     {"userinfo.request", m_userinfo_request},
     {"userinfo.process", m_userinfo_process},
     {"revocation.request", m_revocation_request},

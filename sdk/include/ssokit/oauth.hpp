@@ -90,6 +90,9 @@ struct AuthorizationOptions {
   std::optional<std::string> ui_locales;
   std::string return_to = "/";  // validated with validate_return_url
   Params extra;                 // further parameters; may not override the protocol ones
+  // The public JWK of the host's DPoP key for this sign-in: sent as dpop_jkt (RFC 9449 10), which
+  // binds the authorization code to that key.
+  std::optional<Json> dpop_jwk;
 };
 
 // The pending authorization kept between the redirect and the callback. Single use.
@@ -185,8 +188,9 @@ Result<HttpRequest> authorization_code_request(const ClientConfig& client, const
 Result<HttpRequest> refresh_request(const ClientConfig& client, const ProviderMetadata& provider,
                                     std::string_view refresh_token, std::optional<std::string> scope = {});
 // Validates the token response: OAuth error bodies -> token_error (provider's error in details);
-// malformed -> invalid_response; non-2xx without an OAuth error -> http_error.
-Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now);
+// malformed -> invalid_response; non-2xx without an OAuth error -> http_error. token_type must be
+// Bearer, or DPoP when the request carried a DPoP proof (`dpop`); anything else invalid_response.
+Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now, bool dpop = false);
 
 // ---- User-info, revocation, logout ----
 

@@ -1,6 +1,7 @@
 // Authorization request (RFC 6749 4.1.1 + PKCE RFC 7636 + OIDC nonce) and its transaction.
 #include <algorithm>
 
+#include "ssokit/dpop.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/pkce.hpp"
 
@@ -20,7 +21,8 @@ bool has_scope(std::string_view scope, std::string_view wanted) {
 
 // Parameters the SDK sets itself; `extra` may not replace them (that would undo state/PKCE).
 constexpr const char* kProtocolParams[] = {"response_type", "client_id", "redirect_uri", "scope",
-                                           "state", "nonce", "code_challenge", "code_challenge_method"};
+                                           "state", "nonce", "code_challenge", "code_challenge_method",
+                                           "dpop_jkt"};
 
 }  // namespace
 
@@ -87,6 +89,10 @@ Result<AuthorizationRequest> build_authorization_request(const ClientConfig& cli
   if (options.max_age) params.emplace_back("max_age", std::to_string(*options.max_age));
   if (options.acr_values) params.emplace_back("acr_values", *options.acr_values);
   if (options.ui_locales) params.emplace_back("ui_locales", *options.ui_locales);
+  if (options.dpop_jwk) {
+    SSOKIT_TRY(std::string jkt, jwk_thumbprint(*options.dpop_jwk));
+    params.emplace_back("dpop_jkt", jkt);
+  }
   for (const auto& p : options.extra) params.push_back(p);
 
   // RFC 9126: pushed when the client asks or the provider offers it, so the parameters stay off
