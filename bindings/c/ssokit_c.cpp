@@ -152,7 +152,7 @@ namespace {
 constexpr const char* kConfigKeys[] = {"issuer",          "client_id",      "client_secret", "auth",
                                        "redirect_uri",    "scope",          "profile_mapping", "clock_skew",
                                        "refresh_leeway",  "store_path",     "store_key_hex", "store_plaintext",
-                                       "transport",       "par"};
+                                       "transport",       "fetch_userinfo", "trusted_audiences", "par"};
 
 ssokit::Status check_config(const Json& c) {
   for (const auto& member : c.items()) {
@@ -309,7 +309,8 @@ ssokit_code ssokit_client_new(const char* config_json, const ssokit_callbacks* c
   ssokit::SsoClientOptions options;
   Json config = c;
   if (!config.contains("redirect_uri")) config["redirect_uri"] = "http://127.0.0.1/callback";
-  for (const char* local : {"store_path", "store_key_hex", "store_plaintext", "profile_mapping", "refresh_leeway", "transport"}) {
+  for (const char* local : {"store_path", "store_key_hex", "store_plaintext", "profile_mapping", "refresh_leeway", "transport",
+                            "fetch_userinfo"}) {
     config.erase(local);
   }
   auto client_config = ssokit::ClientConfig::from_json(config);
@@ -322,6 +323,10 @@ ssokit_code ssokit_client_new(const char* config_json, const ssokit_callbacks* c
     options.signin.profile_mapping = *m;
   }
   if (auto leeway = ssokit::json_int(c, "refresh_leeway")) options.refresh_leeway = *leeway;
+  if (const Json* fetch = ssokit::json_member(c, "fetch_userinfo"); fetch != nullptr) {
+    if (!fetch->is_boolean()) return fail(err, ErrorCode::invalid_argument, "config: \"fetch_userinfo\" must be true or false");
+    options.signin.fetch_userinfo = fetch->get<bool>();
+  }
 
   auto handle = std::unique_ptr<ssokit_client>(new (std::nothrow) ssokit_client);
   if (!handle) return fail(err, ErrorCode::internal_error, "out of memory");

@@ -62,9 +62,12 @@ struct ClientConfig {
   // Push the authorization request (RFC 9126) even when the provider does not ask for it; it is
   // pushed anyway whenever the provider has a pushed_authorization_request_endpoint.
   bool par = false;
+  // Audiences besides client_id an ID token may name (OIDC Core 3.1.3.7 step 3); any other extra
+  // audience is id_token_aud_mismatch. Empty: an ID token must be for this client alone.
+  std::vector<std::string> trusted_audiences;
 
   // {issuer, client_id, client_secret?, auth?, redirect_uri, scope?, clock_skew?,
-  // transaction_ttl?, allowed_algs?, par?}; auth defaults to client_secret_basic when a secret is
+  // transaction_ttl?, allowed_algs?, trusted_audiences?, par?}; auth defaults to client_secret_basic when a secret is
   // given, else none. invalid_argument when malformed.
   static Result<ClientConfig> from_json(const Json& value);
   Json to_json() const;  // includes the secret: for handing the config across the wasm boundary only
@@ -195,7 +198,9 @@ Result<TokenSet> process_token_response(const HttpResponse& response, std::int64
 // ---- User-info, revocation, logout ----
 
 Result<HttpRequest> userinfo_request(const ProviderMetadata& provider, std::string_view access_token);
-// `expected_sub` from the validated ID token: userinfo_sub_mismatch when different.
+// A JSON answer; `expected_sub` from the validated ID token: userinfo_sub_mismatch when different.
+// A refused access token is token_error naming the provider's error and error_description; a
+// signed answer (application/jwt) is invalid_response here: userinfo.hpp verifies it.
 Result<Json> process_userinfo_response(const HttpResponse& response, std::string_view expected_sub);
 
 // RFC 7009. token_type_hint: "refresh_token" or "access_token".

@@ -190,6 +190,9 @@ typedef struct ssokit_client ssokit_client;
  *   "client_secret"?, "redirect_uri"? (browser sign-in; default http://127.0.0.1/callback),
  *   "scope"? (default "openid profile email"), "profile_mapping"? (preset name or mapping object),
  *   "clock_skew"? (seconds, default 60), "refresh_leeway"? (seconds, default 60),
+ *   "fetch_userinfo"? (default true; false: no user-info request, e.g. when the access token is
+ *     for another API, RFC 8707), "trusted_audiences"? (array of strings: audiences besides
+ *     client_id an ID token may name; any other is SSOKIT_E_ID_TOKEN_AUD_MISMATCH),
  *   "par"? (true: push the authorization request, RFC 9126; it is pushed anyway when the provider
  *     has a pushed_authorization_request_endpoint: ssokit_login_url then sends it),
  *   where the session lives (one of these, else in memory only, lost with the client):
