@@ -184,6 +184,8 @@ function listen(server) {
  *   and origin + '/logged-out'
  * @param {object[]} [options.extraClients] more client metadata objects
  * @param {object} [options.accounts] more demo accounts by login name ({ sub, ...claims })
+ * @param {'off'|'optional'|'nonce'} [options.dpop='off'] DPoP (RFC 9449): off (oidc-provider's
+ *   default is on), optional, or nonce (a DPoP-Nonce is required: features.dPoP.requireNonce)
  * @param {'off'|'optional'|'required'} [options.par='off'] pushed authorization requests (RFC 9126):
  *   off (oidc-provider's default is on; off keeps the other suites' authorization URLs as they
  *   were), optional (advertised), required (require_pushed_authorization_requests)
@@ -201,6 +203,7 @@ export async function startProvider(options = {}) {
     webRedirectUris = clients.web.redirect_uris,
     extraClients = [],
     par = 'off',
+    dpop = 'off',
   } = options;
   const webPostLogoutRedirectUris = options.webPostLogoutRedirectUris
     ?? [...new Set(webRedirectUris.flatMap((u) => {
@@ -235,6 +238,7 @@ export async function startProvider(options = {}) {
   ];
 
   const cookieKeys = [randomBytes(32).toString('base64url')];
+  const dpopNonceSecret = randomBytes(32);
   const adapter = createMemoryAdapter();
   // One Provider per key set: rotateKeys() swaps in another on the same server, issuer and
   // storage (`adapter`), so sessions, grants and refresh tokens survive the rotation.
@@ -256,6 +260,11 @@ export async function startProvider(options = {}) {
       userinfo: { enabled: true },
       jwtUserinfo: { enabled: jwtUserinfo },
       introspection: { enabled: true },
+      dPoP: {
+        enabled: dpop !== 'off',
+        nonceSecret: dpop === 'nonce' ? dpopNonceSecret : undefined,
+        requireNonce: () => dpop === 'nonce',
+      },
       pushedAuthorizationRequests: {
         enabled: par !== 'off',
         requirePushedAuthorizationRequests: par === 'required',
