@@ -159,6 +159,11 @@ export interface SsoClientOptions {
   crossTab?: boolean;
   /** Lock manager for refreshes (default navigator.locks; without it, a lock within this page). */
   locks?: LockManagerLike | null;
+  /**
+   * Push the authorization request (RFC 9126) and send the browser with client_id and request_uri
+   * only. Pushed anyway when the provider has a pushed_authorization_request_endpoint (default false).
+   */
+  par?: boolean;
   wasmBinary?: ArrayBuffer | Uint8Array;
   wasmUrl?: string | URL;
   /**
@@ -373,6 +378,8 @@ export interface ClientSettings {
   clockSkew?: number;
   allowedAlgs?: string[];
   trustedAudiences?: string[];
+  /** Push the authorization request (RFC 9126) even when the provider does not offer it. */
+  par?: boolean;
 }
 
 export interface TokenSet {
@@ -406,7 +413,13 @@ export function buildAuthorizationUrl(options: {
   uiLocales?: string;
   extraParams?: Record<string, string> | [string, string][];
   now?: number;
-}): Promise<{ url: string; transaction: Transaction }>;
+}): Promise<{ url: string; transaction: Transaction; push?: HttpRequest }>;
+/** RFC 9126: the response to `push` -> the authorization URL (client_id and request_uri only); authorization_error when refused. */
+export function processPushedAuthorization(options: {
+  client: ClientSettings;
+  provider: ProviderMetadata;
+  response: HttpResponse;
+}): Promise<string>;
 
 export function callbackState(url: string): Promise<string>;
 export function parseCallback(options: { url: string; transaction: Transaction; provider: ProviderMetadata; now?: number }): Promise<{ code: string; state: string }>;

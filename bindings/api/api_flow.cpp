@@ -46,6 +46,7 @@ Result<FlowStep> step_from_json(const Json& j) {
     if (const Json* h = json_member(*r, "headers")) {
       SSOKIT_TRY(request.headers, params_from_json(*h, "request.headers"));
     }
+    SSOKIT_TRY(request.sign, sign_from_json(json_member(*r, "sign")));
     step.request = std::move(request);
   }
   step.wait_seconds = json_int(j, "wait_seconds").value_or(0);

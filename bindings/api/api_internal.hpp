@@ -61,6 +61,8 @@ Result<std::unique_ptr<RandomSource>> call_random(const Json& p);
 Json request_to_json(const HttpRequest& request);
 Result<HttpResponse> response_from_json(const Json& params);  // params.response
 Result<Params> params_from_json(const Json& value, std::string_view name);
+// The sign effect entries of a request ("sign": [{alg, key, input, header?, form_field?}]).
+Result<std::vector<SignRequest>> sign_from_json(const Json* value);
 Result<std::int64_t> need_now(const Json& params);
 Result<ProviderMetadata> provider_from_json(const Json& params);  // params.provider
 Result<ClientConfig> client_from_json(const Json& params);        // params.client

@@ -1,6 +1,7 @@
 // JSON methods for the OAuth / OpenID Connect steps. JavaScript sends the HttpRequests these
 // build with fetch and hands the HttpResponses back: the same validation code as natively.
 #include "api_internal.hpp"
+#include "ssokit/dpop.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/userinfo.hpp"
 
@@ -11,7 +12,38 @@ Json request_to_json(const HttpRequest& r) {
   for (const auto& [n, v] : r.headers) headers.push_back({n, v});
   Json j = {{"method", r.method}, {"url", r.url}, {"headers", headers}, {"idempotent", r.idempotent}};
   if (!r.body.empty()) j["body"] = r.body;
+  if (!r.sign.empty()) {
+    // The sign effect (http.hpp): the host completes each entry before sending.
+    Json sign = Json::array();
+    for (const SignRequest& s : r.sign) {
+      Json entry = {{"alg", s.alg}, {"key", s.key}, {"input", s.input}};
+      if (!s.header.empty()) entry["header"] = s.header;
+      if (!s.form_field.empty()) entry["form_field"] = s.form_field;
+      sign.push_back(std::move(entry));
+    }
+    j["sign"] = std::move(sign);
+  }
   return j;
+}
+
+Result<std::vector<SignRequest>> sign_from_json(const Json* value) {
+  std::vector<SignRequest> out;
+  if (value == nullptr || value->is_null()) return out;
+  if (!value->is_array()) return bad_param("request.sign", "must be an array of {alg, key, input, header | form_field}");
+  for (const Json& e : *value) {
+    if (!e.is_object()) return bad_param("request.sign", "entries must be objects");
+    SignRequest s;
+    s.alg = json_string(e, "alg").value_or("");
+    s.key = json_string(e, "key").value_or("");
+    s.input = json_string(e, "input").value_or("");
+    s.header = json_string(e, "header").value_or("");
+    s.form_field = json_string(e, "form_field").value_or("");
+    if (s.alg.empty() || s.key.empty() || s.input.empty() || s.header.empty() == s.form_field.empty()) {
+      return bad_param("request.sign", "entries need alg, key, input and exactly one of header and form_field");
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 Json response_to_json(const HttpResponse& r) {
@@ -111,11 +143,24 @@ Result<Json> m_authorize_build(const Json& p) {
     if (const Json* extra = json_member(*o, "extra")) {
       SSOKIT_TRY(options.extra, params_from_json(*extra, "options.extra"));
     }
+    if (const Json* jwk = json_member(*o, "dpop_jwk"); jwk != nullptr && !jwk->is_null()) options.dpop_jwk = *jwk;
   }
   SSOKIT_TRY(auto rng, call_random(p));
   Result<AuthorizationRequest> request = build_authorization_request(client, provider, options, *rng, now);
   if (!request.ok()) return request.take_error();
-  return Json{{"url", request->url}, {"transaction", request->transaction.to_json()}};
+  Json out{{"url", request->url}, {"transaction", request->transaction.to_json()}};
+  // RFC 9126: send `push`, then authorize.pushed turns its answer into the URL.
+  if (request->push) out["push"] = request_to_json(*request->push);
+  return out;
+}
+
+// {client, provider, response} -> the authorization URL (client_id and request_uri only).
+Result<Json> m_authorize_pushed(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  SSOKIT_TRY(std::string url, process_pushed_authorization_response(client, provider, response));
+  return Json{{"url", url}};
 }
 
 Result<Json> m_callback_state(const Json& p) {
@@ -169,8 +214,40 @@ Result<Json> m_token_refresh_request(const Json& p) {
 Result<Json> m_token_process(const Json& p) {
   SSOKIT_TRY(HttpResponse response, response_from_json(p));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(TokenSet tokens, process_token_response(response, now));
+  SSOKIT_TRY(TokenSet tokens, process_token_response(response, now, json_bool(p, "dpop").value_or(false)));
   return tokens.to_json();
+}
+
+// {key: {alg?, jwk}, method, url, now, nonce?, access_token?, random?} -> a sign entry
+// {alg, key: "dpop", input, header: "DPoP"} for the host to sign (RFC 9449 4).
+Result<Json> m_dpop_proof(const Json& p) {
+  const Json* k = json_member(p, "key");
+  if (k == nullptr) return bad_param("key", "is required: {alg, jwk} (the public half of the DPoP key)");
+  SSOKIT_TRY(DpopKey key, DpopKey::from_json(*k));
+  SSOKIT_TRY(std::string method, need_string(p, "method"));
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  const std::string nonce = json_string(p, "nonce").value_or("");
+  const std::string access_token = json_string(p, "access_token").value_or("");
+  SSOKIT_TRY(auto rng, call_random(p));  // 16 bytes for the jti; a page passes its host's
+  auto proof = dpop_proof(key, method, url, now, *rng, nonce, access_token);
+  if (!proof.ok()) return proof.take_error();
+  return Json{{"alg", proof->alg}, {"key", proof->key}, {"input", proof->input}, {"header", proof->header}};
+}
+
+// {jwk} -> the RFC 7638 thumbprint (dpop_jkt).
+Result<Json> m_dpop_thumbprint(const Json& p) {
+  const Json* jwk = json_member(p, "jwk");
+  if (jwk == nullptr) return bad_param("jwk", "is required");
+  SSOKIT_TRY(std::string jkt, jwk_thumbprint(*jwk));
+  return Json(jkt);
+}
+
+// {response} -> {nonce}: the DPoP-Nonce to retry with, or null when the answer asks for none.
+Result<Json> m_dpop_nonce_challenge(const Json& p) {
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  auto nonce = dpop_nonce_challenge(response);
+  return Json{{"nonce", nonce ? Json(*nonce) : Json(nullptr)}};
 }
 
 Result<Json> m_userinfo_request(const Json& p) {
@@ -235,6 +312,7 @@ constexpr Method kOauthMethods[] = {
     {"discovery.request", m_discovery_request},
     {"discovery.process", m_discovery_process},
     {"authorize.build", m_authorize_build},
+    {"authorize.pushed", m_authorize_pushed},
     {"callback.state", m_callback_state},
     {"callback.process", m_callback_process},
     {"callback.is_response", m_callback_is_response},
@@ -242,6 +320,9 @@ constexpr Method kOauthMethods[] = {
     {"token.code_request", m_token_code_request},
     {"token.refresh_request", m_token_refresh_request},
     {"token.process", m_token_process},
+    {"dpop.proof", m_dpop_proof},
+    {"dpop.thumbprint", m_dpop_thumbprint},
+    {"dpop.nonce_challenge", m_dpop_nonce_challenge},
     {"userinfo.request", m_userinfo_request},
     {"userinfo.process", m_userinfo_process},
     {"revocation.request", m_revocation_request},

@@ -153,7 +153,7 @@ constexpr const char* kConfigKeys[] = {"issuer",          "client_id",      "cli
                                        "redirect_uri",    "scope",          "profile_mapping", "clock_skew",
                                        "refresh_leeway",  "store_path",     "store_key_hex", "store_plaintext",
                                        "transport",       "fetch_userinfo", "trusted_audiences",
-                                       "allowed_algs"};
+                                       "allowed_algs",    "par"};
 
 ssokit::Status check_config(const Json& c) {
   for (const auto& member : c.items()) {
@@ -468,7 +468,7 @@ ssokit_code ssokit_device_step(ssokit_device* device, int* done_out, char** sess
     }
     if (!device->step.request) return fail(err, ErrorCode::internal_error, "the device flow has neither a request nor a result");
     const std::int64_t interval = device->step.wait_seconds;
-    auto answer = client->transport->send(*device->step.request);
+    auto answer = client->client->send(*device->step.request);  // signatures completed there
     if (!answer.ok()) {  // the same request goes again on the next step, after the interval
       device->due = ssokit::c::now_seconds() + (interval > 0 ? interval : ssokit::kDefaultDevicePollInterval);
       return fail(err, answer.error());

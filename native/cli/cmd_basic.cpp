@@ -3,6 +3,7 @@
 
 #include "cli.hpp"
 #include "ssokit/pkce.hpp"
+#include "ssokit/redact.hpp"
 
 namespace ssokit::cli {
 namespace {
@@ -34,12 +35,22 @@ Result<Json> run_authorize_url(const Args& args) {
   client.client_id = *args.get("client-id");
   client.redirect_uri = *args.get("redirect-uri");
   client.scope = args.get_or("scope", client.scope);
+  client.par = args.flag("par");
+  client.client_secret = client_secret_from_env();  // a pushed request authenticates the client
+  client.auth = client.client_secret.empty() ? ClientAuth::none : ClientAuth::client_secret_basic;
   SSOKIT_TRY(ProviderMetadata provider, provider_for(args));
   AuthorizationOptions options;
   SSOKIT_TRY(options.extra, extra_params(args));
   if (auto v = args.get("prompt")) options.prompt = *v;
   if (auto v = args.get("login-hint")) options.login_hint = *v;
   SSOKIT_TRY(AuthorizationRequest request, build_authorization_request(client, provider, options, system_random(), now_seconds()));
+  if (request.push) {
+    // RFC 9126: pushed first; the URL then carries client_id and request_uri only.
+    SSOKIT_TRY(HttpResponse pushed, transport().send(*request.push));
+    auto url = process_pushed_authorization_response(client, provider, pushed);
+    if (!url.ok()) return redact_secrets(url.take_error(), {client.client_secret});
+    request.url = std::move(url).value();
+  }
   Json out{{"url", request.url}, {"state", request.transaction.state}, {"code_verifier", request.transaction.code_verifier}};
   out["nonce"] = request.transaction.nonce.empty() ? Json(nullptr) : Json(request.transaction.nonce);
   return out;
@@ -70,11 +81,13 @@ std::vector<Command> basic_commands() {
        {{"verifier"}}, 0, 0, run_pkce},
       {"authorize-url",
        "--issuer URL --client-id ID --redirect-uri URI [--scope S] [--prompt P] [--login-hint H] [--param k=v ...] "
-       "[--authorization-endpoint URL]",
+       "[--authorization-endpoint URL] [--par]",
        "Builds an authorization URL with state, nonce and PKCE (discovers the provider unless "
-       "--authorization-endpoint is given).",
+       "--authorization-endpoint is given). With --par, or when the provider has a "
+       "pushed_authorization_request_endpoint, the parameters are pushed (RFC 9126; a confidential "
+       "client's secret from SSOKIT_CLIENT_SECRET) and the URL carries client_id and request_uri only.",
        {{"issuer", true, true}, {"client-id", true, true}, {"redirect-uri", true, true}, {"scope"}, {"prompt"},
-        {"login-hint"}, {"param", true, false, true}, {"authorization-endpoint"}},
+        {"login-hint"}, {"param", true, false, true}, {"authorization-endpoint"}, {"par", false}},
        0, 0, run_authorize_url},
       {"logout-url",
        "--issuer URL [--client-id ID] [--post-logout-redirect-uri URI] [--state S] [--store FILE] "

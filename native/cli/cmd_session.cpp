@@ -95,7 +95,7 @@ std::vector<Command> session_commands() {
       {"login",
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
        "[--store FILE] [--prompt P] [--login-hint H] [--max-age SECONDS] [--profile-mapping PRESET|FILE] "
-       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...]",
+       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...] [--par]",
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
        "profile. --timeout (default 300 s) bounds the wait for the browser and each request to the provider "
        "(at most 15 s each). --max-age: the provider must re-authenticate a sign-in older than this "
@@ -108,10 +108,13 @@ std::vector<Command> session_commands() {
        "(AES-256-GCM) when SSOKIT_STORE_KEY (32 bytes: 64 hex digits or base64url) or SSOKIT_STORE_KEY_FILE "
        "(a chmod-600 key file) is set, else plain JSON. --alg NAME (repeatable or comma-separated): the only "
        "ID-token algorithms accepted (default: RS256-512, PS256-512, ES256, ES384, ES512, EdDSA, Ed25519; HS256 "
-       "too with a client secret); the sign-in stops before the browser opens when the provider offers none of them.",
+       "too with a client secret); the sign-in stops before the browser opens when the provider offers none of them. "
+       "--par pushes the authorization request (RFC 9126) "
+       "and opens the browser with client_id and request_uri only; it is pushed anyway when the provider "
+       "has a pushed_authorization_request_endpoint.",
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
         {"max-age"}, {"profile-mapping"}, {"profile-endpoint"}, {"no-userinfo", false},
-        {"trusted-audience", true, false, true}, {"alg", true, false, true}},
+        {"trusted-audience", true, false, true}, {"alg", true, false, true}, {"par", false}},
        0, 0, run_login},
       {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE] [--trusted-audience AUD]... "
                   "[--alg NAME ...]",

@@ -134,6 +134,7 @@ Result<SsoClientOptions> client_options(const Args& args, std::string redirect_u
   options.config.auth = options.config.client_secret.empty() ? ClientAuth::none : ClientAuth::client_secret_basic;
   options.config.redirect_uri = std::move(redirect_uri);
   options.config.scope = args.get_or("scope", options.config.scope);
+  options.config.par = args.flag("par");  // pushed authorization request (RFC 9126) even if not offered
   options.storage_key = kStorageKey;
   SSOKIT_TRY(options.config.allowed_algs, allowed_algs_of(args));
   SSOKIT_TRY(options.signin.profile_mapping, profile_mapping_of(args));

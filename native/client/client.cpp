@@ -30,7 +30,7 @@ void default_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d)
 
 SsoClient::SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random,
                      Clock clock)
-    : options_(std::move(options)), transport_(transport), store_(store), random_(random), clock_(std::move(clock)) {}
+    : options_(std::move(options)), transport_(transport, options_.signer), store_(store), random_(random), clock_(std::move(clock)) {}
 
 std::string SsoClient::key(std::string_view name) const { return options_.storage_key + "." + std::string(name); }
 
@@ -50,6 +50,13 @@ Result<std::string> SsoClient::login_url(const AuthorizationOptions& options) {
   SSOKIT_TRY(ProviderMetadata provider, discover());
   SSOKIT_TRY(AuthorizationRequest request,
              build_authorization_request(options_.config, provider, options, random_, clock_()));
+  if (request.push) {
+    // RFC 9126: the parameters go to the provider; the browser gets client_id and request_uri.
+    SSOKIT_TRY(HttpResponse pushed, transport_.send(*request.push));
+    auto url = process_pushed_authorization_response(options_.config, provider, pushed);
+    if (!url.ok()) return redact_secrets(url.take_error(), {options_.config.client_secret});
+    request.url = std::move(url).value();
+  }
   SSOKIT_CHECK(store_.put(key("tx." + request.transaction.state), dump_json(request.transaction.to_json())));
   // Remembered so a callback with a tampered state can be told apart from a replay.
   SSOKIT_CHECK(store_.put(key("tx.latest"), request.transaction.state));

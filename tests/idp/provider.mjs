@@ -203,6 +203,11 @@ function listen(server) {
  * @param {string[]} [options.idTokenAlgs] enabledJWA.idTokenSigningAlgValues, what discovery's
  *   id_token_signing_alg_values_supported lists (default: [idTokenAlg] when that is set, else
  *   oidc-provider's default)
+ * @param {'off'|'optional'|'nonce'} [options.dpop='off'] DPoP (RFC 9449): off (oidc-provider's
+ *   default is on), optional, or nonce (a DPoP-Nonce is required: features.dPoP.requireNonce)
+ * @param {'off'|'optional'|'required'} [options.par='off'] pushed authorization requests (RFC 9126):
+ *   off (oidc-provider's default is on; off keeps the other suites' authorization URLs as they
+ *   were), optional (advertised), required (require_pushed_authorization_requests)
  */
 export async function startProvider(options = {}) {
   const {
@@ -218,6 +223,8 @@ export async function startProvider(options = {}) {
     extraClients = [],
     idTokenAlg,
     idTokenAlgs = idTokenAlg ? [idTokenAlg] : undefined,
+    par = 'off',
+    dpop = 'off',
   } = options;
   const webPostLogoutRedirectUris = options.webPostLogoutRedirectUris
     ?? [...new Set(webRedirectUris.flatMap((u) => {
@@ -258,6 +265,7 @@ export async function startProvider(options = {}) {
   if (idTokenAlg) for (const c of clientList) c.id_token_signed_response_alg ??= idTokenAlg;
 
   const cookieKeys = [randomBytes(32).toString('base64url')];
+  const dpopNonceSecret = randomBytes(32);
   const adapter = createMemoryAdapter();
   // One Provider per key set: rotateKeys() swaps in another on the same server, issuer and
   // storage (`adapter`), so sessions, grants and refresh tokens survive the rotation.
@@ -280,6 +288,15 @@ export async function startProvider(options = {}) {
       userinfo: { enabled: true },
       jwtUserinfo: { enabled: jwtUserinfo },
       introspection: { enabled: true },
+      dPoP: {
+        enabled: dpop !== 'off',
+        nonceSecret: dpop === 'nonce' ? dpopNonceSecret : undefined,
+        requireNonce: () => dpop === 'nonce',
+      },
+      pushedAuthorizationRequests: {
+        enabled: par !== 'off',
+        requirePushedAuthorizationRequests: par === 'required',
+      },
     },
     async findAccount(_ctx, id) {
       const login = loginsBySub.get(id) ?? id;

@@ -61,7 +61,7 @@ export async function createSsoClient(options = {}) {
     profileMapping = 'oidc', profileEndpoint, fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
     trustedAudiences,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
-    crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false,
+    crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false, par = false,
   } = options;
   // A secret in a page is readable by every script on it (RFC 9700 2.5; RFC 8252 8.5): pages are
   // public clients with PKCE. Confidential clients belong to the portal's server (Node, no DOM).
@@ -81,6 +81,7 @@ export async function createSsoClient(options = {}) {
   if (clockSkew !== undefined) client.clock_skew = clockSkew;
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
   if (trustedAudiences) client.trusted_audiences = trustedAudiences;  // OIDC Core 3.1.3.7 step 3
+  if (par) client.par = true;
   // Issuer, redirect URI and algorithm names now, not at the first sign-in (invalid_url, invalid_argument).
   core.call('client.check', { client });
   const sessionKey = `${storageKey}.session`;
@@ -301,7 +302,12 @@ export async function createSsoClient(options = {}) {
         if (acrValues) opts.acr_values = acrValues;
         if (uiLocales) opts.ui_locales = uiLocales;
         if (extraParams) opts.extra = extraParams;
-        const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock(), random: hostRandom(AUTHORIZE_RANDOM_BYTES) });
+        const built = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock(), random: hostRandom(AUTHORIZE_RANDOM_BYTES) });
+        const { transaction } = built;
+        // RFC 9126: the parameters are pushed; the browser gets client_id and request_uri only.
+        const url = built.push
+          ? core.call('authorize.pushed', { client, provider: metadata, response: await send(built.push) }).url
+          : built.url;
         await pending.set(txKey(transaction.state), JSON.stringify(transaction));
         // Remembered so a callback with a tampered state can be told apart from a replay.
         await pending.set(latestTxKey, transaction.state);

@@ -22,7 +22,7 @@ export {
 } from './storage.js';
 export { fetchTransport } from './transport.js';
 export {
-  discoveryRequest, processDiscovery, discover, buildAuthorizationUrl, callbackState, parseCallback,
+  discoveryRequest, processDiscovery, discover, buildAuthorizationUrl, processPushedAuthorization, callbackState, parseCallback,
   tokenRequest, refreshTokenRequest, processTokenResponse, validateIdToken, decodeJwt,
   userinfoRequest, processUserinfo, userinfo, mapProfile, profileRequest, processProfile, fetchProfile, buildLogoutUrl,
   revocationRequest, processRevocation, revoke,

@@ -21,6 +21,7 @@ function clientJson(c = {}) {
   if (c.clockSkew !== undefined) out.clock_skew = c.clockSkew;
   if (c.allowedAlgs) out.allowed_algs = c.allowedAlgs;
   if (c.trustedAudiences) out.trusted_audiences = c.trustedAudiences;
+  if (c.par) out.par = true;
   return out;
 }
 
@@ -51,6 +52,8 @@ export async function discover(issuer, { fetch, timeoutMs } = {}) {
 /**
  * The authorization URL (PKCE S256, state, nonce when openid) and the transaction to keep until
  * the callback. Options: returnTo, scope, prompt, loginHint, maxAge, acrValues, uiLocales, extraParams.
+ * With `push` in the answer (client.par, or a provider with a pushed_authorization_request_endpoint)
+ * `url` is empty: send `push` and hand its response to processPushedAuthorization for the URL.
  */
 export async function buildAuthorizationUrl({ client, provider, now = nowSeconds(), ...o }) {
   const options = {};
@@ -63,6 +66,11 @@ export async function buildAuthorizationUrl({ client, provider, now = nowSeconds
   if (o.uiLocales !== undefined) options.ui_locales = o.uiLocales;
   if (o.extraParams !== undefined) options.extra = o.extraParams;
   return call('authorize.build', { client: clientJson(client), provider, options, now, random: hostRandom(AUTHORIZE_RANDOM_BYTES) });
+}
+
+/** RFC 9126: the pushed request's response -> the authorization URL (client_id and request_uri only). */
+export async function processPushedAuthorization({ client, provider, response }) {
+  return (await call('authorize.pushed', { client: clientJson(client), provider, response })).url;
 }
 
 /** The `state` of a callback URL, to find its transaction. */

@@ -1,15 +1,18 @@
 // fetch transport: carries the core's HttpRequest values and returns HttpResponse values.
 import { SsoError } from './errors.js';
+import { completeSignatures } from './sign.js';
 
 const MAX_BODY_BYTES = 1 << 20;  // same cap as the native transport
 
 /**
  * @param {typeof fetch} fetchImpl
- * @param {{timeoutMs?: number}} options
+ * @param {{timeoutMs?: number, signer?: object}} options  signer: completes the request's `sign`
+ *   entries (sign.js, Node only); without one such a request fails and is not sent.
  */
-export function fetchTransport(fetchImpl = globalThis.fetch, { timeoutMs = 30000 } = {}) {
+export function fetchTransport(fetchImpl = globalThis.fetch, { timeoutMs = 30000, signer = null } = {}) {
   if (typeof fetchImpl !== 'function') throw new SsoError('invalid_argument', 'no fetch implementation available; pass options.fetch');
-  return async function send(request) {
+  return async function send(unsigned) {
+    const request = await completeSignatures(unsigned, signer);
     const origin = safeOrigin(request.url);
     // The timeout covers the whole exchange: a provider that trickles its body is cut off too.
     const signal = AbortSignal.timeout(timeoutMs);

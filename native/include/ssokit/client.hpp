@@ -9,6 +9,7 @@
 
 #include "ssokit/device.hpp"
 #include "ssokit/session.hpp"
+#include "ssokit/signing.hpp"
 
 namespace ssokit {
 
@@ -21,6 +22,10 @@ struct SsoClientOptions {
   // How the device flow waits between polls; empty: std::this_thread::sleep_for. Tests inject a
   // fake that advances their clock.
   std::function<void(std::chrono::milliseconds)> sleep;
+  // Completes the sign effect of every request the client sends (the private_key_jwt client
+  // assertion; DPoP proofs): native::KeySigner with the keys loaded. Empty: a request that must be
+  // signed fails with invalid_argument and is not sent.
+  std::shared_ptr<Signer> signer;
 };
 
 // Serializes a TokenStore: callers of one client on several threads (an access token asked for
@@ -61,7 +66,9 @@ class SsoClient {
   SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random, Clock clock);
 
   Result<ProviderMetadata> discover();
-  // Builds the authorization URL and stores the pending transaction (single use).
+  // Builds the authorization URL and stores the pending transaction (single use). With a pushed
+  // authorization request (config.par, or the provider's pushed_authorization_request_endpoint)
+  // the parameters are POSTed first and the URL carries only client_id and request_uri.
   Result<std::string> login_url(const AuthorizationOptions& options = {});
   // Completes the sign-in for the URL the browser came back to; stores and returns the session.
   Result<Session> handle_callback(std::string_view callback_url);
@@ -102,6 +109,10 @@ class SsoClient {
 
   void on_session_change(SessionListener listener);
 
+  // Sends through the client's transport, completing the request's signatures first (hosts that
+  // send a step's request themselves, as the C API's ssokit_device_step does).
+  Result<HttpResponse> send(const HttpRequest& request) { return transport_.send(request); }
+
  private:
   Result<Json> run(Result<FlowStep> first);
   void keep_jwks(const Json& result);
@@ -111,7 +122,7 @@ class SsoClient {
   std::string key(std::string_view name) const;
 
   SsoClientOptions options_;
-  HttpTransport& transport_;
+  SigningTransport transport_;  // the caller's transport, behind the sign effect
   SerializedStore store_;
   RandomSource& random_;
   Clock clock_;

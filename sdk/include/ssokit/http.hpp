@@ -5,10 +5,23 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "ssokit/url.hpp"
 
 namespace ssokit {
+
+// A JWS the host completes before sending the request: it signs `input` with the key named `key`
+// and puts input + "." + base64url(signature) into the header `header` or appends the form field
+// `form_field` (form-encoded) to the body. ECDSA signatures are r||s (JWS), not DER.
+// The host's side is ssokit/signing.hpp (natively) and web/src/sign.js (Node, WebCrypto).
+struct SignRequest {
+  std::string alg;         // RS256, PS256, ES256 (asymmetric keys held by the host)
+  std::string key;         // which host key: "client" (client assertion), "dpop" (DPoP proof key)
+  std::string input;       // base64url(header) "." base64url(payload), built by the core
+  std::string header;      // e.g. "DPoP" (empty when form_field is used)
+  std::string form_field;  // e.g. "client_assertion" (empty when header is used)
+};
 
 struct HttpRequest {
   std::string method = "GET";
@@ -17,6 +30,9 @@ struct HttpRequest {
   std::string body;
   // GETs that only read (discovery, JWKS, user-info) may be retried; the code exchange never.
   bool idempotent = true;
+  // Signatures the host adds before sending; a request whose entries it cannot fulfil is never
+  // sent (complete_signatures).
+  std::vector<SignRequest> sign;
 };
 
 struct HttpResponse {

@@ -25,6 +25,8 @@ struct ProviderMetadata {
   std::string end_session_endpoint;
   std::string revocation_endpoint;
   std::string device_authorization_endpoint;
+  std::string pushed_authorization_request_endpoint;  // RFC 9126
+  bool require_pushed_authorization_requests = false;  // RFC 9126 5: the provider takes pushed requests only
   bool authorization_response_iss_parameter_supported = false;  // RFC 9207
   std::vector<std::string> code_challenge_methods_supported;
   std::vector<std::string> token_endpoint_auth_methods_supported;
@@ -57,12 +59,15 @@ struct ClientConfig {
   std::int64_t clock_skew = 60;              // seconds allowed for exp/iat/nbf
   std::int64_t transaction_ttl = 600;        // a pending authorization expires after 10 minutes
   std::vector<std::string> allowed_algs;     // empty: the secure default list
+  // Push the authorization request (RFC 9126) even when the provider does not ask for it; it is
+  // pushed anyway whenever the provider has a pushed_authorization_request_endpoint.
+  bool par = false;
   // Audiences besides client_id an ID token may name (OIDC Core 3.1.3.7 step 3); any other extra
   // audience is id_token_aud_mismatch. Empty: an ID token must be for this client alone.
   std::vector<std::string> trusted_audiences;
 
   // {issuer, client_id, client_secret?, auth?, redirect_uri, scope?, clock_skew?,
-  // transaction_ttl?, allowed_algs?, trusted_audiences?}; auth defaults to client_secret_basic when a secret is
+  // transaction_ttl?, allowed_algs?, trusted_audiences?, par?}; auth defaults to client_secret_basic when a secret is
   // given, else none. invalid_argument when malformed.
   static Result<ClientConfig> from_json(const Json& value);
   Json to_json() const;  // includes the secret: for handing the config across the wasm boundary only
@@ -90,6 +95,9 @@ struct AuthorizationOptions {
   std::optional<std::string> ui_locales;
   std::string return_to = "/";  // validated with validate_return_url
   Params extra;                 // further parameters; may not override the protocol ones
+  // The public JWK of the host's DPoP key for this sign-in: sent as dpop_jkt (RFC 9449 10), which
+  // binds the authorization code to that key.
+  std::optional<Json> dpop_jwk;
 };
 
 // The pending authorization kept between the redirect and the callback. Single use.
@@ -110,8 +118,12 @@ struct Transaction {
 };
 
 struct AuthorizationRequest {
-  std::string url;
+  std::string url;  // empty when `push` is set: the URL comes from the pushed request's answer
   Transaction transaction;
+  // Pushed authorization request (RFC 9126): set when the client asks (ClientConfig::par) or the
+  // provider has a pushed_authorization_request_endpoint. The host sends it and gives the answer
+  // to process_pushed_authorization_response, which returns the URL to send the browser to.
+  std::optional<HttpRequest> push;
 };
 
 // An absolute URL without a fragment (RFC 6749 section 3.1.2); invalid_argument otherwise.
@@ -131,6 +143,15 @@ std::vector<std::string> effective_allowed_algs(const ClientConfig& client);
 // effective_allowed_algs: id_token_alg_not_allowed naming both lists (details: provider_algs,
 // allowed_algs). An unpublished list passes.
 Status check_provider_algs(const ClientConfig& client, const ProviderMetadata& provider);
+// RFC 9126 2.1: POSTs the authorization parameters to the pushed_authorization_request_endpoint
+// with the client's authentication (as at the token endpoint). invalid_argument without one.
+Result<HttpRequest> pushed_authorization_request(const ClientConfig& client, const ProviderMetadata& provider,
+                                                 const Params& authorization_params);
+// RFC 9126 2.2/2.3: a 201 with request_uri and expires_in gives the authorization URL that carries
+// only client_id and request_uri. An OAuth error is authorization_error (the provider's error,
+// error_description in details); another status http_error; a malformed answer invalid_response.
+Result<std::string> process_pushed_authorization_response(const ClientConfig& client, const ProviderMetadata& provider,
+                                                          const HttpResponse& response);
 
 // ---- Callback ----
 
@@ -146,7 +167,9 @@ struct CallbackResult {
 // iss (iss_mismatch) when the provider supports it or sends it, code present.
 Result<CallbackResult> process_callback(std::string_view callback_url, const Transaction& transaction,
                                         const ProviderMetadata& provider, std::int64_t now);
-// Just the state of a callback URL, to find the stored transaction it belongs to.
+// Just the state of a callback URL, to find the stored transaction it belongs to. Without a state,
+// a provider error (e.g. invalid_request_uri for an expired pushed request) is that error
+// (authorization_error, access_denied, login_required as process_callback), else state_missing.
 Result<std::string> callback_state(std::string_view callback_url);
 // True when the URL carries an authorization response: a code, error or state parameter in its
 // query (or, without one there, in its fragment). False for any other page, also a malformed URL.
@@ -179,8 +202,9 @@ Result<HttpRequest> authorization_code_request(const ClientConfig& client, const
 Result<HttpRequest> refresh_request(const ClientConfig& client, const ProviderMetadata& provider,
                                     std::string_view refresh_token, std::optional<std::string> scope = {});
 // Validates the token response: OAuth error bodies -> token_error (provider's error in details);
-// malformed -> invalid_response; non-2xx without an OAuth error -> http_error.
-Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now);
+// malformed -> invalid_response; non-2xx without an OAuth error -> http_error. token_type must be
+// Bearer, or DPoP when the request carried a DPoP proof (`dpop`); anything else invalid_response.
+Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now, bool dpop = false);
 
 // ---- User-info, revocation, logout ----
 

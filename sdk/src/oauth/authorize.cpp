@@ -2,6 +2,7 @@
 #include <algorithm>
 
 #include "ssokit/id_token.hpp"
+#include "ssokit/dpop.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/pkce.hpp"
 
@@ -21,7 +22,8 @@ bool has_scope(std::string_view scope, std::string_view wanted) {
 
 // Parameters the SDK sets itself; `extra` may not replace them (that would undo state/PKCE).
 constexpr const char* kProtocolParams[] = {"response_type", "client_id", "redirect_uri", "scope",
-                                           "state", "nonce", "code_challenge", "code_challenge_method"};
+                                           "state", "nonce", "code_challenge", "code_challenge_method",
+                                           "dpop_jkt"};
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
@@ -121,10 +123,20 @@ Result<AuthorizationRequest> build_authorization_request(const ClientConfig& cli
   if (options.max_age) params.emplace_back("max_age", std::to_string(*options.max_age));
   if (options.acr_values) params.emplace_back("acr_values", *options.acr_values);
   if (options.ui_locales) params.emplace_back("ui_locales", *options.ui_locales);
+  if (options.dpop_jwk) {
+    SSOKIT_TRY(std::string jkt, jwk_thumbprint(*options.dpop_jwk));
+    params.emplace_back("dpop_jkt", jkt);
+  }
   for (const auto& p : options.extra) params.push_back(p);
 
+  // RFC 9126: pushed when the client asks or the provider offers it, so the parameters stay off
+  // the browser's URL (and a provider that requires it is served).
+  if (client.par || !provider.pushed_authorization_request_endpoint.empty()) {
+    SSOKIT_TRY(HttpRequest push, pushed_authorization_request(client, provider, params));
+    return AuthorizationRequest{"", std::move(tx), std::move(push)};
+  }
   SSOKIT_TRY(std::string url, add_query_params(provider.authorization_endpoint, params));
-  return AuthorizationRequest{std::move(url), std::move(tx)};
+  return AuthorizationRequest{std::move(url), std::move(tx), std::nullopt};
 }
 
 Json Transaction::to_json() const {

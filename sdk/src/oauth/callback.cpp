@@ -51,6 +51,26 @@ ErrorCode callback_error_code(std::string_view error) {
   return ErrorCode::authorization_error;
 }
 
+// The provider's error response (RFC 6749 4.1.2.1), if the callback is one.
+std::optional<Error> provider_error(const Params& params) {
+  auto error = find_param(params, "error");
+  if (!error) return std::nullopt;
+  // The provider's own text may echo the request or a code: masked.
+  const std::string error_code = redact_credentials(*error);
+  Json details = {{"error", error_code}};
+  std::string message = "the provider refused the sign-in: " + error_code.substr(0, 100);
+  if (auto description = find_param(params, "error_description")) {
+    const std::string text = redact_credentials(*description);
+    details["error_description"] = text;
+    message += " (" + text.substr(0, 300) + ")";
+  }
+  if (auto uri = find_param(params, "error_uri")) details["error_uri"] = redact_credentials(*uri);
+  const ErrorCode code = callback_error_code(*error);
+  if (code == ErrorCode::access_denied) message += "; the user declined or cancelled: offer to sign in again";
+  if (code == ErrorCode::login_required) message += "; the provider needs the user: sign in interactively (without prompt=none)";
+  return make_error(code, message, std::move(details));
+}
+
 }  // namespace
 
 bool is_authorization_response(std::string_view callback_url) {
@@ -78,6 +98,9 @@ Result<std::string> callback_state(std::string_view callback_url) {
   SSOKIT_CHECK(check_no_duplicates(params));
   auto state = find_param(params, "state");
   if (!state || state->empty()) {
+    // A provider that could not read the request (an expired or unknown PAR request_uri) answers
+    // without a state: its error is what to show. It spends no pending sign-in and carries no code.
+    if (auto error = provider_error(params)) return *error;
     return make_error(ErrorCode::state_missing, "the callback has no state parameter; the sign-in cannot be matched to a request");
   }
   return *state;
@@ -105,6 +128,7 @@ Result<CallbackResult> process_callback(std::string_view callback_url, const Tra
 
   auto state = find_param(params, "state");
   if (!state || state->empty()) {
+    if (auto error = provider_error(params)) return *error;  // as callback_state
     return make_error(ErrorCode::state_missing, "the callback has no state parameter; the sign-in cannot be matched to a request");
   }
   if (!constant_time_equal(*state, transaction.state)) {
@@ -115,22 +139,7 @@ Result<CallbackResult> process_callback(std::string_view callback_url, const Tra
     return make_error(ErrorCode::transaction_not_found, "the pending sign-in has expired; start the sign-in again");
   }
 
-  if (auto error = find_param(params, "error")) {
-    // The provider's own text may echo the request or a code: masked.
-    const std::string error_code = redact_credentials(*error);
-    Json details = {{"error", error_code}};
-    std::string message = "the provider refused the sign-in: " + error_code.substr(0, 100);
-    if (auto description = find_param(params, "error_description")) {
-      const std::string text = redact_credentials(*description);
-      details["error_description"] = text;
-      message += " (" + text.substr(0, 300) + ")";
-    }
-    if (auto uri = find_param(params, "error_uri")) details["error_uri"] = redact_credentials(*uri);
-    const ErrorCode code = callback_error_code(*error);
-    if (code == ErrorCode::access_denied) message += "; the user declined or cancelled: offer to sign in again";
-    if (code == ErrorCode::login_required) message += "; the provider needs the user: sign in interactively (without prompt=none)";
-    return make_error(code, message, std::move(details));
-  }
+  if (auto error = provider_error(params)) return *error;
 
   auto code = find_param(params, "code");
   if (!code || code->empty()) {

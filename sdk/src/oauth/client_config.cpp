@@ -50,6 +50,10 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
     if (!ttl || *ttl <= 0) return bad("transaction_ttl", "must be a positive integer (seconds)");
     client.transaction_ttl = *ttl;
   }
+  if (const Json* par = json_member(c, "par"); par != nullptr && !par->is_null()) {
+    if (!par->is_boolean()) return bad("par", "must be true or false");
+    client.par = par->get<bool>();
+  }
   if (const Json* algs = json_member(c, "allowed_algs"); algs != nullptr && !algs->is_null()) {
     if (!algs->is_array()) return bad("allowed_algs", "must be an array of strings");
     for (const auto& a : *algs) {
@@ -100,6 +104,7 @@ Json ClientConfig::to_json() const {
   if (!client_secret.empty()) j["client_secret"] = client_secret;
   if (!allowed_algs.empty()) j["allowed_algs"] = allowed_algs;
   if (!trusted_audiences.empty()) j["trusted_audiences"] = trusted_audiences;
+  if (par) j["par"] = true;
   return j;
 }
 

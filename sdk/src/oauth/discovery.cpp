@@ -82,6 +82,7 @@ Result<ProviderMetadata> ProviderMetadata::from_json(const Json& doc) {
       {"end_session_endpoint", &m.end_session_endpoint, false},
       {"revocation_endpoint", &m.revocation_endpoint, false},
       {"device_authorization_endpoint", &m.device_authorization_endpoint, false},
+      {"pushed_authorization_request_endpoint", &m.pushed_authorization_request_endpoint, false},
   };
   for (const auto& f : fields) {
     const Json* v = json_member(doc, f.name);
@@ -101,6 +102,12 @@ Result<ProviderMetadata> ProviderMetadata::from_json(const Json& doc) {
   }
   m.authorization_response_iss_parameter_supported =
       json_bool(doc, "authorization_response_iss_parameter_supported").value_or(false);
+  m.require_pushed_authorization_requests = json_bool(doc, "require_pushed_authorization_requests").value_or(false);
+  if (m.require_pushed_authorization_requests && m.pushed_authorization_request_endpoint.empty()) {
+    return make_error(ErrorCode::discovery_failed,
+                      "provider metadata sets require_pushed_authorization_requests but has no "
+                      "pushed_authorization_request_endpoint (RFC 9126 5)");
+  }
   m.code_challenge_methods_supported = string_list(doc, "code_challenge_methods_supported");
   m.token_endpoint_auth_methods_supported = string_list(doc, "token_endpoint_auth_methods_supported");
   m.id_token_signing_alg_values_supported = string_list(doc, "id_token_signing_alg_values_supported");

@@ -132,7 +132,7 @@ Result<HttpRequest> refresh_request(const ClientConfig& client, const ProviderMe
   return form_post(client, provider.token_endpoint, "token_endpoint", std::move(form));
 }
 
-Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now) {
+Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now, bool dpop) {
   if (response.status != 200) {
     if (auto error = oauth_error(response, ErrorCode::token_error, "the token endpoint")) return *error;
     return http_status_error(response, "the token endpoint");
@@ -149,11 +149,15 @@ Result<TokenSet> process_token_response(const HttpResponse& response, std::int64
   if (!token_type || token_type->empty()) {
     return make_error(ErrorCode::invalid_response, "the token response has no token_type");
   }
-  if (!iequals(*token_type, "bearer")) {
+  // RFC 9449 5: a DPoP request gets a DPoP-bound token; a Bearer token there would be usable by
+  // anyone who obtains it, which is what DPoP was asked to prevent.
+  const char* expected = dpop ? "DPoP" : "Bearer";
+  if (!iequals(*token_type, expected)) {
     return make_error(ErrorCode::invalid_response,
-                      "the token response's token_type \"" + token_type->substr(0, 40) + "\" is not supported (only Bearer)");
+                      "the token response's token_type \"" + token_type->substr(0, 40) + "\" is not " + expected +
+                          (dpop ? " although the request carried a DPoP proof (RFC 9449 5)" : " (the only type this request accepts)"));
   }
-  tokens.token_type = "Bearer";
+  tokens.token_type = expected;
   auto access_token = json_string(doc, "access_token");
   if (!access_token || access_token->empty()) {
     return make_error(ErrorCode::invalid_response, "the token response has no access_token");

@@ -196,6 +196,8 @@ typedef struct ssokit_client ssokit_client;
  *   "fetch_userinfo"? (default true; false: no user-info request, e.g. when the access token is
  *     for another API, RFC 8707), "trusted_audiences"? (array of strings: audiences besides
  *     client_id an ID token may name; any other is SSOKIT_E_ID_TOKEN_AUD_MISMATCH),
+ *   "par"? (true: push the authorization request, RFC 9126; it is pushed anyway when the provider
+ *     has a pushed_authorization_request_endpoint: ssokit_login_url then sends it),
  *   where the session lives (one of these, else in memory only, lost with the client):
  *   "store_path"? a file, AES-256-GCM encrypted with the key from "store_key_hex" (64 hex digits)
  *     or the store_key callback; its folder must exist and be writable, and an existing file must
@@ -210,7 +212,9 @@ SSOKIT_EXTERN ssokit_code ssokit_client_new(const char *config_json, const ssoki
                                             ssokit_client **out, ssokit_error *err);
 SSOKIT_EXTERN void ssokit_client_free(ssokit_client *client); /* NULL is fine */
 
-/* Browser sign-in: the authorization URL to open (its pending state is kept in the store). */
+/* Browser sign-in: the authorization URL to open (its pending state is kept in the store). With a
+ * pushed authorization request this POSTs the parameters first (a provider's refusal is
+ * SSOKIT_E_AUTHORIZATION_ERROR) and the URL carries only client_id and request_uri. */
 SSOKIT_EXTERN ssokit_code ssokit_login_url(ssokit_client *client, char **url_out, ssokit_error *err);
 /* Completes it from the URL the browser came back to; *session_json_out: tokens, claims, profile. */
 SSOKIT_EXTERN ssokit_code ssokit_handle_callback(ssokit_client *client, const char *callback_url,

@@ -1,0 +1,93 @@
+// The core's DPoP proofs (RFC 9449: dpop.proof, dpop_jkt, dpop.nonce_challenge, token.process with
+// dpop) against the real oidc-provider's checks, driven step by step through the WebAssembly core
+// in Node with a non-extractable WebCrypto P-256 key: the code exchange binds the tokens to the
+// key, the DPoP-Nonce the provider asks for is used on one retry, user-info takes the token as
+// DPoP with ath, and a Bearer answer to a DPoP request is refused.
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startProvider, completeAuthorization } from './harness.mjs';
+import { loadCore } from '../../web/src/core.js';
+import { fetchTransport } from '../../web/src/transport.js';
+
+const core = await loadCore();
+const send = fetchTransport(globalThis.fetch);
+const { subtle } = globalThis.crypto;
+const now = () => Math.floor(Date.now() / 1000);
+const b64 = (bytes) => Buffer.from(bytes).toString('base64url');
+const header = (response, name) => response.headers.find(([n]) => n.toLowerCase() === name)?.[1];
+
+async function newKey() {
+  const pair = await subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const { kty, crv, x, y } = await subtle.exportKey('jwk', pair.publicKey);
+  return { privateKey: pair.privateKey, key: { alg: 'ES256', jwk: { kty, crv, x, y } } };
+}
+
+// The host's half of the sign effect: the DPoP header is input + "." + the ES256 signature.
+async function withProof(request, dpop, { nonce, accessToken } = {}) {
+  const params = { key: dpop.key, method: request.method, url: request.url, now: now() };
+  if (nonce) params.nonce = nonce;
+  if (accessToken) params.access_token = accessToken;
+  const sign = core.call('dpop.proof', params);
+  const signature = await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, dpop.privateKey, new TextEncoder().encode(sign.input));
+  const headers = request.headers.filter(([n]) => !(accessToken && n.toLowerCase() === 'authorization'));
+  if (accessToken) headers.push(['Authorization', `DPoP ${accessToken}`]);
+  headers.push([sign.header, `${sign.input}.${b64(signature)}`]);
+  return { ...request, headers };
+}
+
+// Sends with a proof; on a use_dpop_nonce challenge once more with the nonce (one retry).
+async function sendWithProof(request, dpop, options = {}) {
+  let response = await send(await withProof(request, dpop, options));
+  const { nonce } = core.call('dpop.nonce_challenge', { response });
+  if (nonce) response = await send(await withProof(request, dpop, { ...options, nonce }));
+  return { response, retried: !!nonce };
+}
+
+async function signIn(idp, dpop) {
+  const provider = core.call('discovery.process', { issuer: idp.issuer, response: await send(core.call('discovery.request', { issuer: idp.issuer })) });
+  const client = { issuer: idp.issuer, client_id: 'ssokit-native', redirect_uri: 'http://127.0.0.1/callback', scope: 'openid profile email' };
+  const { url, transaction } = core.call('authorize.build', { client, provider, options: { dpop_jwk: dpop.key.jwk }, now: now() });
+  assert.equal(new URL(url).searchParams.get('dpop_jkt'), core.call('dpop.thumbprint', { jwk: dpop.key.jwk }));
+  const back = await completeAuthorization(url);
+  const { code } = core.call('callback.process', { url: back, transaction, provider, now: now() });
+  const request = core.call('token.code_request', { client, provider, transaction, code });
+  return { provider, client, request };
+}
+
+for (const mode of ['optional', 'nonce']) {
+  describe(`DPoP ${mode}`, () => {
+    let idp;
+    before(async () => { idp = await startProvider({ dpop: mode }); });
+    after(async () => { await idp?.stop(); });
+
+    test('the code exchange with a proof gives DPoP-bound tokens; user-info takes them with ath', async () => {
+      const dpop = await newKey();
+      const { provider, request } = await signIn(idp, dpop);
+      const { response, retried } = await sendWithProof(request, dpop);
+      assert.equal(retried, mode === 'nonce', 'the nonce is asked for exactly when the provider requires one');
+      const tokens = core.call('token.process', { response, now: now(), dpop: true });
+      assert.equal(tokens.token_type, 'DPoP');
+      const userinfo = core.call('userinfo.request', { provider, access_token: tokens.access_token });
+      const answer = await sendWithProof(userinfo, dpop, { accessToken: tokens.access_token });
+      assert.equal(answer.response.status, 200, answer.response.body);
+      // The same token as a Bearer token is refused: it is bound to the key.
+      const bearer = await send(userinfo);
+      assert.equal(bearer.status, 401);
+    });
+
+    test('a proof signed by another key than dpop_jkt named is refused', async () => {
+      const dpop = await newKey();
+      const { request } = await signIn(idp, dpop);
+      const other = await newKey();
+      const { response } = await sendWithProof(request, other);
+      assert.throws(() => core.call('token.process', { response, now: now(), dpop: true }), (e) => e.code === 'token_error');
+    });
+  });
+}
+
+describe('DPoP hostile answers', () => {
+  test('a Bearer token_type for a DPoP request is invalid_response', () => {
+    const response = { status: 200, headers: [['Content-Type', 'application/json']], body: JSON.stringify({ access_token: 'a', token_type: 'Bearer', expires_in: 60 }) };
+    assert.throws(() => core.call('token.process', { response, now: now(), dpop: true }), (e) => e.code === 'invalid_response');
+  });
+});
