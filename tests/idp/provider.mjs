@@ -180,6 +180,9 @@ function listen(server) {
  *   and origin + '/logged-out'
  * @param {object[]} [options.extraClients] more client metadata objects
  * @param {object} [options.accounts] more demo accounts by login name ({ sub, ...claims })
+ * @param {string[]} [options.clientAuthMethods] the token endpoint's client authentication methods,
+ *   in the order discovery lists them (oidc-provider's default: client_secret_basic,
+ *   client_secret_jwt, client_secret_post, private_key_jwt, none)
  */
 export async function startProvider(options = {}) {
   const {
@@ -191,6 +194,7 @@ export async function startProvider(options = {}) {
     idTokenProfileClaims = false,
     webRedirectUris = clients.web.redirect_uris,
     extraClients = [],
+    clientAuthMethods,
   } = options;
   const webPostLogoutRedirectUris = options.webPostLogoutRedirectUris
     ?? [...new Set(webRedirectUris.flatMap((u) => {
@@ -238,6 +242,7 @@ export async function startProvider(options = {}) {
     // issued, i.e. profile claims come from user-info.
     conformIdTokenClaims: !idTokenProfileClaims,
     pkce: { required: () => true },
+    ...(clientAuthMethods ? { clientAuthMethods } : {}),
     features: {
       devInteractions: { enabled: true },
       deviceFlow: { enabled: true },
