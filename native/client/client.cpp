@@ -105,7 +105,7 @@ Result<SsoClient::DeviceStart> SsoClient::device_start(const std::function<void(
   SSOKIT_TRY(HttpRequest request, device_authorization_request(options_.config, provider, std::nullopt, clock_()));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
   auto authorization = process_device_authorization_response(response, clock_());
-  if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret});
+  if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret, options_.config.private_key});
   DeviceAuthorization device = std::move(authorization).value();
   if (show) show(device);
   const SignInOptions signin = signin_options();
@@ -273,7 +273,7 @@ Status SsoClient::revoke() {
              revocation_request(options_.config, provider, token, has_refresh ? "refresh_token" : "access_token", clock_()));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
   auto revoked = process_revocation_response(response);
-  if (!revoked.ok()) return redact_secrets(revoked.take_error(), {options_.config.client_secret, token});
+  if (!revoked.ok()) return redact_secrets(revoked.take_error(), {options_.config.client_secret, options_.config.private_key, token});
   return revoked;
 }
 
