@@ -12,7 +12,6 @@ import { loadCore } from './core.js';
 import { SsoError } from './errors.js';
 import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from './storage.js';
 import { fetchTransport } from './transport.js';
-import { createSigner } from './sign.js';
 import { performVerify } from './verify.js';
 import { waitForPopupCallback, openPopup, isSigninPopup, reportPopupCallbackNotCompleted } from './popup.js';
 import { checkOptionNames, discoveryFetchFailed } from './checks.js';
@@ -76,7 +75,12 @@ export async function createSsoClient(options = {}) {
   }
   // The key stays here, with the fetch transport that signs the client assertion (sign.js); the
   // core only learns its algorithm and kid.
-  const signer = privateKey ? createSigner({ client: privateKey }) : null;
+  let signer = null;
+  if (privateKey) {
+    const { createSigner } = await import('#node-host');
+    if (!createSigner) throw new SsoError('invalid_argument', 'privateKey is for a server (Node) only');
+    signer = createSigner({ client: privateKey });
+  }
   const core = await loadCore({ wasmBinary, wasmUrl });
   const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs, signer });
   const sessions = resolveStorage(storage);
