@@ -85,6 +85,18 @@ if [ -f package-lock.json ]; then
   fi
 fi
 
+# typedoc for the API reference (docs/api, tests/wasm/apidoc.test.mjs): its own lockfile in
+# tools/apidoc because typedoc needs TypeScript 5 while the workspace uses TypeScript 7.
+if [ -f tools/apidoc/package-lock.json ]; then
+  stamp=tools/apidoc/node_modules/.ssokit-lock-hash
+  want=$(sha256sum tools/apidoc/package-lock.json | cut -d' ' -f1)
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ]; then
+    log "installing the API reference tool (npm ci in tools/apidoc)"
+    npm ci --prefix tools/apidoc --no-audit --no-fund --loglevel=error
+    echo "$want" > "$stamp"
+  fi
+fi
+
 # emcc's JavaScript optimizer needs Debian's acorn.
 export NODE_PATH=/usr/share/nodejs
 

@@ -1,4 +1,11 @@
 // Type declarations for the ssokit web package.
+/**
+ * The `ssokit` web package: sign-in with OpenID Connect for portal pages and Node
+ * (`createSsoClient`), the low-level core (`loadCore`) and the video platforms' connectors
+ * (`twentythree`, `streamone`, `muvi`, `org`). Generated into docs/api/ by tools/apidoc.
+ * @packageDocumentation
+ * @module ssokit
+ */
 
 /** The stable error codes shared by the CLI, the C API and JavaScript. */
 export type SsoErrorCode =

@@ -1,4 +1,9 @@
 // Types of the React bindings (web/src/react.js), imported as 'ssokit/react'.
+/**
+ * React bindings: `<SsoProvider>`, `useSso()` and `<RequireSignIn>`.
+ * @packageDocumentation
+ * @module ssokit/react
+ */
 import type { ReactNode } from 'react';
 import type { LoginOptions, LogoutOptions, PublicSession, Profile, SignInResult, SsoClient, SsoClientOptions, SsoError } from '../index.js';
 
