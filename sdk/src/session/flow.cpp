@@ -530,6 +530,11 @@ Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const S
     if (step.wait_seconds > 0) {
       return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
     }
+    if (!step.request->sign.empty() && !transport.completes_signatures()) {
+      // Never sent unsigned: the caller's transport would drop the sign effect.
+      return make_error(ErrorCode::invalid_argument,
+                        "this request must be signed (private_key_jwt): send it through a SigningTransport with the key");
+    }
     SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
     SSOKIT_TRY(step, step_fn(step.state, response, clock()));
   }
