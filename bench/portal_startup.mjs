@@ -56,7 +56,7 @@ async function prepareSsokitMinimal() {
   await writeFile(`${OUT}/ssokit-minimal.mjs`, `import { createSsoClient } from '/ssokit/src/index.js';
 const config = await (await fetch('/config.json')).json();
 const sso = await createSsoClient({ issuer: config.issuer, clientId: config.clientId,
-  redirectUri: config.redirectUri, scope: config.scope, storage: 'local', transactionStorage: 'session' });
+  redirectUri: config.redirectUri, scope: config.scope, storage: 'local', transactionStorage: 'session', warmUp: true });
 if (!(await sso.getSession())) await sso.login({ returnTo: '/' });
 `);
   await writeFile(`${OUT}/ssokit-minimal.html`, `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -67,6 +67,31 @@ ${hints}
 }
 
 /** Prepares the oidc-client-ts comparison page in build/bench-portal/, or null if not installed. */
+/**
+ * The same minimal page bundled by esbuild (minified ESM) like the oidc-client-ts page, with a
+ * preload hint for the wasm (the bundle names its URL, as an app's bundler would emit it).
+ */
+async function prepareSsokitBundled() {
+  const esbuild = `${ROOT}node_modules/.bin/esbuild`;
+  if (!existsSync(esbuild)) return false;
+  const entry = `${OUT}/ssokit-bundled-entry.mjs`;
+  await writeFile(entry, `import { createSsoClient } from '../../web/src/index.js';
+const config = await (await fetch('/config.json', { cache: 'no-store' })).json();
+const sso = await createSsoClient({ issuer: config.issuer, clientId: config.clientId,
+  redirectUri: config.redirectUri, scope: config.scope, storage: 'local', transactionStorage: 'session', warmUp: true,
+  wasmUrl: '/ssokit/dist/ssokit-core.wasm' });
+if (!(await sso.getSession())) await sso.login({ returnTo: '/' });
+`);
+  await promisify(execFile)(esbuild, [entry, '--bundle', '--minify', '--format=esm', '--target=es2022', '--platform=browser',
+    `--outfile=${OUT}/ssokit-bundled.bundle.mjs`], { cwd: ROOT, timeout: 60_000 });
+  await writeFile(`${OUT}/ssokit-bundled.html`, `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>StreamHub (ssokit, bundled)</title><link rel="icon" href="data:,">
+<link rel="preload" href="/ssokit/dist/ssokit-core.wasm" as="fetch" type="application/wasm" crossorigin>
+<script type="module" src="/bench/ssokit-bundled.bundle.mjs"></script></head>
+<body><p>Signing in…</p></body></html>\n`);
+  return true;
+}
+
 async function prepareOidcClientTs() {
   const pkgDir = `${ROOT}node_modules/oidc-client-ts`;
   if (!existsSync(`${pkgDir}/package.json`)) return null;
@@ -162,6 +187,7 @@ async function interleaved(browser, pages, authEndpoint) {
 async function main() {
   if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM} (apt-get install chromium)`);
   await prepareSsokitMinimal();
+  const bundled = await prepareSsokitBundled();
   const oidcClientTs = await prepareOidcClientTs();
   const portal = await startPortal({ port: 0, mounts: { '/bench/': OUT } });
   let idp;
@@ -173,6 +199,7 @@ async function main() {
     browser = await launchChromium();
     const wasm = await stat(`${ROOT}web/dist/ssokit-core.wasm`);
     const pages = { ssokit: `${portal.url}/?autologin=1`, 'ssokit-minimal': `${portal.url}/bench/ssokit-minimal.html` };
+    if (bundled) pages['ssokit-bundled'] = `${portal.url}/bench/ssokit-bundled.html`;
     if (oidcClientTs) pages['oidc-client-ts'] = `${portal.url}/bench/oidc-client-ts.html`;
     const timings = await interleaved(browser, pages, metadata.authorization_endpoint);
     const result = {
@@ -190,10 +217,18 @@ async function main() {
         how: 'a page as small as the oidc-client-ts one (config, client, session check, login), same package files',
         ...timings['ssokit-minimal'],
       },
+      'ssokit-bundled': bundled
+        ? { how: 'the minimal page bundled by esbuild (minified ESM) like the oidc-client-ts page, wasm preloaded and streamed', ...timings['ssokit-bundled'] }
+        : { skipped: 'esbuild not installed' },
       'oidc-client-ts': oidcClientTs
         ? { version: oidcClientTs.version, how: oidcClientTs.how, ...timings['oidc-client-ts'] }
         : { skipped: 'not installed (npm install -D oidc-client-ts)' },
     };
+    if (oidcClientTs) {
+      const base = timings['oidc-client-ts'].median_ms;
+      result.ratio_of_medians_to_oidc_client_ts = Object.fromEntries(
+        Object.keys(pages).filter((k) => k !== 'oidc-client-ts').map((k) => [k, Math.round((timings[k].median_ms / base) * 100) / 100]));
+    }
     process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   } finally {
     await browser?.close();

@@ -13,6 +13,8 @@ echo "== ID-token validation: WebAssembly vs Node crypto.verify (bench/verify_be
 node bench/verify_bench.mjs
 echo "== ID-token validation in Chromium: WebAssembly vs WebCrypto (bench/verify_browser.mjs)"
 node bench/verify_browser.mjs
+echo "== Page payload, the same minimal page per SDK, Vite and esbuild (bench/page_payload.mjs)"
+node bench/page_payload.mjs
 echo "== Browser payload beside peer SDKs (bench/peer_sizes.mjs)"
 node bench/peer_sizes.mjs
 echo "== What each part of the browser payload costs (bench/size_breakdown.mjs)"

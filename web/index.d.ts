@@ -136,12 +136,22 @@ export interface SsoClientOptions {
    * paths after user-info and the claims). https, or http on a loopback host.
    */
   profileEndpoint?: string;
+  /**
+   * Fetch user-info after the ID token (default true). false: no user-info request, e.g. when
+   * the access token is for another API (RFC 8707 resource indicators); the profile then comes
+   * from the ID token. A signed user-info answer (application/jwt) is verified with the provider's keys.
+   */
   fetchUserinfo?: boolean;
   /** Refresh when the access token expires within this many seconds (default 60). */
   refreshLeeway?: number;
   /** Allowed ID-token clock skew in seconds (default 60). */
   clockSkew?: number;
   allowedAlgs?: string[];
+  /**
+   * Audiences besides clientId that an ID token may name (OIDC Core 3.1.3.7 step 3); an ID token
+   * with any other extra audience is refused (id_token_aud_mismatch). Default: none.
+   */
+  trustedAudiences?: string[];
   /** How to send the browser to a URL (default: location.assign). */
   navigate?: (url: string) => void | Promise<void>;
   /** Discovery cache lifetime in seconds (default 3600). */
@@ -364,6 +374,7 @@ export interface ClientSettings {
   clientAuth?: ClientAuthMethod;
   clockSkew?: number;
   allowedAlgs?: string[];
+  trustedAudiences?: string[];
 }
 
 export interface TokenSet {
@@ -415,6 +426,8 @@ export function validateIdToken(options: {
   maxAge?: number;
   clockSkew?: number;
   allowedAlgs?: string[];
+  /** Audiences besides clientId the token may name (OIDC Core 3.1.3.7 step 3). */
+  trustedAudiences?: string[];
   clientSecret?: string;
   now?: number;
 }): Promise<{ header: Record<string, unknown>; claims: Record<string, unknown> }>;
@@ -423,8 +436,18 @@ export function validateIdToken(options: {
 export function decodeJwt(jwt: string): Promise<{ header: Record<string, unknown>; payload: Record<string, unknown> }>;
 
 export function userinfoRequest(options: { provider: ProviderMetadata; accessToken: string }): Promise<HttpRequest>;
-export function processUserinfo(response: HttpResponse, options: { sub: string }): Promise<Record<string, unknown>>;
-export function userinfo(options: { provider: ProviderMetadata; accessToken: string; sub: string } & FetchOptions): Promise<Record<string, unknown>>;
+/** For a signed answer (application/jwt): the provider's keys and who must have signed it for whom. */
+export interface SignedUserinfoOptions {
+  jwks?: JsonWebKeySet;
+  issuer?: string;
+  clientId?: string;
+  clockSkew?: number;
+  allowedAlgs?: string[];
+  clientSecret?: string;
+  now?: number;
+}
+export function processUserinfo(response: HttpResponse, options: { sub: string } & SignedUserinfoOptions): Promise<Record<string, unknown>>;
+export function userinfo(options: { provider: ProviderMetadata; accessToken: string; sub: string } & SignedUserinfoOptions & FetchOptions): Promise<Record<string, unknown>>;
 
 export function mapProfile(options: {
   claims: Record<string, unknown>;

@@ -27,11 +27,23 @@ Result<Bytes> need_hex(const Json& p, std::string_view name) {
   return std::move(bytes).value();
 }
 
+Result<std::unique_ptr<RandomSource>> call_random(const Json& p) {
+  struct System final : RandomSource {
+    Status fill(std::uint8_t* out, std::size_t size) override { return system_random().fill(out, size); }
+  };
+  if (json_member(p, "random") == nullptr) return std::unique_ptr<RandomSource>(new System());
+  SSOKIT_TRY(Bytes bytes, need_hex(p, "random"));
+  return std::unique_ptr<RandomSource>(new HostRandom(std::move(bytes)));
+}
+
 namespace {
 
 // Add a concern's table here. The first table naming a method answers it: the server tables come
 // first so that they may replace a browser method of the same name (org.step: every operation).
 const MethodTable kTables[] = {
+#ifdef SSOKIT_API_FALLBACK
+    verify_native_methods(),
+#endif
 #ifdef SSOKIT_API_SERVER
     twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(), org_server_methods(),
 #endif

@@ -20,11 +20,6 @@ Result<HashAlg> hash_alg(const Json& p) {
   return bad_param("alg", "must be one of sha1, sha256, sha384, sha512");
 }
 
-// Random source for a call: {"seed": hex} gives the deterministic test generator.
-Result<std::unique_ptr<CtrDrbgRandom>> seeded(const Json& p) {
-  SSOKIT_TRY(Bytes seed, need_hex(p, "seed"));
-  return CtrDrbgRandom::from_seed(seed);
-}
 
 Json pkce_json(const Pkce& pkce) {
   return {{"code_verifier", pkce.code_verifier},
@@ -38,31 +33,23 @@ Result<Json> m_pkce(const Json& p) {
     SSOKIT_TRY(Pkce pkce, pkce_from_verifier(verifier));
     return pkce_json(pkce);
   }
-  if (json_member(p, "seed") != nullptr) {
-    SSOKIT_TRY(auto rng, seeded(p));
-    SSOKIT_TRY(Pkce pkce, generate_pkce(*rng));
-    return pkce_json(pkce);
-  }
-  SSOKIT_TRY(Pkce pkce, generate_pkce(system_random()));
+  SSOKIT_TRY(auto rng, call_random(p));
+  SSOKIT_TRY(Pkce pkce, generate_pkce(*rng));
   return pkce_json(pkce);
 }
 
 Result<Json> m_random_token(const Json& p) {
   auto size = json_int(p, "bytes").value_or(32);
   if (size < 0 || size > 1024) return bad_param("bytes", "must be between 16 and 1024");
-  if (json_member(p, "seed") != nullptr) {
-    SSOKIT_TRY(auto rng, seeded(p));
-    SSOKIT_TRY(std::string token, random_token(*rng, static_cast<std::size_t>(size)));
-    return Json(token);
-  }
-  SSOKIT_TRY(std::string token, random_token(system_random(), static_cast<std::size_t>(size)));
+  SSOKIT_TRY(auto rng, call_random(p));
+  SSOKIT_TRY(std::string token, random_token(*rng, static_cast<std::size_t>(size)));
   return Json(token);
 }
 
 Result<Json> m_random_bytes(const Json& p) {
   auto size = json_int(p, "bytes").value_or(32);
   if (size < 0 || size > 4096) return bad_param("bytes", "must be between 0 and 4096");
-  SSOKIT_TRY(auto rng, seeded(p));
+  SSOKIT_TRY(auto rng, call_random(p));
   SSOKIT_TRY(Bytes bytes, rng->bytes(static_cast<std::size_t>(size)));
   return Json(hex_encode(bytes));
 }

@@ -97,6 +97,10 @@ Result<Json> m_flow_step(const Json& p) {
     SSOKIT_TRY(std::int64_t now, need_now(p));
     const std::string kind = json_string(*state, "kind").value_or("");
     if (kind == "jws") return step_to_json(jws_verified(*state, *verified));
+    if (kind == "userinfo") {
+      SSOKIT_TRY(FlowStep step, userinfo_verified(*state, *verified));
+      return step_to_json(step);
+    }
     SSOKIT_TRY(FlowStep step, kind == "id_token" ? id_token_verified(*state, *verified) : flow_verified(*state, *verified, now));
     return step_to_json(step);
   }

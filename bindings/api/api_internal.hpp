@@ -1,11 +1,16 @@
 // Internal: each concern registers its JSON methods as a table (api_<concern>.cpp).
 #pragma once
 
+#include <memory>
+
+#include "ssokit/random.hpp"
+
 #include <string>
 #include <string_view>
 
 #include "api.hpp"
 #include "ssokit/base64.hpp"
+#include "ssokit/id_token.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/session.hpp"
 
@@ -22,6 +27,7 @@ struct MethodTable {
 };
 
 MethodTable jose_methods();    // api_jose.cpp: JWS/JWK verification, JWT decode, ID token validation
+MethodTable verify_native_methods();  // api_verify_native.cpp: verify.native (fallback page build only)
 MethodTable crypto_methods();  // api_crypto.cpp: pkce, random, base64url, hashes, json
 MethodTable oauth_methods();   // api_oauth.cpp: discovery, authorize, callback, token, user-info, logout
 MethodTable url_methods();     // api_url.cpp: URLs, percent/form encoding, origins, return URLs
@@ -47,6 +53,9 @@ Error bad_param(std::string_view name, std::string_view what);
 Result<std::string> need_string(const Json& p, std::string_view name);
 std::string opt_string(const Json& p, std::string_view name, std::string fallback = {});
 Result<Bytes> need_hex(const Json& p, std::string_view name);
+// The call's random source: the host's bytes {"random": hex} (pages always pass them, tests pass
+// fixed ones), else the system generator (none in the page build: the call then fails).
+Result<std::unique_ptr<RandomSource>> call_random(const Json& p);
 
 // Boundary formats shared by the methods (api_oauth.cpp).
 Json request_to_json(const HttpRequest& request);
@@ -66,6 +75,11 @@ Json step_to_json(const FlowStep& step);
 // flow.step calls with the host's answer to their verify effect: a step with the method's result.
 FlowStep jws_verified(const Json& state, bool verified);
 Result<FlowStep> id_token_verified(const Json& state, bool verified);
+// params.expect {issuer, client_id, now, nonce?, max_age?, clock_skew?, client_secret?,
+// allowed_algs?, trusted_audiences?} (api_jose.cpp).
+Result<IdTokenExpectations> expectations_from_json(const Json& params);
+// The continuation of userinfo.process for a signed answer (api_oauth.cpp).
+Result<FlowStep> userinfo_verified(const Json& state, bool verified);
 // A "<x>.step" method: {state, response, now} -> the next step of `step_fn`'s machine.
 Result<Json> step_method(const Json& params, const StepFunction& step_fn);
 

@@ -82,6 +82,8 @@ Result<Json> m_jwt_decode(const Json& p) {
   return Json{{"header", std::move(jws.header)}, {"payload", std::move(jws.payload)}};
 }
 
+}  // namespace
+
 Result<IdTokenExpectations> expectations_from_json(const Json& p) {
   const Json* expect = json_member(p, "expect");
   if (expect == nullptr || !expect->is_object()) return bad_param("expect", "is required (an object)");
@@ -107,6 +109,13 @@ Result<IdTokenExpectations> expectations_from_json(const Json& p) {
     e.clock_skew = *skew;
   }
   e.client_secret = opt_string(*expect, "client_secret");
+  if (const Json* audiences = json_member(*expect, "trusted_audiences"); audiences != nullptr) {
+    if (!audiences->is_array()) return bad_param("expect.trusted_audiences", "must be an array of strings");
+    for (const auto& a : *audiences) {
+      if (!a.is_string()) return bad_param("expect.trusted_audiences", "must be an array of strings");
+      e.trusted_audiences.push_back(a.get<std::string>());
+    }
+  }
   if (const Json* algs = json_member(*expect, "allowed_algs"); algs != nullptr) {
     if (!algs->is_array()) return bad_param("expect.allowed_algs", "must be an array of strings");
     e.allowed_algs.clear();
@@ -117,6 +126,8 @@ Result<IdTokenExpectations> expectations_from_json(const Json& p) {
   }
   return e;
 }
+
+namespace {
 
 // {id_token, jwks, expect} -> a verify effect whose continuation answers {header, claims}.
 Result<Json> m_id_token_validate(const Json& p) {

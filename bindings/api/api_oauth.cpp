@@ -2,6 +2,7 @@
 // build with fetch and hands the HttpResponses back: the same validation code as natively.
 #include "api_internal.hpp"
 #include "ssokit/oauth.hpp"
+#include "ssokit/userinfo.hpp"
 
 namespace ssokit::api {
 
@@ -142,14 +143,8 @@ Result<Json> m_authorize_build(const Json& p) {
       SSOKIT_TRY(options.extra, params_from_json(*extra, "options.extra"));
     }
   }
-  Result<AuthorizationRequest> request = make_error(ErrorCode::internal_error, "unreachable");
-  if (json_member(p, "seed") != nullptr) {
-    SSOKIT_TRY(Bytes seed, need_hex(p, "seed"));
-    SSOKIT_TRY(auto rng, CtrDrbgRandom::from_seed(seed));
-    request = build_authorization_request(client, provider, options, *rng, now);
-  } else {
-    request = build_authorization_request(client, provider, options, system_random(), now);
-  }
+  SSOKIT_TRY(auto rng, call_random(p));
+  Result<AuthorizationRequest> request = build_authorization_request(client, provider, options, *rng, now);
   if (!request.ok()) return request.take_error();
   return Json{{"url", request->url}, {"transaction", request->transaction.to_json()}};
 }
@@ -216,10 +211,29 @@ Result<Json> m_userinfo_request(const Json& p) {
   return request_to_json(r);
 }
 
+// {expect: {issuer, client_id, now, clock_skew?, client_secret?, allowed_algs?}} with the sub.
+Result<UserinfoExpectations> userinfo_expectations_from_json(const Json& p, std::string sub) {
+  SSOKIT_TRY(IdTokenExpectations e, expectations_from_json(p));
+  return userinfo_expectations(e, std::move(sub));
+}
+
+// {response, sub} -> the claims of a JSON answer. With {jwks, expect} a signed answer
+// (application/jwt) is understood too: then the answer is {"claims"} for a JSON answer, or a
+// verify effect whose continuation (flow.step {state, verified}) answers {"claims"}: a caller
+// never mistakes claims the provider wrote for a verify effect.
 Result<Json> m_userinfo_process(const Json& p) {
   SSOKIT_TRY(HttpResponse response, response_from_json(p));
   SSOKIT_TRY(std::string sub, need_string(p, "sub"));
-  return process_userinfo_response(response, sub);
+  const Json* jwks_json = json_member(p, "jwks");
+  if (jwks_json == nullptr) return process_userinfo_response(response, sub);
+  SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(response, sub));
+  if (!answer.jwt) return Json{{"claims", std::move(answer.claims)}};
+  SSOKIT_TRY(Jwks jwks, Jwks::parse(*jwks_json));
+  SSOKIT_TRY(UserinfoExpectations e, userinfo_expectations_from_json(p, sub));
+  SSOKIT_TRY(VerifyRequest request, signed_userinfo_verify_request(*answer.jwt, jwks, e));
+  const std::string jwt = answer.jwt->signing_input + "." + base64url_encode(answer.jwt->signature);
+  Json state = {{"kind", "userinfo"}, {"jwt", jwt}, {"sub", sub}, {"expect", p["expect"]}};
+  return Json{{"state", std::move(state)}, {"verify", request.to_json()}};
 }
 
 Result<Json> m_revocation_request(const Json& p) {
@@ -270,5 +284,17 @@ constexpr Method kOauthMethods[] = {
 }  // namespace
 
 MethodTable oauth_methods() { return {kOauthMethods, sizeof kOauthMethods / sizeof kOauthMethods[0]}; }
+
+Result<FlowStep> userinfo_verified(const Json& state, bool verified) {
+  SSOKIT_TRY(std::string jwt, need_string(state, "jwt"));
+  SSOKIT_TRY(std::string sub, need_string(state, "sub"));
+  SSOKIT_TRY(UserinfoExpectations e, userinfo_expectations_from_json(state, sub));
+  SSOKIT_TRY(Jws jws, parse_jws(jwt, ErrorCode::invalid_response));
+  SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, e));
+  FlowStep step;
+  step.state = Json{{"kind", "userinfo"}};
+  step.result = Json{{"claims", std::move(claims)}};
+  return step;
+}
 
 }  // namespace ssokit::api

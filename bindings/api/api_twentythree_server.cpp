@@ -50,18 +50,14 @@ Result<SiteOptions> site_options(const Json& p) {
 
 std::optional<std::string> opt_text(const Json& p, std::string_view name) { return json_string(p, name); }
 
-// The call's random source: {"seed": hex} for deterministic tests, else the system generator.
+// The call's random source (call_random: the host's bytes or the system generator).
 template <class F>
 Result<Json> with_random(const Json& p, F&& run) {
-  if (json_member(p, "seed") != nullptr) {
-    SSOKIT_TRY(Bytes seed, need_hex(p, "seed"));
-    SSOKIT_TRY(auto rng, CtrDrbgRandom::from_seed(seed));
-    return run(*rng);
-  }
-  return run(system_random());
+  SSOKIT_TRY(auto rng, call_random(p));
+  return run(*rng);
 }
 
-// {site, credentials, return_url, email?, full_name?, format?, method?, placement?, now, seed?}
+// {site, credentials, return_url, email?, full_name?, format?, method?, placement?, now, random?}
 // -> {state, request}; then twentythree.step -> {state, result: {redirect_url, return_url, expires_at}}.
 Result<Json> m_get_token(const Json& p) {
   SSOKIT_TRY(SiteOptions options, site_options(p));
@@ -97,7 +93,7 @@ Result<Json> m_login_token(const Json& p) {
 Result<Json> m_step(const Json& p) { return step_method(p, twentythree_step); }
 
 // Any TwentyThree API call, signed: {url, method?, params?, placement?, credentials, now, nonce?,
-// seed?} -> the request. `nonce` (for published test vectors) replaces the random one.
+// random?} -> the request. `nonce` (for published test vectors) replaces the random one.
 Result<Json> m_sign(const Json& p) {
   twentythree::OAuth1Request request;
   SSOKIT_TRY(request.url, need_string(p, "url"));

@@ -153,7 +153,7 @@ constexpr const char* kConfigKeys[] = {"issuer",          "client_id",      "cli
                                        "auth_method",     "private_key",    "private_key_id", "private_key_alg",
                                        "redirect_uri",    "scope",          "profile_mapping", "clock_skew",
                                        "refresh_leeway",  "store_path",     "store_key_hex", "store_plaintext",
-                                       "transport"};
+                                       "transport",       "fetch_userinfo", "trusted_audiences"};
 
 ssokit::Status check_config(const Json& c) {
   for (const auto& member : c.items()) {
@@ -310,7 +310,8 @@ ssokit_code ssokit_client_new(const char* config_json, const ssokit_callbacks* c
   ssokit::SsoClientOptions options;
   Json config = c;
   if (!config.contains("redirect_uri")) config["redirect_uri"] = "http://127.0.0.1/callback";
-  for (const char* local : {"store_path", "store_key_hex", "store_plaintext", "profile_mapping", "refresh_leeway", "transport"}) {
+  for (const char* local : {"store_path", "store_key_hex", "store_plaintext", "profile_mapping", "refresh_leeway", "transport",
+                            "fetch_userinfo"}) {
     config.erase(local);
   }
   // "auth_method" is the C name of the core's "auth" (either may be given, not both).
@@ -331,6 +332,10 @@ ssokit_code ssokit_client_new(const char* config_json, const ssokit_callbacks* c
     options.signin.profile_mapping = *m;
   }
   if (auto leeway = ssokit::json_int(c, "refresh_leeway")) options.refresh_leeway = *leeway;
+  if (const Json* fetch = ssokit::json_member(c, "fetch_userinfo"); fetch != nullptr) {
+    if (!fetch->is_boolean()) return fail(err, ErrorCode::invalid_argument, "config: \"fetch_userinfo\" must be true or false");
+    options.signin.fetch_userinfo = fetch->get<bool>();
+  }
 
   auto handle = std::unique_ptr<ssokit_client>(new (std::nothrow) ssokit_client);
   if (!handle) return fail(err, ErrorCode::internal_error, "out of memory");

@@ -110,7 +110,8 @@ Result<std::optional<Session>> load_session(const std::string& store_path);
 
 // --profile-mapping: a preset name, or the path of a mapping file (docs/profile-mapping.md).
 Result<Json> profile_mapping_of(const Args& args);
-// SsoClient options from --issuer, --client-id, --scope, --profile-mapping and SSOKIT_CLIENT_SECRET.
+// SsoClient options from --issuer, --client-id, --scope, --profile-mapping, --profile-endpoint,
+// --no-userinfo, --trusted-audience (repeatable) and SSOKIT_CLIENT_SECRET.
 Result<SsoClientOptions> client_options(const Args& args, std::string redirect_uri);
 // What login, refresh and device print: the token set the user asked for, claims and profile.
 Json session_output(const Session& s);

@@ -68,6 +68,7 @@ Result<Json> run_verify(const Args& args) {
   if (auto s = args.get("clock-skew")) {
     SSOKIT_TRY(expect.clock_skew, parse_seconds("clock-skew", *s));
   }
+  expect.trusted_audiences = args.get_all("trusted-audience");
   expect.client_secret = client_secret_from_env();
   expect.now = now_seconds();
   SSOKIT_TRY(ValidatedIdToken token, validate_id_token(token_argument(args), jwks, expect, verify_signature));
@@ -81,10 +82,13 @@ std::vector<Command> jwt_commands() {
       {"decode", "JWT|-", "Decodes a JWT WITHOUT verifying it (prints header and payload; says so).", {}, 1, 1,
        run_decode},
       {"verify",
-       "JWT|- --jwks FILE_OR_URL --issuer I --audience A [--nonce N] [--max-age S] [--clock-skew S]",
+       "JWT|- --jwks FILE_OR_URL --issuer I --audience A [--nonce N] [--max-age S] [--clock-skew S] "
+       "[--trusted-audience AUD]...",
        "Validates an ID token as a relying party would (OIDC Core 3.1.3.7): signature through the JWKS, iss, "
-       "aud/azp, exp, iat, nbf, nonce. HS256 uses SSOKIT_CLIENT_SECRET.",
-       {{"jwks", true, true}, {"issuer", true, true}, {"audience", true, true}, {"nonce"}, {"max-age"}, {"clock-skew"}},
+       "aud/azp, exp, iat, nbf, nonce. An audience besides A must be given with --trusted-audience "
+       "(repeatable), else id_token_aud_mismatch. HS256 uses SSOKIT_CLIENT_SECRET.",
+       {{"jwks", true, true}, {"issuer", true, true}, {"audience", true, true}, {"nonce"}, {"max-age"}, {"clock-skew"},
+        {"trusted-audience", true, false, true}},
        1, 1, run_verify},
   };
 }

@@ -97,26 +97,29 @@ std::vector<Command> session_commands() {
       {"login",
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
        "[--store FILE] [--prompt P] [--login-hint H] [--max-age SECONDS] [--profile-mapping PRESET|FILE] "
-       "[--profile-endpoint URL] " CLIENT_AUTH_USAGE,
+       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... " CLIENT_AUTH_USAGE,
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
        "profile. --timeout (default 300 s) bounds the wait for the browser and each request to the provider "
        "(at most 15 s each). --max-age: the provider must re-authenticate a sign-in older than this "
        "(the ID token's auth_time is checked). --profile-endpoint URL: an extra GET with the access token "
        "after user-info, its JSON answer is the profile mapping's \"profile\" document (docs/profile-mapping.md). "
+       "--no-userinfo: no user-info request (an access token for another API, RFC 8707, is refused there); "
+       "claims and profile come from the ID token. --trusted-audience AUD (repeatable): an audience besides "
+       "the client ID that the ID token may name; any other is id_token_aud_mismatch. "
        "A confidential client's secret comes from SSOKIT_CLIENT_SECRET. " CLIENT_AUTH_HELP " --store FILE is encrypted "
        "(AES-256-GCM) when SSOKIT_STORE_KEY (32 bytes: 64 hex digits or base64url) or SSOKIT_STORE_KEY_FILE "
        "(a chmod-600 key file) is set, else plain JSON.",
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
-        {"max-age"}, {"profile-mapping"}, {"profile-endpoint"}, auth_method, private_key, private_key_id,
-        private_key_alg},
+        {"max-age"}, {"profile-mapping"}, {"profile-endpoint"}, {"no-userinfo", false},
+        {"trusted-audience", true, false, true}, auth_method, private_key, private_key_id, private_key_alg},
        0, 0, run_login},
-      {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE] " CLIENT_AUTH_USAGE,
+      {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE] [--trusted-audience AUD]... "
+       CLIENT_AUTH_USAGE,
        "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed). "
-       "Client authentication as for login. "
+       "A new ID token is validated as at login (--trusted-audience as for login). Client authentication as for login. "
        "SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
-       {issuer, client_id, {"store", true, true}, {"profile-mapping"}, {"scope"}, {"redirect-uri"}, auth_method,
-        private_key, private_key_id, private_key_alg},
-       0, 0,
+       {issuer, client_id, {"store", true, true}, {"profile-mapping"}, {"scope"}, {"redirect-uri"},
+        {"trusted-audience", true, false, true}, auth_method, private_key, private_key_id, private_key_alg}, 0, 0,
        run_refresh},
       {"revoke", "--issuer URL --client-id ID --store FILE " CLIENT_AUTH_USAGE,
        "Revokes the session's refresh token (RFC 7009) and forgets the session. Client authentication as for "

@@ -139,6 +139,12 @@ Result<SsoClientOptions> client_options(const Args& args, std::string redirect_u
   options.storage_key = kStorageKey;
   SSOKIT_TRY(options.signin.profile_mapping, profile_mapping_of(args));
   options.signin.profile_endpoint = args.get_or("profile-endpoint", "");
+  // --no-userinfo: the access token may be for another API (RFC 8707), which user-info refuses.
+  options.signin.fetch_userinfo = !args.flag("no-userinfo");
+  options.config.trusted_audiences = args.get_all("trusted-audience");
+  for (const std::string& audience : options.config.trusted_audiences) {
+    if (audience.empty()) return make_error(ErrorCode::invalid_argument, "--trusted-audience needs a non-empty audience");
+  }
   // Refused before any browser is opened (the sign-in would check it only at the callback).
   if (!options.signin.profile_endpoint.empty()) SSOKIT_CHECK(check_profile_endpoint(options.signin.profile_endpoint));
   return options;

@@ -175,6 +175,10 @@ function listen(server) {
  *   the old one stops working
  * @param {boolean} [options.idTokenProfileClaims=false] put the scopes' claims in the ID token
  *   too (by default the ID token has only sub/nonce/aud/exp/iat/iss/at_hash/sid/auth_time)
+ * @param {boolean} [options.jwtUserinfo=false] features.jwtUserinfo: a client registered with
+ *   userinfo_signed_response_alg gets user-info as a signed JWT (application/jwt)
+ * @param {Function[]} [options.middleware] Koa middleware run before the provider's routes (a
+ *   test that watches or spoils an endpoint; added before the handler is made, so they take effect)
  * @param {string[]} [options.webRedirectUris] exact redirect URIs of ssokit-web
  * @param {string[]} [options.webPostLogoutRedirectUris] default: each redirect URI's origin + '/'
  *   and origin + '/logged-out'
@@ -192,6 +196,8 @@ export async function startProvider(options = {}) {
     deviceCodeTtl = 600,
     rotateRefreshTokens = true,
     idTokenProfileClaims = false,
+    jwtUserinfo = false,
+    middleware = [],
     webRedirectUris = clients.web.redirect_uris,
     extraClients = [],
     clientAuthMethods,
@@ -249,6 +255,7 @@ export async function startProvider(options = {}) {
       revocation: { enabled: true },
       rpInitiatedLogout: { enabled: true },
       userinfo: { enabled: true },
+      jwtUserinfo: { enabled: jwtUserinfo },
       introspection: { enabled: true },
     },
     async findAccount(_ctx, id) {
@@ -298,6 +305,7 @@ export async function startProvider(options = {}) {
     }
     return interactionFinished(req, res, result, opts);
   };
+  for (const m of middleware) made.use(m);
   return made; };
 
   let jwks = signingKeys();

@@ -26,3 +26,29 @@ test('Node loads the server build, which knows the platform calls', async () => 
 test('loadCoreVariant rejects an unknown variant', () => {
   assert.throws(() => loadCoreVariant('mobile'), (e) => e.code === 'invalid_argument');
 });
+
+test('the page build has no generator: randomness is the host\'s bytes, used as given', async () => {
+  const page = await loadCoreVariant('browser');
+  const server = await loadCoreVariant('server');
+  // Without `random` the page build refuses (no CTR_DRBG in it); the server build draws its own.
+  assert.throws(() => page.call('random.token', {}), (e) => e.code === 'invalid_argument' && /random/.test(e.message));
+  assert.match(server.call('random.token', {}), /^[A-Za-z0-9_-]{43}$/);
+  // With the host's bytes both builds use exactly them: state, nonce and verifier in that order.
+  const bytes = Array.from({ length: 96 }, (_, i) => i);
+  const hex = bytes.map((b) => b.toString(16).padStart(2, '0')).join('');
+  const b64 = (part) => Buffer.from(part).toString('base64url');
+  const params = {
+    client: { issuer: 'https://login.example.com', client_id: 'portal', redirect_uri: 'https://portal.example.com/cb', scope: 'openid' },
+    provider: { issuer: 'https://login.example.com', authorization_endpoint: 'https://login.example.com/auth', token_endpoint: 'https://login.example.com/token',
+      jwks_uri: 'https://login.example.com/jwks', code_challenge_methods_supported: ['S256'] },
+    now: 1700000000, random: hex,
+  };
+  for (const core of [page, server]) {
+    const { transaction } = core.call('authorize.build', params);
+    assert.equal(transaction.state, b64(bytes.slice(0, 32)));
+    assert.equal(transaction.nonce, b64(bytes.slice(32, 64)));
+    assert.equal(transaction.code_verifier, b64(bytes.slice(64, 96)));
+  }
+  // Too few bytes: an error, never a repeat of what was given.
+  assert.throws(() => page.call('authorize.build', { ...params, random: hex.slice(0, 190) }), (e) => e.code === 'invalid_argument');
+});

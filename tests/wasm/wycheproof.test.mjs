@@ -6,11 +6,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { loadCore } from '../../web/src/index.js';
+import { loadCore, loadCoreVariant } from '../../web/src/core.js';
 import { FILES, expected, verdicts } from './wycheproof-vectors.mjs';
 
 const dir = new URL('../vectors/wycheproof/', import.meta.url);
-const core = await loadCore();
+// Both builds' verify rules: the server build Node loads and the page build browsers load.
+const builds = { server: await loadCore(), page: await loadCoreVariant('browser') };
 
 function load(name) {
   const url = new URL(name, dir);
@@ -18,8 +19,9 @@ function load(name) {
   return JSON.parse(readFileSync(url, 'utf8'));
 }
 
+for (const [build, core] of Object.entries(builds)) {
 for (const name of Object.keys(FILES)) {
-  test(name, async () => {
+  test(`${build} build: ${name}`, async () => {
     const doc = load(name);
     const got = await verdicts(core, name, doc);
     const tally = { valid: 0, invalid: 0, acceptable: 0, rejectedByDesign: 0 };
@@ -37,6 +39,7 @@ for (const name of Object.keys(FILES)) {
       }
     }
     assert.equal(count, doc.numberOfTests, 'not every vector ran');
-    console.log(`[wycheproof/webcrypto-node] ${name}: ${JSON.stringify(tally)}`);
+    console.log(`[wycheproof/webcrypto-node, ${build} build] ${name}: ${JSON.stringify(tally)}`);
   });
+}
 }

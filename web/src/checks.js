@@ -8,7 +8,7 @@ import { SsoError } from './errors.js';
 export const CLIENT_OPTIONS = [
   'issuer', 'clientId', 'redirectUri', 'scope', 'clientSecret', 'clientAuth', 'storage', 'transactionStorage',
   'fetch', 'timeoutMs', 'clock', 'profileMapping', 'profileEndpoint', 'fetchUserinfo', 'refreshLeeway',
-  'clockSkew', 'allowedAlgs', 'navigate', 'wasmBinary', 'wasmUrl', 'storageKey', 'metadataTtl', 'crossTab',
+  'clockSkew', 'allowedAlgs', 'trustedAudiences', 'navigate', 'wasmBinary', 'wasmUrl', 'storageKey', 'metadataTtl', 'crossTab',
   'locks', 'warmUp', 'autoRefresh', 'privateKey', 'privateKeyId', 'privateKeyAlg',
 ];
 

@@ -17,6 +17,7 @@ import { waitForPopupCallback, openPopup, isSigninPopup, reportPopupCallbackNotC
 import { checkOptionNames, discoveryFetchFailed } from './checks.js';
 import { createEvents, createExpiryTimer } from './events.js';
 import { callbackFromHiddenFrame, handOffToParent, isCheckFrame } from './check-session.js';
+import { hostRandom, AUTHORIZE_RANDOM_BYTES } from './random.js';
 
 const MAX_FLOW_REQUESTS = 8;
 const nowSeconds = () => Math.floor(Date.now() / 1000);
@@ -58,6 +59,7 @@ export async function createSsoClient(options = {}) {
     issuer, clientId, redirectUri, scope = 'openid profile email', clientSecret, clientAuth,
     storage = 'memory', transactionStorage, fetch: fetchImpl, timeoutMs, clock = nowSeconds,
     profileMapping = 'oidc', profileEndpoint, fetchUserinfo = true, refreshLeeway = 60, clockSkew, allowedAlgs,
+    trustedAudiences,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
     crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false,
     privateKey, privateKeyId, privateKeyAlg,
@@ -81,8 +83,10 @@ export async function createSsoClient(options = {}) {
     if (!createSigner) throw new SsoError('invalid_argument', 'privateKey is for a server (Node) only');
     signer = createSigner({ client: privateKey });
   }
-  const core = await loadCore({ wasmBinary, wasmUrl });
   const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs, signer });
+  // warmUp: the discovery document travels while the WebAssembly compiles.
+  let early = warmUp ? prefetchDiscovery(send, issuer) : null;
+  const core = await loadCore({ wasmBinary, wasmUrl });
   const sessions = resolveStorage(storage);
   const pending = transactionStorage ? resolveStorage(transactionStorage) : defaultTransactionStorage();
   const client = { issuer, client_id: clientId, redirect_uri: redirectUri, scope };
@@ -99,6 +103,7 @@ export async function createSsoClient(options = {}) {
   }
   if (clockSkew !== undefined) client.clock_skew = clockSkew;
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
+  if (trustedAudiences) client.trusted_audiences = trustedAudiences;  // OIDC Core 3.1.3.7 step 3
   // Issuer, redirect URI and algorithm names now, not at the first sign-in (invalid_url, invalid_argument).
   core.call('client.check', { client });
   const sessionKey = `${storageKey}.session`;
@@ -185,7 +190,10 @@ export async function createSsoClient(options = {}) {
     discovering ??= (async () => {
       try {
         const request = core.call('discovery.request', { issuer });
-        const response = await send(request).catch((e) => { throw discoveryFetchFailed(e, request.url); });
+        // The prefetched answer only if it was for exactly this request (the core validates it).
+        const prefetched = early && early.url === request.url ? early.response : null;
+        early = null;
+        const response = await (prefetched ?? send(request)).catch((e) => { throw discoveryFetchFailed(e, request.url); });
         provider = core.call('discovery.process', { issuer, response });
         providerFetchedAt = clock();
         return provider;
@@ -316,7 +324,7 @@ export async function createSsoClient(options = {}) {
         if (acrValues) opts.acr_values = acrValues;
         if (uiLocales) opts.ui_locales = uiLocales;
         if (extraParams) opts.extra = extraParams;
-        const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock() });
+        const { url, transaction } = core.call('authorize.build', { client, provider: metadata, options: opts, now: clock(), random: hostRandom(AUTHORIZE_RANDOM_BYTES) });
         await pending.set(txKey(transaction.state), JSON.stringify(transaction));
         // Remembered so a callback with a tampered state can be told apart from a replay.
         await pending.set(latestTxKey, transaction.state);
@@ -539,4 +547,15 @@ export async function createSsoClient(options = {}) {
   lastAnnounced = await sessions.get(sessionKey).catch(() => undefined);
   if (lastAnnounced) expiry.schedule(parseSession(lastAnnounced)?.tokens?.expires_at ?? 0);
   return sso;
+}
+
+// The discovery request the core builds for `issuer` (OpenID Connect Discovery 1.0 section 4),
+// sent before the core has loaded. discover() uses its answer only when the core's own request
+// has the same URL; otherwise it is dropped (a failure here is reported by discover() alone).
+function prefetchDiscovery(send, issuer) {
+  if (typeof issuer !== 'string' || !/^https?:\/\//.test(issuer)) return null;
+  const url = `${issuer}${issuer.endsWith('/') ? '' : '/'}.well-known/openid-configuration`;
+  const response = send({ method: 'GET', url, headers: [['Accept', 'application/json']], idempotent: true });
+  response.catch(() => {});
+  return { url, response };
 }

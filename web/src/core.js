@@ -28,8 +28,22 @@ export function loadCore(options = {}) {
  * get) or 'server' (Node only). For tests and tools that compare the two.
  */
 export function loadCoreVariant(variant) {
-  if (variant !== 'browser' && variant !== 'server') throw new SsoError('invalid_argument', 'variant must be "browser" or "server"');
+  if (variant !== 'browser' && variant !== 'server' && variant !== 'fallback') {
+    throw new SsoError('invalid_argument', 'variant must be "browser", "server" or "fallback"');
+  }
   return instantiate({ variant });
+}
+
+/**
+ * Makes `build` the core every later loadCore() returns (ssokit/fallback: the build with mbedTLS
+ * inside). Only before the first load; afterwards the loaded core stays.
+ * @param {{factory: Function, wasmUrl: URL | string, verifyInCore?: boolean}} build
+ */
+export function useCoreBuild(build) {
+  loading ??= instantiate(build).catch((e) => {
+    loading = null;
+    throw new SsoError('internal_error', `could not load the ssokit WebAssembly core: ${e && e.message ? e.message : e}`);
+  });
 }
 
 // Only evaluated in Node: a page never asks for it (and a bundle maps it to no-node-host.js).
@@ -41,11 +55,12 @@ async function nodeBuild(variant) {
 
 async function instantiate(options) {
   const args = {};
-  let factory = createSsokitCore;
+  let factory = options.factory ?? createSsokitCore;
+  const verifyInCore = options.verifyInCore || options.variant === 'fallback';
   if (options.wasmBinary) {
     args.wasmBinary = options.wasmBinary;
-  } else if (isNode && !options.wasmUrl) {
-    const build = await nodeBuild(options.variant === 'browser' ? 'browser' : 'server');
+  } else if (isNode && (!options.wasmUrl || options.variant || verifyInCore)) {
+    const build = await nodeBuild(options.variant ?? (verifyInCore ? 'fallback' : 'server'));
     factory = build.factory;
     args.wasmBinary = build.wasmBinary;
   } else {
@@ -53,7 +68,20 @@ async function instantiate(options) {
     args.locateFile = () => href;
   }
   const module = await factory(args);
-  return { call: (method, params = {}) => invoke(module, method, params) };
+  if (!verifyInCore) return { call: (method, params = {}) => invoke(module, method, params) };
+  // The fallback build answers its own verify effects (verify.native, mbedTLS), so the driver
+  // never asks WebCrypto: a reply holding a `verify` effect is continued here at once, and the
+  // caller gets the continuation's step, as performVerify (verify.js) would have returned it.
+  return {
+    call(method, params = {}) {
+      let reply = invoke(module, method, params);
+      for (let i = 0; i < 4 && reply && typeof reply === 'object' && reply.verify; i++) {
+        const now = typeof params.now === 'number' ? params.now : Math.floor(Date.now() / 1000);
+        reply = invoke(module, 'flow.step', { state: reply.state, verified: invoke(module, 'verify.native', reply.verify), now });
+      }
+      return reply;
+    },
+  };
 }
 
 const encoder = new TextEncoder();

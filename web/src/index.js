@@ -1,5 +1,6 @@
 // ssokit for browsers and Node.
 import { loadCore } from './core.js';
+import { hostRandom } from './random.js';
 
 export { SsoError } from './errors.js';
 export { loadCore };
@@ -10,7 +11,7 @@ export { loadCore };
  */
 export async function pkce(verifier) {
   const core = await loadCore();
-  const r = core.call('pkce', verifier === undefined ? {} : { verifier });
+  const r = core.call('pkce', verifier === undefined ? { random: hostRandom(32) } : { verifier });
   return { codeVerifier: r.code_verifier, codeChallenge: r.code_challenge, codeChallengeMethod: r.code_challenge_method };
 }
 

@@ -7,9 +7,10 @@ import { readFile } from 'node:fs/promises';
 const files = {
   server: { glue: '../dist/ssokit-server.js', wasm: '../dist/ssokit-server.wasm' },
   browser: { glue: '../dist/ssokit-core.js', wasm: '../dist/ssokit-core.wasm' },
+  fallback: { glue: '../dist/ssokit-fallback.js', wasm: '../dist/ssokit-fallback.wasm' },
 };
 
-/** The emscripten factory and the wasm bytes of one build: 'server' or 'browser'. */
+/** The emscripten factory and the wasm bytes of one build: 'server', 'browser' or 'fallback'. */
 export async function nodeBuild(variant) {
   const f = files[variant];
   const factory = (await import(new URL(f.glue, import.meta.url).href)).default;

@@ -8,6 +8,7 @@ import { discoveryFetchFailed } from './checks.js';
 import { loadCore } from './core.js';
 import { fetchTransport } from './transport.js';
 import { performVerify } from './verify.js';
+import { hostRandom, AUTHORIZE_RANDOM_BYTES } from './random.js';
 
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 const call = async (method, params) => (await loadCore()).call(method, params);
@@ -19,6 +20,7 @@ function clientJson(c = {}) {
   if (c.clientAuth) out.auth = c.clientAuth;
   if (c.clockSkew !== undefined) out.clock_skew = c.clockSkew;
   if (c.allowedAlgs) out.allowed_algs = c.allowedAlgs;
+  if (c.trustedAudiences) out.trusted_audiences = c.trustedAudiences;
   return out;
 }
 
@@ -60,7 +62,7 @@ export async function buildAuthorizationUrl({ client, provider, now = nowSeconds
   if (o.acrValues !== undefined) options.acr_values = o.acrValues;
   if (o.uiLocales !== undefined) options.ui_locales = o.uiLocales;
   if (o.extraParams !== undefined) options.extra = o.extraParams;
-  return call('authorize.build', { client: clientJson(client), provider, options, now });
+  return call('authorize.build', { client: clientJson(client), provider, options, now, random: hostRandom(AUTHORIZE_RANDOM_BYTES) });
 }
 
 /** The `state` of a callback URL, to find its transaction. */
@@ -88,14 +90,16 @@ export async function processTokenResponse(response, { now = nowSeconds() } = {}
 
 /**
  * Validates an ID token's signature (with the provider's JWK set) and claims: {header, claims}.
- * Options: issuer, clientId, nonce, maxAge, clockSkew, allowedAlgs, clientSecret (HMAC), now.
+ * Options: issuer, clientId, nonce, maxAge, clockSkew, allowedAlgs, trustedAudiences (audiences
+ * besides clientId the token may name), clientSecret (HMAC), now.
  */
-export async function validateIdToken({ idToken, jwks, issuer, clientId, nonce, maxAge, clockSkew, allowedAlgs, clientSecret, now = nowSeconds() }) {
+export async function validateIdToken({ idToken, jwks, issuer, clientId, nonce, maxAge, clockSkew, allowedAlgs, trustedAudiences, clientSecret, now = nowSeconds() }) {
   const expect = { issuer, client_id: clientId, now };
   if (nonce !== undefined) expect.nonce = nonce;
   if (maxAge !== undefined) expect.max_age = maxAge;
   if (clockSkew !== undefined) expect.clock_skew = clockSkew;
   if (allowedAlgs !== undefined) expect.allowed_algs = allowedAlgs;
+  if (trustedAudiences !== undefined) expect.trusted_audiences = trustedAudiences;
   if (clientSecret !== undefined) expect.client_secret = clientSecret;
   const core = await loadCore();
   const step = await performVerify(core, core.call('id_token.validate', { id_token: idToken, jwks, expect }), () => now);
@@ -108,13 +112,27 @@ export const decodeJwt = (jwt) => call('jwt.decode', { jwt });
 /** The user-info request (Bearer access token). */
 export const userinfoRequest = ({ provider, accessToken }) => call('userinfo.request', { provider, access_token: accessToken });
 
-/** Validates a user-info response; its `sub` must be the ID token's: the claims. */
-export const processUserinfo = (response, { sub }) => call('userinfo.process', { response, sub });
+/**
+ * Validates a user-info response; its `sub` must be the ID token's: the claims. A signed answer
+ * (application/jwt, OIDC Core 5.3.2) needs `jwks`, `issuer` and `clientId` (and takes clockSkew,
+ * allowedAlgs, clientSecret, now): verified with WebCrypto, iss and aud checked when present.
+ */
+export async function processUserinfo(response, { sub, jwks, issuer, clientId, clockSkew, allowedAlgs, clientSecret, now = nowSeconds() }) {
+  if (jwks === undefined) return call('userinfo.process', { response, sub });
+  const expect = { issuer, client_id: clientId, now };
+  if (clockSkew !== undefined) expect.clock_skew = clockSkew;
+  if (allowedAlgs !== undefined) expect.allowed_algs = allowedAlgs;
+  if (clientSecret !== undefined) expect.client_secret = clientSecret;
+  const core = await loadCore();
+  const first = core.call('userinfo.process', { response, sub, jwks, expect });
+  if (!first.verify) return first.claims;  // a JSON answer
+  return (await performVerify(core, first, () => now)).result.claims;
+}
 
 /** userinfoRequest + fetch + processUserinfo. */
-export async function userinfo({ provider, accessToken, sub, fetch, timeoutMs }) {
+export async function userinfo({ provider, accessToken, sub, fetch, timeoutMs, ...verify }) {
   const send = fetchTransport(fetch ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
-  return processUserinfo(await send(await userinfoRequest({ provider, accessToken })), { sub });
+  return processUserinfo(await send(await userinfoRequest({ provider, accessToken })), { sub, ...verify });
 }
 
 /**

@@ -25,6 +25,9 @@ struct IdTokenExpectations {
   // The access token that came with the ID token. When set and the ID token has an at_hash
   // claim, the two must match (OIDC Core 3.1.3.8, 3.2.2.9): else invalid_response.
   std::optional<std::string> access_token;
+  // Audiences besides client_id that the client accepts in aud (OIDC Core 3.1.3.7 step 3): an
+  // ID token with any other extra audience is id_token_aud_mismatch. Empty: only client_id.
+  std::vector<std::string> trusted_audiences;
 };
 
 struct ValidatedIdToken {
@@ -51,6 +54,13 @@ Result<ValidatedIdToken> finish_id_token(Jws jws, bool verified, const IdTokenEx
 // Both halves, with `verify` answering the effect (natively: verify_signature).
 Result<ValidatedIdToken> validate_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e,
                                            const SignatureVerifier& verify);
+
+// The ID token's signature rules for any JWT the provider signs (also the signed user-info
+// response, OIDC Core 5.3.2): the alg allow-list (never "none"; HS256 only with the client
+// secret), typ and crit, then the key from `jwks`. `what` names the token in messages ("ID
+// token"). Fails with the id_token_* codes (id_token_key_not_found lets a flow refetch the JWKS).
+Result<VerifyRequest> jwt_verify_request(const Jws& jws, const Jwks& jwks, const std::vector<std::string>& allowed_algs,
+                                         const std::string& client_secret, std::string_view what);
 
 // Unverified decode (header and payload), for display only (`ssokit decode`).
 Result<Jws> decode_jwt(std::string_view jwt);

@@ -74,11 +74,14 @@ struct ClientConfig {
   std::int64_t clock_skew = 60;              // seconds allowed for exp/iat/nbf
   std::int64_t transaction_ttl = 600;        // a pending authorization expires after 10 minutes
   std::vector<std::string> allowed_algs;     // empty: the secure default list
+  // Audiences besides client_id an ID token may name (OIDC Core 3.1.3.7 step 3); any other extra
+  // audience is id_token_aud_mismatch. Empty: an ID token must be for this client alone.
+  std::vector<std::string> trusted_audiences;
 
   // {issuer, client_id, client_secret?, auth?, private_key?, private_key_alg?, private_key_id?,
-  // redirect_uri, scope?, clock_skew?, transaction_ttl?, allowed_algs?}; without auth the method is
-  // chosen from discovery (effective_client_auth). invalid_argument when malformed (an unknown
-  // method name, a private_key_alg other than RS256/PS256/ES256).
+  // redirect_uri, scope?, clock_skew?, transaction_ttl?, allowed_algs?, trusted_audiences?}; without
+  // auth the method is chosen from discovery (effective_client_auth). invalid_argument when
+  // malformed (an unknown method name, a private_key_alg other than RS256/PS256/ES256).
   static Result<ClientConfig> from_json(const Json& value);
   Json to_json() const;  // includes the secret (not the private key): for the wasm boundary only
 };
@@ -202,7 +205,9 @@ Result<TokenSet> process_token_response(const HttpResponse& response, std::int64
 // ---- User-info, revocation, logout ----
 
 Result<HttpRequest> userinfo_request(const ProviderMetadata& provider, std::string_view access_token);
-// `expected_sub` from the validated ID token: userinfo_sub_mismatch when different.
+// A JSON answer; `expected_sub` from the validated ID token: userinfo_sub_mismatch when different.
+// A refused access token is token_error naming the provider's error and error_description; a
+// signed answer (application/jwt) is invalid_response here: userinfo.hpp verifies it.
 Result<Json> process_userinfo_response(const HttpResponse& response, std::string_view expected_sub);
 
 // RFC 7009. token_type_hint: "refresh_token" or "access_token".

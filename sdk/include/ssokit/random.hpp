@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include "ssokit/base64.hpp"
 
@@ -18,7 +19,20 @@ class RandomSource {
   Result<Bytes> bytes(std::size_t size);
 };
 
-// mbedTLS CTR_DRBG (AES-256). `system()` seeds it once from the platform: getentropy() natively,
+// The host's random bytes for one call, handed out once and in order: a page passes
+// crypto.getRandomValues output with the calls that need randomness (sans-I/O: the page build
+// has no generator of its own), tests pass fixed bytes. Running out is an error, never a repeat.
+class HostRandom final : public RandomSource {
+ public:
+  explicit HostRandom(Bytes bytes) : bytes_(std::move(bytes)) {}
+  Status fill(std::uint8_t* out, std::size_t size) override;
+
+ private:
+  Bytes bytes_;
+  std::size_t used_ = 0;
+};
+
+// mbedTLS CTR_DRBG (AES-256); not in the page build (native, Node and the fallback page build). `system()` seeds it once from the platform: getentropy() natively,
 // crypto.getRandomValues in WebAssembly (emscripten maps getentropy to it). Seeding once and
 // reusing the generator matters in WebAssembly, where each getentropy byte is a JS call.
 class CtrDrbgRandom final : public RandomSource {
@@ -40,7 +54,8 @@ class CtrDrbgRandom final : public RandomSource {
   std::unique_ptr<State> state_;
 };
 
-// Process-wide system generator (lazily seeded, thread-safe).
+// Process-wide system generator (lazily seeded, thread-safe). The page build has none: every
+// fill fails with invalid_argument, naming the host's `random` bytes the call needed.
 RandomSource& system_random();
 
 // `size` random bytes as base64url (state, nonce, ...). 16 bytes = 128 bits is the minimum.

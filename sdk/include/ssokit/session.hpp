@@ -65,6 +65,9 @@ struct Session {
 };
 
 struct SignInOptions {
+  // Ask the user-info endpoint after the ID token (a signed application/jwt answer is verified
+  // like the ID token). false: no user-info request, e.g. when the access token is for another
+  // API (RFC 8707 resource indicators), which user-info refuses; the profile comes from the ID token.
   bool fetch_userinfo = true;
   // Profile mapping: a preset name ("oidc", "okta", ...) or a mapping object (docs/profile-mapping.md).
   Json profile_mapping = "oidc";

@@ -1,5 +1,5 @@
-// The only place (with the rest of sdk/src/crypto) that includes mbedTLS. Uses the MD layer,
-// whose API is the same in mbedTLS 2.28 and 3.x.
+// Digests and HMAC through mbedTLS's MD layer (the same API in 2.28 and 3.x); the page build
+// has its own (page/sha2.cpp).
 #include <mbedtls/md.h>
 
 #include "ssokit/crypto.hpp"
@@ -34,18 +34,6 @@ Bytes hmac(HashAlg alg, std::string_view key, std::string_view data) {
   mbedtls_md_hmac(info, reinterpret_cast<const unsigned char*>(key.data()), key.size(),
                   reinterpret_cast<const unsigned char*>(data.data()), data.size(), out.data());
   return out;
-}
-
-bool constant_time_equal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  volatile unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
-bool constant_time_equal(const Bytes& a, const Bytes& b) {
-  return constant_time_equal(std::string_view(reinterpret_cast<const char*>(a.data()), a.size()),
-                             std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
 }
 
 }  // namespace ssokit

@@ -54,6 +54,15 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
       client.allowed_algs.push_back(alg);
     }
   }
+  if (const Json* audiences = json_member(c, "trusted_audiences"); audiences != nullptr && !audiences->is_null()) {
+    if (!audiences->is_array()) return bad("trusted_audiences", "must be an array of non-empty strings");
+    for (const auto& a : *audiences) {
+      if (!a.is_string() || a.get_ref<const std::string&>().empty()) {
+        return bad("trusted_audiences", "must be an array of non-empty strings");
+      }
+      client.trusted_audiences.push_back(a.get<std::string>());
+    }
+  }
   return client;
 }
 
@@ -88,6 +97,7 @@ Json ClientConfig::to_json() const {
   if (!private_key_id.empty()) j["private_key_id"] = private_key_id;
   if (!client_secret.empty()) j["client_secret"] = client_secret;
   if (!allowed_algs.empty()) j["allowed_algs"] = allowed_algs;
+  if (!trusted_audiences.empty()) j["trusted_audiences"] = trusted_audiences;
   return j;
 }
 

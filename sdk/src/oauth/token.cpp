@@ -1,4 +1,4 @@
-// Token endpoint (RFC 6749 4.1.3, 6), user-info (OIDC Core 5.3), revocation (RFC 7009) and
+// Token endpoint (RFC 6749 4.1.3, 6), revocation (RFC 7009) and
 // RP-initiated logout. Client authentication: none, client_secret_basic, client_secret_post,
 // client_secret_jwt (HS256 here) and private_key_jwt (the host signs: the sign effect).
 #include "ssokit/oauth.hpp"
@@ -295,41 +295,6 @@ Result<TokenSet> TokenSet::from_json(const Json& value) {
   if (auto e = json_int(value, "expires_in")) t.expires_in = *e;
   t.expires_at = json_int(value, "expires_at").value_or(0);
   return t;
-}
-
-Result<HttpRequest> userinfo_request(const ProviderMetadata& provider, std::string_view access_token) {
-  if (provider.userinfo_endpoint.empty()) {
-    return make_error(ErrorCode::invalid_argument, "the provider metadata has no userinfo_endpoint");
-  }
-  if (access_token.empty()) return make_error(ErrorCode::login_required, "there is no access token; sign in again");
-  HttpRequest request;
-  request.url = provider.userinfo_endpoint;
-  request.headers = {{"Authorization", "Bearer " + std::string(access_token)}, {"Accept", "application/json"}};
-  return request;
-}
-
-Result<Json> process_userinfo_response(const HttpResponse& response, std::string_view expected_sub) {
-  if (response.status != 200) {
-    if (response.status == 401) {
-      // RFC 6750 3: the reason is in WWW-Authenticate; the token is no longer good.
-      return make_error(ErrorCode::token_error, "the user-info endpoint rejected the access token (HTTP 401)",
-                        {{"error", "invalid_token"}, {"status", 401},
-                         {"www_authenticate", redact_credentials(response.header("WWW-Authenticate").value_or("")).substr(0, 300)}});
-    }
-    return http_status_error(response, "the user-info endpoint");
-  }
-  if (auto type = response.header("Content-Type"); type && type->rfind("application/jwt", 0) == 0) {
-    return make_error(ErrorCode::invalid_response, "signed user-info responses (application/jwt) are not supported");
-  }
-  auto body = parse_json_object(response.body);
-  if (!body.ok()) return make_error(ErrorCode::invalid_response, "the user-info response is not a JSON object: " + body.error().message);
-  auto sub = json_string(body.value(), "sub");
-  if (!sub || sub->empty()) return make_error(ErrorCode::invalid_response, "the user-info response has no sub");
-  if (*sub != expected_sub) {
-    // OIDC Core 5.3.2: a different sub means the response is not about this user.
-    return make_error(ErrorCode::userinfo_sub_mismatch, "the user-info response is about another subject than the ID token");
-  }
-  return std::move(body).value();
 }
 
 Result<HttpRequest> revocation_request(const ClientConfig& client, const ProviderMetadata& provider,

@@ -32,7 +32,14 @@ std::int64_t add_sat(std::int64_t a, std::int64_t b) {
 
 std::string clip(const std::string& s) { return s.substr(0, 256); }
 
-Status check_crit(const Json& header) {
+// A claim value for a message: printable ASCII only, clipped.
+std::string printable(const std::string& s) {
+  std::string out;
+  for (char c : s.substr(0, 128)) out += (c >= 0x20 && c < 0x7f) ? c : '?';
+  return out;
+}
+
+Status check_crit(const Json& header, const std::string& the) {
   const Json* crit = json_member(header, "crit");
   if (crit == nullptr) return {};
   // RFC 7515 4.1.11: we understand no extension, so any listed name (or a bad crit) is fatal.
@@ -43,22 +50,22 @@ Status check_crit(const Json& header) {
     }
   }
   return make_error(ErrorCode::id_token_malformed,
-                    "the ID token header lists critical extensions (crit) that ssokit does not understand",
+                    the + " header lists critical extensions (crit) that ssokit does not understand",
                     {{"crit", names}});
 }
 
 // RFC 8725 3.11: explicitly typed JWTs of other kinds ("at+jwt" access tokens, "logout+jwt",
 // "secevent+jwt", ...) must not pass as ID tokens, which are untyped or typed "JWT".
-Status check_typ(const Json& header) {
+Status check_typ(const Json& header, std::string_view what) {
   const Json* typ = json_member(header, "typ");
   if (typ == nullptr) return {};
-  if (!typ->is_string()) return make_error(ErrorCode::id_token_malformed, "the ID token header's typ is not a string");
+  if (!typ->is_string()) return make_error(ErrorCode::id_token_malformed, "the " + std::string(what) + " header's typ is not a string");
   std::string lower = typ->get<std::string>();
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const std::string suffix = "+jwt";
   if (lower.size() >= suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0) {
     return make_error(ErrorCode::id_token_malformed,
-                      "the token's typ says it is another kind of JWT, not an ID token (RFC 8725 3.11)",
+                      "the token's typ says it is another kind of JWT, not the expected " + std::string(what) + " (RFC 8725 3.11)",
                       {{"typ", clip(typ->get<std::string>())}});
   }
   return {};
@@ -108,6 +115,19 @@ Status check_audience(const Json& claims, const IdTokenExpectations& e) {
                       "the ID token's audience (aud) does not include this client_id; check the client configuration",
                       {{"expected", clip(e.client_id)}});
   }
+  // OIDC Core 3.1.3.7 step 3: an audience the client does not trust is refused, even beside client_id.
+  if (aud->is_array()) {
+    for (const auto& a : *aud) {
+      const std::string& value = a.get_ref<const std::string&>();
+      if (value == e.client_id) continue;
+      if (std::find(e.trusted_audiences.begin(), e.trusted_audiences.end(), value) != e.trusted_audiences.end()) continue;
+      return make_error(ErrorCode::id_token_aud_mismatch,
+                        "the ID token is also meant for \"" + printable(value) +
+                            "\", an audience this client does not trust (OIDC Core 3.1.3.7); add it to trusted_audiences "
+                            "only if that party may hold this client's ID tokens",
+                        {{"expected", clip(e.client_id)}, {"untrusted", printable(value)}});
+    }
+  }
   const Json* azp = json_member(claims, "azp");
   if (azp != nullptr && !(azp->is_string() && azp->get<std::string>() == e.client_id)) {
     return make_error(ErrorCode::id_token_azp_mismatch,
@@ -150,55 +170,59 @@ Status check_times(const Json& claims, const IdTokenExpectations& e) {
 
 Result<Jws> decode_jwt(std::string_view jwt) { return parse_jws(jwt, ErrorCode::id_token_malformed); }
 
-Result<PendingIdToken> prepare_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e) {
-  if (jwt.empty()) return make_error(ErrorCode::id_token_malformed, "the ID token is empty");
-  SSOKIT_TRY(Jws jws, parse_jws(jwt, ErrorCode::id_token_malformed));
-
+Result<VerifyRequest> jwt_verify_request(const Jws& jws, const Jwks& jwks, const std::vector<std::string>& allowed_algs,
+                                         const std::string& client_secret, std::string_view what) {
+  const std::string the = "the " + std::string(what);
   // Algorithm: an explicit allow-list; never "none"; HMAC only with the client's own secret.
   const Json* alg_member = json_member(jws.header, "alg");
   if (alg_member == nullptr || !alg_member->is_string() || jws.alg.empty()) {
-    return make_error(ErrorCode::id_token_alg_not_allowed, "the ID token header has no alg");
+    return make_error(ErrorCode::id_token_alg_not_allowed, the + " header has no alg");
   }
   Json alg_details = {{"alg", jws.alg.substr(0, 32)}};
   if (!jws.kid.empty()) alg_details["kid"] = jws.kid.substr(0, 128);
   const bool hmac = jws.alg == "HS256";
-  if (hmac && e.client_secret.empty()) {
+  if (hmac && client_secret.empty()) {
     return make_error(ErrorCode::id_token_alg_not_allowed,
-                      "the ID token is signed with HS256, which only a confidential client (with a client secret) can verify",
+                      the + " is signed with HS256, which only a confidential client (with a client secret) can verify",
                       alg_details);
   }
-  bool listed = std::find(e.allowed_algs.begin(), e.allowed_algs.end(), jws.alg) != e.allowed_algs.end();
+  bool listed = std::find(allowed_algs.begin(), allowed_algs.end(), jws.alg) != allowed_algs.end();
   // A client secret enables HS256 on top of the default list; a custom list must name it.
-  if (hmac && !listed && !e.client_secret.empty()) listed = e.allowed_algs == IdTokenExpectations().allowed_algs;
+  if (hmac && !listed && !client_secret.empty()) listed = allowed_algs == IdTokenExpectations().allowed_algs;
   if (jws.alg == "none" || !listed || !jws_alg_supported(jws.alg)) {
     return make_error(ErrorCode::id_token_alg_not_allowed,
-                      "the ID token's alg is not in the allowed list (\"none\" never is)", std::move(alg_details));
+                      the + "'s alg is not in the allowed list (\"none\" never is)", std::move(alg_details));
   }
-  SSOKIT_CHECK(check_typ(jws.header));
-  SSOKIT_CHECK(check_crit(jws.header));
+  SSOKIT_CHECK(check_typ(jws.header, what));
+  SSOKIT_CHECK(check_crit(jws.header, the));
 
   // Key and signature.
   if (hmac) {
     // OIDC Core 10.1: the key is the octets of the client secret; never JWKS material.
     Jwk secret;
     secret.kty = "oct";
-    secret.k.assign(e.client_secret.begin(), e.client_secret.end());
+    secret.k.assign(client_secret.begin(), client_secret.end());
     if (secret.k.size() < 32) {
       return make_error(ErrorCode::id_token_signature_invalid,
                         "the client secret is shorter than 32 bytes, too short for HS256 (RFC 7518 3.2)",
                         std::move(alg_details));
     }
-    SSOKIT_TRY(VerifyRequest request, jws_verify_request(jws, secret));
-    return PendingIdToken{std::move(jws), std::move(request)};
+    return jws_verify_request(jws, secret);
   }
   const Json* kid_member = json_member(jws.header, "kid");
   if (kid_member != nullptr && !kid_member->is_string()) {
-    return make_error(ErrorCode::id_token_malformed, "the ID token header's kid is not a string");
+    return make_error(ErrorCode::id_token_malformed, the + " header's kid is not a string");
   }
   std::optional<std::string> kid;
   if (kid_member != nullptr) kid = jws.kid;
   SSOKIT_TRY(const Jwk* key, jwks.select(jws.alg, kid));
-  SSOKIT_TRY(VerifyRequest request, jws_verify_request(jws, *key));
+  return jws_verify_request(jws, *key);
+}
+
+Result<PendingIdToken> prepare_id_token(std::string_view jwt, const Jwks& jwks, const IdTokenExpectations& e) {
+  if (jwt.empty()) return make_error(ErrorCode::id_token_malformed, "the ID token is empty");
+  SSOKIT_TRY(Jws jws, parse_jws(jwt, ErrorCode::id_token_malformed));
+  SSOKIT_TRY(VerifyRequest request, jwt_verify_request(jws, jwks, e.allowed_algs, e.client_secret, "ID token"));
   return PendingIdToken{std::move(jws), std::move(request)};
 }
 

@@ -7,6 +7,7 @@
 #include "ssokit/id_token.hpp"
 #include "ssokit/profile.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/userinfo.hpp"
 
 namespace ssokit {
 namespace {
@@ -91,6 +92,7 @@ IdTokenExpectations expectations_for(const FlowContext& ctx, std::optional<std::
   e.clock_skew = ctx.client.clock_skew;
   e.client_secret = ctx.client.client_secret;
   if (!ctx.client.allowed_algs.empty()) e.allowed_algs = ctx.client.allowed_algs;
+  e.trusted_audiences = ctx.client.trusted_audiences;
   return e;
 }
 
@@ -106,18 +108,40 @@ IdTokenExpectations expectations_of(const Json& state, const FlowContext& ctx, s
   return expectations;
 }
 
-// Checks the ID token of state["tokens"] up to its key with the cached JWKS and asks the host to
-// verify its signature (phase "verify"), or asks for the JWKS when the key is not there (first
-// use, or rotation after the refetch interval).
+UserinfoExpectations userinfo_expectations_of(const Json& state, const FlowContext& ctx, std::int64_t now) {
+  return userinfo_expectations(expectations_for(ctx, std::nullopt, std::nullopt, now), text(member(state, "claims"), "sub"));
+}
+
+// The verify effect of the signed user-info response the flow holds (state["userinfo_jwt"]).
+Result<VerifyRequest> userinfo_verify_request(const Json& state, const Jwks& jwks, const FlowContext& ctx, std::int64_t now) {
+  SSOKIT_TRY(Jws jws, parse_jws(text(state, "userinfo_jwt"), ErrorCode::invalid_response));
+  return signed_userinfo_verify_request(jws, jwks, userinfo_expectations_of(state, ctx, now));
+}
+
+bool key_not_found(const Error& e) {
+  return e.code == ErrorCode::id_token_key_not_found ||
+         (e.code == ErrorCode::invalid_response && json_string(e.details, "reason") == std::optional<std::string>("key_not_found"));
+}
+
+// Checks the JWT the flow is at (the ID token of state["tokens"], or with state["jwks_for"] =
+// "userinfo" the signed user-info response) up to its key with the cached JWKS and asks the host
+// to verify its signature (phase "verify" or "userinfo_verify"), or asks for the JWKS when the key
+// is not there (first use, or rotation after the refetch interval).
 Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std::int64_t now) {
-  const std::string id_token = text(member(state, "tokens"), "id_token");
+  const bool userinfo = text(state, "jwks_for") == "userinfo";
   const Json& jwks_doc = member(state, "jwks");
   const bool have_keys = jwks_doc.is_object();
   SSOKIT_TRY(Jwks jwks, Jwks::parse(have_keys ? jwks_doc : Json{{"keys", Json::array()}}));
-  auto pending = prepare_id_token(id_token, jwks, expectations_of(state, ctx, now));
+  Result<VerifyRequest> pending = make_error(ErrorCode::internal_error, "no JWT to verify");
+  if (userinfo) {
+    pending = userinfo_verify_request(state, jwks, ctx, now);
+  } else {
+    auto id_token = prepare_id_token(text(member(state, "tokens"), "id_token"), jwks, expectations_of(state, ctx, now));
+    pending = id_token.ok() ? Result<VerifyRequest>(std::move(id_token->verify)) : Result<VerifyRequest>(id_token.take_error());
+  }
   // Key rotation: without keys, fetch them (that fetch never counts). A kid the keys lack allows
   // one fresh fetch per flow, unless one for an unknown kid already happened within the interval.
-  if (!pending.ok() && pending.error().code == ErrorCode::id_token_key_not_found && !ctx.provider.jwks_uri.empty()) {
+  if (!pending.ok() && key_not_found(pending.error()) && !ctx.provider.jwks_uri.empty()) {
     const std::optional<std::int64_t> last = json_int(state, "jwks_unknown_kid_at");
     const std::int64_t interval = json_int(state, "jwks_refetch_interval").value_or(60);
     const bool refetch = have_keys && !json_bool(state, "jwks_refetched").value_or(false) &&
@@ -132,10 +156,10 @@ Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std:
     }
   }
   if (!pending.ok()) return pending.take_error();
-  state["phase"] = "verify";
+  state["phase"] = userinfo ? "userinfo_verify" : "verify";
   FlowStep step;
   step.state = std::move(state);
-  step.verify = std::move(pending->verify);
+  step.verify = std::move(pending).value();
   return step;
 }
 
@@ -201,6 +225,16 @@ Result<FlowStep> signin_after_id_token(Json state, const FlowContext& ctx, std::
     state["phase"] = "userinfo";
     return send(std::move(state), std::move(request));
   }
+  return signin_after_userinfo(std::move(state), now);
+}
+
+// The host's answer to the signed user-info response's verify effect: its claims, then the profile.
+Result<FlowStep> userinfo_verified(Json state, const FlowContext& ctx, bool verified, std::int64_t now) {
+  SSOKIT_TRY(Jws jws, parse_jws(text(state, "userinfo_jwt"), ErrorCode::invalid_response));
+  SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, userinfo_expectations_of(state, ctx, now)));
+  state["userinfo"] = std::move(claims);
+  state.erase("userinfo_jwt");
+  state.erase("jwks_for");
   return signin_after_userinfo(std::move(state), now);
 }
 
@@ -434,7 +468,7 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
     if (tokens->id_token.empty()) return session_ends_on_error(refresh_done(std::move(state), ctx, now));
     return session_ends_on_error(validate_or_fetch_keys(std::move(state), ctx, now));
   }
-  if (phase == "verify") {
+  if (phase == "verify" || phase == "userinfo_verify") {
     return make_error(ErrorCode::invalid_argument, "this step waits for the host's signature check (flow_verified), not a response");
   }
   if (phase == "jwks") {
@@ -447,8 +481,15 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
   }
   if (phase == "userinfo" && !refresh) {
     const std::string sub = text(member(state, "claims"), "sub");
-    SSOKIT_TRY(Json userinfo, process_userinfo_response(response, sub));
-    state["userinfo"] = std::move(userinfo);
+    SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(response, sub));
+    if (answer.jwt) {
+      // OIDC Core 5.3.2: signed; verified with the provider's keys like the ID token.
+      state["userinfo_jwt"] = answer.jwt->signing_input + "." +
+                              base64url_encode(answer.jwt->signature.data(), answer.jwt->signature.size());
+      state["jwks_for"] = "userinfo";
+      return validate_or_fetch_keys(std::move(state), ctx, now);
+    }
+    state["userinfo"] = std::move(answer.claims);
     return signin_after_userinfo(std::move(state), now);
   }
   if (phase == "profile" && !refresh) {
@@ -464,9 +505,12 @@ Result<FlowStep> verified_unredacted(Json state, bool verified, std::int64_t now
   if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
   SSOKIT_TRY(FlowContext ctx, context_of(state));
   const std::string kind = text(state, "kind");
-  if ((kind != "signin" && kind != "device" && kind != "refresh") || text(state, "phase") != "verify") {
+  const std::string phase = text(state, "phase");
+  if (kind != "signin" && kind != "device" && kind != "refresh") {
     return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
   }
+  if (phase == "userinfo_verify" && kind != "refresh") return userinfo_verified(std::move(state), ctx, verified, now);
+  if (phase != "verify") return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
   if (kind == "refresh") return session_ends_on_error(id_token_verified(std::move(state), ctx, verified, now, refresh_done));
   return id_token_verified(std::move(state), ctx, verified, now, signin_after_id_token);
 }

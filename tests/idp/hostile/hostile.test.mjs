@@ -94,6 +94,7 @@ async function wasmRun(scenario) {
     clientId: CLIENT_ID,
     clientSecret: scenario.clientSecret,
     redirectUri: 'http://127.0.0.1:7/callback',
+    trustedAudiences: scenario.trust,
     storage,
     crossTab: false,
     timeoutMs: scenario.slow ? SLOW_SECONDS * 1000 : undefined,
@@ -136,6 +137,7 @@ async function cliLogin(scenario, storePath) {
   const args = ['login', '--issuer', provider.issuerFor(scenario.name), '--client-id', CLIENT_ID,
     '--timeout', String(scenario.slow ? SLOW_SECONDS : 20), '--store', storePath];
   if (scenario.maxAge !== undefined) args.push('--max-age', String(scenario.maxAge));
+  args.push(...trustArgs(scenario));
   const env = scenario.clientSecret ? { SSOKIT_CLIENT_SECRET: scenario.clientSecret } : {};
   const result = await runCli(args, {
     env,
@@ -150,10 +152,13 @@ async function cliLogin(scenario, storePath) {
   return { ...result, page: page ? await page.catch((error) => ({ error })) : undefined };
 }
 
+const trustArgs = (scenario) => (scenario.trust ?? []).flatMap((aud) => ['--trusted-audience', aud]);
+
 async function cliRun(scenario) {
   const storePath = join(dir, `${slugOf(scenario.name)}.json`);
   rmSync(storePath, { force: true });
-  const common = ['--issuer', provider.issuerFor(scenario.name), '--client-id', CLIENT_ID, '--store', storePath];
+  const common = ['--issuer', provider.issuerFor(scenario.name), '--client-id', CLIENT_ID, '--store', storePath,
+    ...trustArgs(scenario)];
   if (scenario.flow === 'refresh') {
     const login = await cliLogin(scenario, storePath);
     assert.equal(login.code, 0, `the sign-in before the refresh failed: ${login.stderr}`);

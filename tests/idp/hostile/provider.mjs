@@ -8,7 +8,8 @@
 // Scenario fields: name, expect (the error code, or null for a sign-in that must succeed),
 // flow ('login' | 'refresh' | 'device'), early (fails before the browser step), slow (needs short
 // timeouts), streams (a huge endless body whose sent size the test bounds), clientSecret (a
-// confidential client), maxAge (sign-in with max_age). Hooks: discovery(doc, ctx), authorize(p),
+// confidential client), maxAge (sign-in with max_age), trust (the client's trusted audiences:
+// --trusted-audience, trustedAudiences). Hooks: discovery(doc, ctx), authorize(p),
 // header(h), claims(c), signer, jwks(keys), token(body) -> body | {status, body | raw, type},
 // refreshClaims(c), userinfo(u), device(body), idToken(jwt) -> jwt, and routes: {'/token':
 // (req, res, ctx) => void} that take a route over entirely (huge, slow, redirecting answers).
@@ -242,8 +243,12 @@ export const scenarios = [
   { name: 'wrong iss', expect: 'id_token_iss_mismatch', claims: (c) => ({ ...c, iss: c.iss + '/other' }) },
   { name: 'iss missing', expect: 'id_token_iss_mismatch', claims: ({ iss, ...c }) => c },
   { name: 'wrong aud', expect: 'id_token_aud_mismatch', claims: (c) => ({ ...c, aud: 'another-client' }) },
-  { name: 'multiple audiences without azp', expect: 'id_token_azp_mismatch', claims: twoAudiences },
-  { name: 'multiple audiences with wrong azp', expect: 'id_token_azp_mismatch', claims: (c) => ({ ...twoAudiences(c), azp: 'another-client' }) },
+  // OIDC Core 3.1.3.7 step 3: an extra audience must be one the client trusts; the azp rules
+  // (steps 4, 5) are tested with the second audience trusted.
+  { name: 'extra audience the client does not trust', expect: 'id_token_aud_mismatch', claims: (c) => ({ ...twoAudiences(c), azp: c.aud }) },
+  { name: 'extra audience the client trusts', expect: null, trust: ['another-client'], claims: (c) => ({ ...twoAudiences(c), azp: c.aud }) },
+  { name: 'multiple audiences without azp', expect: 'id_token_azp_mismatch', trust: ['another-client'], claims: twoAudiences },
+  { name: 'multiple audiences with wrong azp', expect: 'id_token_azp_mismatch', trust: ['another-client'], claims: (c) => ({ ...twoAudiences(c), azp: 'another-client' }) },
   { name: 'single audience with wrong azp', expect: 'id_token_azp_mismatch', claims: (c) => ({ ...c, azp: 'another-client' }) },
   { name: 'wrong nonce', expect: 'id_token_nonce_mismatch', claims: (c) => ({ ...c, nonce: 'not-the-nonce' }) },
   { name: 'nonce missing', expect: 'id_token_nonce_mismatch', claims: ({ nonce, ...c }) => c },
@@ -271,6 +276,8 @@ export const scenarios = [
   // login_required, with the cause in the details.
   { name: 'refreshed ID token with another sub', expect: 'login_required', flow: 'refresh', refreshClaims: (c) => ({ ...c, sub: 'someone-else' }) },
   { name: 'refreshed ID token with another iss', expect: 'login_required', flow: 'refresh', refreshClaims: (c) => ({ ...c, iss: c.iss + '/other' }) },
+  { name: 'refreshed ID token with an untrusted extra audience', expect: 'login_required', flow: 'refresh', refreshClaims: (c) => ({ ...twoAudiences(c), azp: c.aud }) },
+  { name: 'refreshed ID token with a trusted extra audience', expect: null, flow: 'refresh', trust: ['another-client'], refreshClaims: (c) => ({ ...twoAudiences(c), azp: c.aud }) },
 
   // Device authorization (RFC 8628).
   { name: 'device response without device_code', expect: 'invalid_response', flow: 'device', device: ({ device_code, ...d }) => d },

@@ -195,6 +195,9 @@ typedef struct ssokit_client ssokit_client;
  *     EC P-256; default RS256 / ES256), "private_key_id"? (the assertion's kid; default the JWK's),
  *   "scope"? (default "openid profile email"), "profile_mapping"? (preset name or mapping object),
  *   "clock_skew"? (seconds, default 60), "refresh_leeway"? (seconds, default 60),
+ *   "fetch_userinfo"? (default true; false: no user-info request, e.g. when the access token is
+ *     for another API, RFC 8707), "trusted_audiences"? (array of strings: audiences besides
+ *     client_id an ID token may name; any other is SSOKIT_E_ID_TOKEN_AUD_MISMATCH),
  *   where the session lives (one of these, else in memory only, lost with the client):
  *   "store_path"? a file, AES-256-GCM encrypted with the key from "store_key_hex" (64 hex digits)
  *     or the store_key callback; its folder must exist and be writable, and an existing file must
