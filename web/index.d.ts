@@ -109,7 +109,14 @@ export interface SsoClientOptions {
   scope?: string;
   /** Confidential clients only (server side): refused with invalid_argument in a page (where `document` exists). */
   clientSecret?: string;
-  clientAuth?: 'none' | 'client_secret_basic' | 'client_secret_post';
+  /** Default: the first of the provider's token_endpoint_auth_methods_supported that the credentials allow. Only 'none' runs in a page. */
+  clientAuth?: ClientAuthMethod;
+  /** private_key_jwt (Node only; refused with invalid_argument in a page): a PEM PKCS#8 private key or a private JWK. */
+  privateKey?: string | JsonWebKey;
+  /** The client assertion's kid (default: the JWK's kid). */
+  privateKeyId?: string;
+  /** RS256 (RSA default), PS256 or ES256 (EC P-256). */
+  privateKeyAlg?: 'RS256' | 'PS256' | 'ES256';
   /** Where the session (tokens) is kept: 'memory' (default), 'session', 'local', 'indexeddb' or a custom adapter. */
   storage?: StorageChoice;
   /** Where pending sign-ins are kept (default: 'session' in browsers, 'memory' where sessionStorage is missing). */
@@ -368,13 +375,16 @@ export interface Transaction {
   expires_at: number;
 }
 
+/** Client authentication at the token, device and revocation endpoints. */
+export type ClientAuthMethod = 'none' | 'client_secret_basic' | 'client_secret_post' | 'client_secret_jwt' | 'private_key_jwt';
+
 export interface ClientSettings {
   issuer: string;
   clientId: string;
   redirectUri: string;
   scope?: string;
   clientSecret?: string;
-  clientAuth?: 'none' | 'client_secret_basic' | 'client_secret_post';
+  clientAuth?: ClientAuthMethod;
   clockSkew?: number;
   allowedAlgs?: string[];
   trustedAudiences?: string[];

@@ -15,7 +15,7 @@ Result<Json> m_device_start(const Json& p) {
     if (!s->is_string()) return bad_param("scope", "must be a string");
     scope = s->get<std::string>();
   }
-  SSOKIT_TRY(HttpRequest r, device_authorization_request(client, provider, scope));
+  SSOKIT_TRY(HttpRequest r, device_authorization_request(client, provider, scope, json_int(p, "now").value_or(0)));
   return request_to_json(r);
 }
 
@@ -30,7 +30,7 @@ Result<Json> m_device_token_request(const Json& p) {
   SSOKIT_TRY(ClientConfig client, client_from_json(p));
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(std::string device_code, need_string(p, "device_code"));
-  SSOKIT_TRY(HttpRequest r, device_token_request(client, provider, device_code));
+  SSOKIT_TRY(HttpRequest r, device_token_request(client, provider, device_code, json_int(p, "now").value_or(0)));
   return request_to_json(r);
 }
 

@@ -198,7 +198,7 @@ Result<Json> m_token_code_request(const Json& p) {
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(Transaction tx, transaction_from_json(p));
   SSOKIT_TRY(std::string code, need_string(p, "code"));
-  SSOKIT_TRY(HttpRequest r, authorization_code_request(client, provider, tx, code));
+  SSOKIT_TRY(HttpRequest r, authorization_code_request(client, provider, tx, code, json_int(p, "now").value_or(0)));
   return request_to_json(r);
 }
 
@@ -207,7 +207,7 @@ Result<Json> m_token_refresh_request(const Json& p) {
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(std::string refresh_token, need_string(p, "refresh_token"));
   std::optional<std::string> scope = json_string(p, "scope");
-  SSOKIT_TRY(HttpRequest r, refresh_request(client, provider, refresh_token, scope));
+  SSOKIT_TRY(HttpRequest r, refresh_request(client, provider, refresh_token, scope, json_int(p, "now").value_or(0)));
   return request_to_json(r);
 }
 
@@ -286,7 +286,8 @@ Result<Json> m_revocation_request(const Json& p) {
   SSOKIT_TRY(ClientConfig client, client_from_json(p));
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(std::string token, need_string(p, "token"));
-  SSOKIT_TRY(HttpRequest r, revocation_request(client, provider, token, opt_string(p, "token_type_hint")));
+  SSOKIT_TRY(HttpRequest r, revocation_request(client, provider, token, opt_string(p, "token_type_hint"),
+                                                json_int(p, "now").value_or(0)));
   return request_to_json(r);
 }
 

@@ -150,6 +150,7 @@ namespace {
 
 // Every key the config may have (ssokit.h documents them).
 constexpr const char* kConfigKeys[] = {"issuer",          "client_id",      "client_secret", "auth",
+                                       "auth_method",     "private_key",    "private_key_id", "private_key_alg",
                                        "redirect_uri",    "scope",          "profile_mapping", "clock_skew",
                                        "refresh_leeway",  "store_path",     "store_key_hex", "store_plaintext",
                                        "transport",       "fetch_userinfo", "trusted_audiences",
@@ -314,9 +315,17 @@ ssokit_code ssokit_client_new(const char* config_json, const ssokit_callbacks* c
                             "fetch_userinfo"}) {
     config.erase(local);
   }
+  // "auth_method" is the C name of the core's "auth" (either may be given, not both).
+  if (const Json* method = ssokit::json_member(c, "auth_method"); method != nullptr) {
+    if (c.contains("auth")) return fail(err, ErrorCode::invalid_argument, "config: give \"auth_method\" or \"auth\", not both");
+    config["auth"] = *method;
+    config.erase("auth_method");
+  }
   auto client_config = ssokit::ClientConfig::from_json(config);
   if (!client_config.ok()) return fail(err, client_config.error());
   options.config = std::move(client_config).value();
+  // private_key_jwt: the key is read now (an unusable one fails here, its text never in the message).
+  if (auto key = ssokit::load_client_key(options); !key.ok()) return fail(err, key.error());
   if (const Json* m = ssokit::json_member(c, "profile_mapping"); m != nullptr) {
     if (!m->is_string() && !m->is_object()) {
       return fail(err, ErrorCode::invalid_argument, "config: \"profile_mapping\" must be a preset name or a mapping object");

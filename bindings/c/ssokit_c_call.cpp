@@ -4,6 +4,7 @@
 #include "c_internal.hpp"
 #ifdef SSOKIT_WITH_PLATFORMS
 #include "api.hpp"
+#include "ssokit/signing.hpp"
 #endif
 
 using ssokit::ErrorCode;
@@ -51,13 +52,15 @@ ssokit_code ssokit_run(const char* start_method, const char* step_method, const 
     if (!builtin.ok()) return fail(err, builtin.error());
     transport = std::move(builtin).value();
   }
+  // No keys here: a step that must be signed fails instead of reaching the transport unsigned.
+  ssokit::SigningTransport unsigned_only(*transport, nullptr);
   const std::string next(step_method);
   auto step_of = [](ssokit::Result<Json> r) -> ssokit::Result<ssokit::FlowStep> {
     if (!r.ok()) return r.take_error();
     return ssokit::api::step_from_json(r.value());
   };
   auto result = ssokit::run_steps(
-      *transport, step_of(ssokit::api::call(start_method, params.value())),
+      unsigned_only, step_of(ssokit::api::call(start_method, params.value())),
       [&](const Json& state, const ssokit::HttpResponse& response, std::int64_t now) {
         return step_of(ssokit::api::call(
             next, Json{{"state", state}, {"response", ssokit::api::response_to_json(response)}, {"now", now}}));

@@ -78,6 +78,15 @@ void print_command_usage(const Command& c, std::FILE* to);
 
 // Shared by commands: the client secret comes from SSOKIT_CLIENT_SECRET, never from argv.
 std::string client_secret_from_env();
+
+// The client authentication options of every command that talks to the token endpoint.
+#define CLIENT_AUTH_USAGE "[--auth-method NAME] [--private-key FILE] [--private-key-id KID] [--private-key-alg ALG]"
+#define CLIENT_AUTH_HELP                                                                                              \
+  "--auth-method: none, client_secret_basic, client_secret_post, client_secret_jwt or private_key_jwt (default: the " \
+  "first the provider's token_endpoint_auth_methods_supported lists that the credentials allow; a method the "       \
+  "provider does not list is still sent). private_key_jwt signs with --private-key FILE or SSOKIT_PRIVATE_KEY (PEM "  \
+  "PKCS#8 or a private JWK; RSA: RS256 or --private-key-alg PS256, EC P-256: ES256), kid from the JWK or "           \
+  "--private-key-id."
 Result<std::int64_t> parse_seconds(std::string_view name, std::string_view text);
 std::int64_t now_seconds();
 

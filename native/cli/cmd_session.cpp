@@ -91,11 +91,13 @@ Result<Json> run_revoke(const Args& args) {
 
 std::vector<Command> session_commands() {
   const OptionSpec issuer{"issuer", true, true}, client_id{"client-id", true, true};
+  const OptionSpec auth_method{"auth-method"}, private_key{"private-key"}, private_key_id{"private-key-id"},
+      private_key_alg{"private-key-alg"};
   return {
       {"login",
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
        "[--store FILE] [--prompt P] [--login-hint H] [--max-age SECONDS] [--profile-mapping PRESET|FILE] "
-       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...] [--par]",
+       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...] [--par] " CLIENT_AUTH_USAGE,
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
        "profile. --timeout (default 300 s) bounds the wait for the browser and each request to the provider "
        "(at most 15 s each). --max-age: the provider must re-authenticate a sign-in older than this "
@@ -104,7 +106,7 @@ std::vector<Command> session_commands() {
        "--no-userinfo: no user-info request (an access token for another API, RFC 8707, is refused there); "
        "claims and profile come from the ID token. --trusted-audience AUD (repeatable): an audience besides "
        "the client ID that the ID token may name; any other is id_token_aud_mismatch. "
-       "A confidential client's secret comes from SSOKIT_CLIENT_SECRET. --store FILE is encrypted "
+       "A confidential client's secret comes from SSOKIT_CLIENT_SECRET. " CLIENT_AUTH_HELP " --store FILE is encrypted "
        "(AES-256-GCM) when SSOKIT_STORE_KEY (32 bytes: 64 hex digits or base64url) or SSOKIT_STORE_KEY_FILE "
        "(a chmod-600 key file) is set, else plain JSON. --alg NAME (repeatable or comma-separated): the only "
        "ID-token algorithms accepted (default: RS256-512, PS256-512, ES256, ES384, ES512, EdDSA, Ed25519; HS256 "
@@ -114,20 +116,24 @@ std::vector<Command> session_commands() {
        "has a pushed_authorization_request_endpoint.",
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
         {"max-age"}, {"profile-mapping"}, {"profile-endpoint"}, {"no-userinfo", false},
-        {"trusted-audience", true, false, true}, {"alg", true, false, true}, {"par", false}},
+        {"trusted-audience", true, false, true}, {"alg", true, false, true}, {"par", false}, auth_method, private_key,
+        private_key_id, private_key_alg},
        0, 0, run_login},
       {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE] [--trusted-audience AUD]... "
-                  "[--alg NAME ...]",
+                  "[--alg NAME ...] " CLIENT_AUTH_USAGE,
        "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed). "
-       "A new ID token is validated as at login (--trusted-audience and --alg as for login). "
-       "SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
+       "A new ID token is validated as at login (--trusted-audience and --alg as for login). Client authentication as "
+       "for login. SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
        {issuer, client_id, {"store", true, true}, {"profile-mapping"}, {"scope"}, {"redirect-uri"},
-        {"trusted-audience", true, false, true}, {"alg", true, false, true}}, 0, 0,
+        {"trusted-audience", true, false, true}, {"alg", true, false, true}, auth_method, private_key, private_key_id,
+        private_key_alg}, 0, 0,
        run_refresh},
-      {"revoke", "--issuer URL --client-id ID --store FILE",
-       "Revokes the session's refresh token (RFC 7009) and forgets the session. "
+      {"revoke", "--issuer URL --client-id ID --store FILE " CLIENT_AUTH_USAGE,
+       "Revokes the session's refresh token (RFC 7009) and forgets the session. Client authentication as for "
+       "login (the provider's revocation_endpoint_auth_methods_supported first). "
        "SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
-       {issuer, client_id, {"store", true, true}}, 0, 0, run_revoke},
+       {issuer, client_id, {"store", true, true}, auth_method, private_key, private_key_id, private_key_alg}, 0, 0,
+       run_revoke},
   };
 }
 

@@ -126,12 +126,36 @@ Result<std::vector<std::string>> allowed_algs_of(const Args& args) {
   return algs;
 }
 
+// --private-key FILE, else SSOKIT_PRIVATE_KEY (the PEM or JWK text itself); empty without either.
+Result<std::string> private_key_of(const Args& args) {
+  if (auto file = args.get("private-key")) {
+    std::ifstream in(*file, std::ios::binary);
+    if (!in) return make_error(ErrorCode::invalid_argument, "cannot read the private key file " + file->substr(0, 200));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  const char* env = std::getenv("SSOKIT_PRIVATE_KEY");
+  return std::string(env != nullptr ? env : "");
+}
+
 Result<SsoClientOptions> client_options(const Args& args, std::string redirect_uri) {
   SsoClientOptions options;
   options.config.issuer = *args.get("issuer");
   options.config.client_id = *args.get("client-id");
   options.config.client_secret = client_secret_from_env();
-  options.config.auth = options.config.client_secret.empty() ? ClientAuth::none : ClientAuth::client_secret_basic;
+  // Without --auth-method: the first method the provider lists that the credentials allow.
+  if (auto method = args.get("auth-method")) {
+    SSOKIT_TRY(options.config.auth, parse_client_auth(*method));
+  }
+  SSOKIT_TRY(options.config.private_key, private_key_of(args));
+  options.config.private_key_alg = args.get_or("private-key-alg", "");
+  options.config.private_key_id = args.get_or("private-key-id", "");
+  if (!options.config.private_key_alg.empty() && options.config.private_key_alg != "RS256" &&
+      options.config.private_key_alg != "PS256" && options.config.private_key_alg != "ES256") {
+    return make_error(ErrorCode::invalid_argument, "--private-key-alg must be RS256, PS256 or ES256");
+  }
+  SSOKIT_CHECK(load_client_key(options));  // an unusable key fails now, before any request
   options.config.redirect_uri = std::move(redirect_uri);
   options.config.scope = args.get_or("scope", options.config.scope);
   options.config.par = args.flag("par");  // pushed authorization request (RFC 9126) even if not offered

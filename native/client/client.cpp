@@ -1,4 +1,5 @@
 #include "ssokit/client.hpp"
+#include "ssokit/native/key_signer.hpp"
 
 #include <algorithm>
 #include <thread>
@@ -30,11 +31,33 @@ void default_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d)
 
 SsoClient::SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random,
                      Clock clock)
-    : options_(std::move(options)), transport_(transport, options_.signer), store_(store), random_(random), clock_(std::move(clock)) {}
+: options_(std::move(options)),
+      key_status_(options_.signer ? Status{} : load_client_key(options_)),
+      transport_(transport, options_.signer),
+      store_(store), random_(random), clock_(std::move(clock)) {}
 
 std::string SsoClient::key(std::string_view name) const { return options_.storage_key + "." + std::string(name); }
 
+Status load_client_key(SsoClientOptions& options) {
+  ClientConfig& config = options.config;
+  if (config.private_key.empty() || options.signer) return {};
+  auto signer = std::make_shared<native::KeySigner>();
+  SSOKIT_CHECK(signer->add_key("client", config.private_key));
+  const std::string kty = signer->key_type("client");
+  if (config.private_key_alg.empty()) config.private_key_alg = signer->default_alg("client");
+  const bool fits = kty == "RSA" ? (config.private_key_alg == "RS256" || config.private_key_alg == "PS256")
+                                 : config.private_key_alg == "ES256";
+  if (!fits) {
+    return make_error(ErrorCode::invalid_argument, "private_key_alg " + config.private_key_alg.substr(0, 10) +
+                                                       " does not fit the " + kty + " private key (RSA: RS256 or PS256; EC P-256: ES256)");
+  }
+  if (config.private_key_id.empty()) config.private_key_id = signer->key_id("client");
+  options.signer = std::move(signer);
+  return {};
+}
+
 Result<ProviderMetadata> SsoClient::discover() {
+  SSOKIT_CHECK(key_status_);
   std::lock_guard<std::mutex> lock(state_mutex_);
   const std::int64_t now = clock_();
   if (provider_ && now - provider_fetched_at_ < options_.metadata_ttl) return *provider_;
@@ -86,10 +109,10 @@ void SsoClient::keep_jwks(const Json& result) {
 
 Result<SsoClient::DeviceStart> SsoClient::device_start(const std::function<void(const DeviceAuthorization&)>& show) {
   SSOKIT_TRY(ProviderMetadata provider, discover());
-  SSOKIT_TRY(HttpRequest request, device_authorization_request(options_.config, provider));
+  SSOKIT_TRY(HttpRequest request, device_authorization_request(options_.config, provider, std::nullopt, clock_()));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
   auto authorization = process_device_authorization_response(response, clock_());
-  if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret});
+  if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret, options_.config.private_key});
   DeviceAuthorization device = std::move(authorization).value();
   if (show) show(device);
   const SignInOptions signin = signin_options();
@@ -254,10 +277,10 @@ Status SsoClient::revoke() {
   const bool has_refresh = !current->tokens.refresh_token.empty();
   const std::string& token = has_refresh ? current->tokens.refresh_token : current->tokens.access_token;
   SSOKIT_TRY(HttpRequest request,
-             revocation_request(options_.config, provider, token, has_refresh ? "refresh_token" : "access_token"));
+             revocation_request(options_.config, provider, token, has_refresh ? "refresh_token" : "access_token", clock_()));
   SSOKIT_TRY(HttpResponse response, transport_.send(request));
   auto revoked = process_revocation_response(response);
-  if (!revoked.ok()) return redact_secrets(revoked.take_error(), {options_.config.client_secret, token});
+  if (!revoked.ok()) return redact_secrets(revoked.take_error(), {options_.config.client_secret, options_.config.private_key, token});
   return revoked;
 }
 

@@ -13,6 +13,8 @@
 
 namespace ssokit::native {
 
+#if defined(MBEDTLS_PK_C) && defined(MBEDTLS_PK_PARSE_C) && defined(MBEDTLS_PEM_PARSE_C)
+
 struct KeySigner::Key {
   mbedtls_pk_context pk;
   std::string kid;
@@ -209,5 +211,27 @@ Result<Bytes> KeySigner::sign(const SignRequest& request) {
   }
   return make_error(ErrorCode::unsupported, "this host does not sign with " + request.alg.substr(0, 20));
 }
+
+#else  // the minimal mbedTLS of a cross build without a target prefix: no PK module, no signing
+
+struct KeySigner::Key {};
+
+namespace {
+Error no_signing() {
+  return make_error(ErrorCode::unsupported, "this build's mbedTLS has no PK module: private_key_jwt and other signed requests need a full mbedTLS");
+}
+}  // namespace
+
+KeySigner::KeySigner() = default;
+KeySigner::~KeySigner() = default;
+Status KeySigner::add_key(const std::string&, std::string_view) { return no_signing(); }
+bool KeySigner::has_key(const std::string&) const { return false; }
+std::string KeySigner::key_type(const std::string&) const { return ""; }
+std::string KeySigner::key_id(const std::string&) const { return ""; }
+std::string KeySigner::default_alg(const std::string&) const { return ""; }
+Result<Json> KeySigner::public_jwk(const std::string&) const { return no_signing(); }
+Result<Bytes> KeySigner::sign(const SignRequest&) { return no_signing(); }
+
+#endif
 
 }  // namespace ssokit::native

@@ -254,20 +254,26 @@ static void *use_client(void *arg) {
 }
 
 int main(int argc, char **argv) {
-  char config[1024];
+  char *config = NULL;
+  size_t config_size;
   box store = {NULL, 0, PTHREAD_MUTEX_INITIALIZER};
   ssokit_callbacks cb = SSOKIT_CALLBACKS_INIT;
   ssokit_client *client = NULL;
   ssokit_error *err;
   int rc = 0;
-  if (argc != 4) {
-    fprintf(stderr, "usage: capi_device ISSUER CLIENT_ID steps|cancel|threads\n");
+  if (argc != 4 && argc != 5) {
+    fprintf(stderr, "usage: capi_device ISSUER CLIENT_ID steps|cancel|threads [EXTRA_CONFIG_MEMBERS]\n");
     return 2;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   err = ssokit_error_new();
-  snprintf(config, sizeof config, "{\"issuer\":\"%s\",\"client_id\":\"%s\",\"scope\":\"openid profile email offline_access\"}",
-           argv[1], argv[2]);
+  /* EXTRA_CONFIG_MEMBERS: more config members as JSON text without the braces (client authentication:
+   * "auth_method", "private_key", ...). */
+  config_size = strlen(argv[1]) + strlen(argv[2]) + (argc == 5 ? strlen(argv[4]) : 0) + 128;
+  config = malloc(config_size);
+  if (!config) return 2;
+  snprintf(config, config_size, "{\"issuer\":\"%s\",\"client_id\":\"%s\",\"scope\":\"openid profile email offline_access\"%s%s}",
+           argv[1], argv[2], argc == 5 ? "," : "", argc == 5 ? argv[4] : "");
   cb.user = &store;
   cb.send = send_with_curl;
   cb.store_read = box_read;
@@ -337,5 +343,6 @@ done:
   ssokit_error_free(err);
   while (store.head) box_remove(&store, store.head->key, NULL);
   curl_global_cleanup();
+  free(config);
   return rc;
 }

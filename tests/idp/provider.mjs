@@ -208,6 +208,9 @@ function listen(server) {
  * @param {'off'|'optional'|'required'} [options.par='off'] pushed authorization requests (RFC 9126):
  *   off (oidc-provider's default is on; off keeps the other suites' authorization URLs as they
  *   were), optional (advertised), required (require_pushed_authorization_requests)
+ * @param {string[]} [options.clientAuthMethods] the token endpoint's client authentication methods,
+ *   in the order discovery lists them (oidc-provider's default: client_secret_basic,
+ *   client_secret_jwt, client_secret_post, private_key_jwt, none)
  */
 export async function startProvider(options = {}) {
   const {
@@ -225,6 +228,7 @@ export async function startProvider(options = {}) {
     idTokenAlgs = idTokenAlg ? [idTokenAlg] : undefined,
     par = 'off',
     dpop = 'off',
+    clientAuthMethods,
   } = options;
   const webPostLogoutRedirectUris = options.webPostLogoutRedirectUris
     ?? [...new Set(webRedirectUris.flatMap((u) => {
@@ -280,6 +284,7 @@ export async function startProvider(options = {}) {
     conformIdTokenClaims: !idTokenProfileClaims,
     pkce: { required: () => true },
     ...(idTokenAlgs ? { enabledJWA: { idTokenSigningAlgValues: idTokenAlgs } } : {}),
+    ...(clientAuthMethods ? { clientAuthMethods } : {}),
     features: {
       devInteractions: { enabled: true },
       deviceFlow: { enabled: true },

@@ -13,6 +13,7 @@
 #include "ssokit/native/key_signer.hpp"
 #include "ssokit/random.hpp"
 #include "ssokit/signing.hpp"
+#include "ssokit/session.hpp"
 #include "ssokit/url.hpp"
 
 namespace ssokit {
@@ -221,6 +222,39 @@ TEST(SignEffect, JsonCodecCarriesTheEntries) {
   incomplete.push_back({{"alg", "RS256"}, {"key", "client"}, {"input", kInput}});  // neither header nor form_field
   malformed["request"]["sign"] = incomplete;
   EXPECT_FALSE(api::step_from_json(malformed).ok());
+}
+
+}  // namespace
+}  // namespace ssokit
+
+namespace ssokit {
+namespace {
+
+// run_steps never hands a request with sign entries to a transport that would drop them.
+TEST(SignEffect, RunStepsRefusesAPlainTransportForASignedRequest) {
+  FlowStep first;
+  first.state = Json::object();
+  first.request = form_request("RS256");
+  RecordingTransport plain;
+  auto refused = run_steps(plain, first, [](const Json&, const HttpResponse&, std::int64_t) -> Result<FlowStep> {
+    FlowStep done;
+    done.result = Json::object();
+    return done;
+  }, [] { return std::int64_t{1700000000}; }, 4);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
+  EXPECT_TRUE(plain.sent.empty());
+  auto signer = std::make_shared<native::KeySigner>();
+  ASSERT_TRUE(signer->add_key("client", rsa_key().pem).ok());
+  SigningTransport signing(plain, signer);
+  auto sent = run_steps(signing, first, [](const Json&, const HttpResponse&, std::int64_t) -> Result<FlowStep> {
+    FlowStep done;
+    done.result = Json::object();
+    return done;
+  }, [] { return std::int64_t{1700000000}; }, 4);
+  ASSERT_TRUE(sent.ok());
+  ASSERT_EQ(plain.sent.size(), 1u);
+  EXPECT_TRUE(plain.sent[0].body.find("client_assertion=") != std::string::npos);
 }
 
 }  // namespace

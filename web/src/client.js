@@ -62,6 +62,7 @@ export async function createSsoClient(options = {}) {
     trustedAudiences,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
     crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false, par = false,
+    privateKey, privateKeyId, privateKeyAlg,
   } = options;
   // A secret in a page is readable by every script on it (RFC 9700 2.5; RFC 8252 8.5): pages are
   // public clients with PKCE. Confidential clients belong to the portal's server (Node, no DOM).
@@ -69,7 +70,20 @@ export async function createSsoClient(options = {}) {
     throw new SsoError('invalid_argument', 'clientSecret cannot be used in a browser page: register the page as a public client (PKCE), ' +
       'or do the token exchange on the portal\'s server');
   }
-  const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
+  // The same for a private key (private_key_jwt): a server's credential, never a page's.
+  if (privateKey && typeof globalThis.document !== 'undefined') {
+    throw new SsoError('invalid_argument', 'privateKey cannot be used in a browser page: register the page as a public client (PKCE), ' +
+      'or do the token exchange on the portal\'s server');
+  }
+  // The key stays here, with the fetch transport that signs the client assertion (sign.js); the
+  // core only learns its algorithm and kid.
+  let signer = null;
+  if (privateKey) {
+    const { createSigner } = await import('#node-host');
+    if (!createSigner) throw new SsoError('invalid_argument', 'privateKey is for a server (Node) only');
+    signer = createSigner({ client: privateKey });
+  }
+  const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs, signer });
   // warmUp: the discovery document travels while the WebAssembly compiles.
   let early = warmUp ? prefetchDiscovery(send, issuer) : null;
   const core = await loadCore({ wasmBinary, wasmUrl });
@@ -78,6 +92,15 @@ export async function createSsoClient(options = {}) {
   const client = { issuer, client_id: clientId, redirect_uri: redirectUri, scope };
   if (clientSecret) client.client_secret = clientSecret;
   if (clientAuth) client.auth = clientAuth;
+  if (signer) {
+    const info = signer.keyInfo('client');
+    client.private_key_alg = privateKeyAlg ?? info.alg;
+    if (privateKeyId ?? info.kid) client.private_key_id = privateKeyId ?? info.kid;
+    // A key that cannot make this alg fails now, not at the first token request.
+    await signer.importFor('client', client.private_key_alg);
+  } else if (privateKeyAlg || privateKeyId) {
+    throw new SsoError('invalid_argument', 'privateKeyAlg and privateKeyId need privateKey');
+  }
   if (clockSkew !== undefined) client.clock_skew = clockSkew;
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
   if (trustedAudiences) client.trusted_audiences = trustedAudiences;  // OIDC Core 3.1.3.7 step 3
@@ -378,7 +401,7 @@ export async function createSsoClient(options = {}) {
       stopIfCancelled();
       const metadata = await discover();
       const deviceClient = deviceScope ? { ...client, scope: deviceScope } : client;
-      const request = core.call('device.start', { client: deviceClient, provider: metadata });
+      const request = core.call('device.start', { client: deviceClient, provider: metadata, now: clock() });
       const device = core.call('device.process', { response: await send(request), now: clock() });
       stopIfCancelled();
       onCode?.({
@@ -476,7 +499,7 @@ export async function createSsoClient(options = {}) {
       const metadata = await discover();
       const token = session.tokens.refresh_token || session.tokens.access_token;
       const hint = session.tokens.refresh_token ? 'refresh_token' : 'access_token';
-      const request = core.call('revocation.request', { client, provider: metadata, token, token_type_hint: hint });
+      const request = core.call('revocation.request', { client, provider: metadata, token, token_type_hint: hint, now: clock() });
       core.call('revocation.process', { response: await send(request) });
     },
 

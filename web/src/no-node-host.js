@@ -1,2 +1,3 @@
 // What browsers and page bundlers get for "#node-host" (package.json "imports"): nothing of Node.
 export const nodeBuild = null;
+export const createSigner = null;  // no private keys in a page (createSsoClient refuses privateKey)

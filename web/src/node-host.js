@@ -17,3 +17,6 @@ export async function nodeBuild(variant) {
   const wasmBinary = await readFile(new URL(f.wasm, import.meta.url));
   return { factory, wasmBinary };
 }
+
+// The sign effect's keys (private_key_jwt): Node only, like the server build.
+export { createSigner } from './sign.js';

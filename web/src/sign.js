@@ -1,6 +1,6 @@
-// The sign effect in JavaScript (Node only): the core puts `sign` entries on a request
-// ({alg, key, input, header | form_field}, ssokit/http.hpp) and the fetch path completes them with
-// WebCrypto just before sending. Keys are imported once (PKCS#8 PEM or a private JWK) and never
+// The sign effect in JavaScript (Node only, reached through "#node-host" so page bundles do not
+// carry it): the core puts `sign` entries on a request ({alg, key, input, header | form_field},
+// ssokit/http.hpp) and the fetch transport completes them with WebCrypto just before sending. Keys are imported once (PKCS#8 PEM or a private JWK) and never
 // leave this module; a browser page never holds one (createSsoClient refuses privateKey there).
 import { SsoError } from './errors.js';
 
@@ -87,6 +87,10 @@ export function createSigner(keys = {}) {
     async sign({ alg, key, input }) {
       const cryptoKey = await this.importFor(key, alg);
       return new Uint8Array(await subtle().sign(ALGS[alg].params, cryptoKey, new TextEncoder().encode(input)));
+    },
+    /** The request with its sign entries completed (what the fetch transport calls). */
+    complete(request) {
+      return completeSignatures(request, this);
     },
   };
 }

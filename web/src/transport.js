@@ -1,18 +1,25 @@
 // fetch transport: carries the core's HttpRequest values and returns HttpResponse values.
 import { SsoError } from './errors.js';
-import { completeSignatures } from './sign.js';
 
 const MAX_BODY_BYTES = 1 << 20;  // same cap as the native transport
 
 /**
  * @param {typeof fetch} fetchImpl
  * @param {{timeoutMs?: number, signer?: object}} options  signer: completes the request's `sign`
- *   entries (sign.js, Node only); without one such a request fails and is not sent.
+ *   entries (sign.js createSigner, Node only); without one such a request fails and is not sent.
+ *   sign.js is not imported here, so a page's bundle does not carry it.
  */
 export function fetchTransport(fetchImpl = globalThis.fetch, { timeoutMs = 30000, signer = null } = {}) {
   if (typeof fetchImpl !== 'function') throw new SsoError('invalid_argument', 'no fetch implementation available; pass options.fetch');
   return async function send(unsigned) {
-    const request = await completeSignatures(unsigned, signer);
+    let request = unsigned;
+    if (request.sign?.length) {
+      if (!signer) {
+        throw new SsoError('invalid_argument', 'the request must be signed with a key but none is configured ' +
+          '(for client assertions: privateKey, on a server only)');
+      }
+      request = await signer.complete(request);
+    }
     const origin = safeOrigin(request.url);
     // The timeout covers the whole exchange: a provider that trickles its body is cut off too.
     const signal = AbortSignal.timeout(timeoutMs);

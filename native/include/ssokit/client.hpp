@@ -28,6 +28,14 @@ struct SsoClientOptions {
   std::shared_ptr<Signer> signer;
 };
 
+// private_key_jwt natively: loads options.config.private_key (PEM PKCS#8 or a private JWK) into a
+// native::KeySigner as the "client" key, sets config.private_key_alg (RS256 for RSA, ES256 for EC)
+// and config.private_key_id (the JWK's kid) unless given, and puts the signer in options.signer.
+// Nothing to do without a key. invalid_argument for an unusable key, a private_key_alg that does
+// not fit it; the key text is never in the message. SsoClient calls it itself when the caller did
+// not (its first call then fails with the same error).
+Status load_client_key(SsoClientOptions& options);
+
 // Serializes a TokenStore: callers of one client on several threads (an access token asked for
 // while another thread refreshes) never reach the store at the same time, whatever the store
 // does itself (MemoryTokenStore does nothing).
@@ -122,6 +130,7 @@ class SsoClient {
   std::string key(std::string_view name) const;
 
   SsoClientOptions options_;
+  Status key_status_;           // load_client_key's outcome; every call that reaches the provider fails with it
   SigningTransport transport_;  // the caller's transport, behind the sign effect
   SerializedStore store_;
   RandomSource& random_;

@@ -55,7 +55,7 @@ struct DeviceAuthorization {
 // token request) and the scope (`scope`, else the client's; omitted when empty).
 // invalid_argument when the provider has no device_authorization_endpoint.
 Result<HttpRequest> device_authorization_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                                 std::optional<std::string> scope = {});
+                                                 std::optional<std::string> scope = {}, std::int64_t now = 0);
 // Validates the answer: an OAuth error body -> authorization_error (provider's error in details);
 // non-2xx otherwise -> http_error; missing or mistyped fields -> invalid_response. `interval`
 // defaults to 5 seconds; `verification_url` (an older draft's name) is accepted too.
@@ -63,7 +63,7 @@ Result<DeviceAuthorization> process_device_authorization_response(const HttpResp
 
 // The token request of one poll (grant_type urn:ietf:params:oauth:grant-type:device_code).
 Result<HttpRequest> device_token_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                         std::string_view device_code);
+                                         std::string_view device_code, std::int64_t now = 0);
 
 enum class DevicePollStatus { authorized, pending, slow_down };
 

@@ -50,6 +50,9 @@ class HttpTransport {
   // Sends the request; network_error / timeout on transport failure. Any HTTP status is a
   // response, not an error: the flow code decides what a status means.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+  // True when send() completes a request's `sign` entries (SigningTransport). The core's drivers
+  // (run_steps, run_flow) refuse to hand a request with sign entries to any other transport.
+  virtual bool completes_signatures() const { return false; }
 };
 
 }  // namespace ssokit

@@ -30,6 +30,7 @@ struct ProviderMetadata {
   bool authorization_response_iss_parameter_supported = false;  // RFC 9207
   std::vector<std::string> code_challenge_methods_supported;
   std::vector<std::string> token_endpoint_auth_methods_supported;
+  std::vector<std::string> revocation_endpoint_auth_methods_supported;  // RFC 8414; empty: the token list applies
   std::vector<std::string> id_token_signing_alg_values_supported;
   Json raw = Json::object();  // the whole document, for fields not modelled here
 
@@ -47,13 +48,29 @@ Result<ProviderMetadata> process_discovery_response(std::string_view issuer, con
 
 // ---- Client configuration ----
 
-enum class ClientAuth { none, client_secret_basic, client_secret_post };
+// Client authentication at the token, device authorization and revocation endpoints (RFC 6749
+// 2.3.1, OIDC Core 9, RFC 7523): none (public clients, PKCE), the secret in the Authorization
+// header or the form, or a JWT client assertion: HS256 over the secret (client_secret_jwt) or
+// signed with the host's private key (private_key_jwt: the sign effect, ssokit/signing.hpp).
+enum class ClientAuth { none, client_secret_basic, client_secret_post, client_secret_jwt, private_key_jwt };
 
 struct ClientConfig {
   std::string issuer;
   std::string client_id;
   std::string client_secret;  // empty for public clients; never logged
-  ClientAuth auth = ClientAuth::none;
+  // Empty: the first method of the provider's token_endpoint_auth_methods_supported (for
+  // revocation: revocation_endpoint_auth_methods_supported, else the token list) that the
+  // credentials allow (effective_client_auth). A method set here is used even when the provider
+  // does not list it: the provider decides.
+  std::optional<ClientAuth> auth;
+  // private_key_jwt: the host's private key (PEM PKCS#8 or a private JWK). The core never reads it;
+  // the native host loads it into its Signer (native::KeySigner) and never serializes it (to_json
+  // leaves it out). In JavaScript the key stays with the fetch transport (web/src/sign.js).
+  std::string private_key;
+  // The client assertion's alg (RS256, PS256, ES256) when the host holds a "client" key; empty:
+  // no key. The native host sets it from the key (RS256 for RSA, ES256 for EC) unless given.
+  std::string private_key_alg;
+  std::string private_key_id;  // the assertion header's kid; empty: the JWK's kid, else none
   std::string redirect_uri;
   std::string scope = "openid profile email";
   std::int64_t clock_skew = 60;              // seconds allowed for exp/iat/nbf
@@ -66,12 +83,23 @@ struct ClientConfig {
   // audience is id_token_aud_mismatch. Empty: an ID token must be for this client alone.
   std::vector<std::string> trusted_audiences;
 
-  // {issuer, client_id, client_secret?, auth?, redirect_uri, scope?, clock_skew?,
-  // transaction_ttl?, allowed_algs?, trusted_audiences?, par?}; auth defaults to client_secret_basic when a secret is
-  // given, else none. invalid_argument when malformed.
+  // {issuer, client_id, client_secret?, auth?, private_key?, private_key_alg?, private_key_id?,
+  // redirect_uri, scope?, clock_skew?, transaction_ttl?, allowed_algs?, trusted_audiences?, par?};
+  // without auth the method is chosen from discovery (effective_client_auth). invalid_argument when
+  // malformed (an unknown method name, a private_key_alg other than RS256/PS256/ES256).
   static Result<ClientConfig> from_json(const Json& value);
-  Json to_json() const;  // includes the secret: for handing the config across the wasm boundary only
+  Json to_json() const;  // includes the secret (not the private key): for the wasm boundary only
 };
+
+// The method used at the token endpoint (revocation = false) or the revocation endpoint: the
+// configured one, else the first method the provider lists that the credentials allow (a secret:
+// client_secret_basic, client_secret_post, client_secret_jwt; a key: private_key_jwt; neither:
+// none); without a list or a fitting entry the OIDC Discovery default client_secret_basic with a
+// secret, private_key_jwt with a key, none otherwise.
+ClientAuth effective_client_auth(const ClientConfig& client, const ProviderMetadata& provider, bool revocation = false);
+
+// Client assertions (RFC 7523 section 3, OIDC Core 9) last this long: iat + 60 s.
+inline constexpr std::int64_t kClientAssertionLifetime = 60;
 
 // The checks a client can make before any request, so a mistake shows when the client is created,
 // not at the first sign-in: issuer (check_issuer), client_id present, redirect_uri an absolute URL
@@ -144,9 +172,10 @@ std::vector<std::string> effective_allowed_algs(const ClientConfig& client);
 // allowed_algs). An unpublished list passes.
 Status check_provider_algs(const ClientConfig& client, const ProviderMetadata& provider);
 // RFC 9126 2.1: POSTs the authorization parameters to the pushed_authorization_request_endpoint
-// with the client's authentication (as at the token endpoint). invalid_argument without one.
+// with the client's authentication (as at the token endpoint; `now` dates a client assertion).
+// invalid_argument without one.
 Result<HttpRequest> pushed_authorization_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                                 const Params& authorization_params);
+                                                 const Params& authorization_params, std::int64_t now);
 // RFC 9126 2.2/2.3: a 201 with request_uri and expires_in gives the authorization URL that carries
 // only client_id and request_uri. An OAuth error is authorization_error (the provider's error,
 // error_description in details); another status http_error; a malformed answer invalid_response.
@@ -197,10 +226,14 @@ struct TokenSet {
   static Result<TokenSet> from_json(const Json& value);
 };
 
+// `now` (unix seconds) dates a client assertion (client_secret_jwt, private_key_jwt); those
+// methods fail with invalid_argument without it.
 Result<HttpRequest> authorization_code_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                               const Transaction& transaction, std::string_view code);
+                                               const Transaction& transaction, std::string_view code,
+                                               std::int64_t now = 0);
 Result<HttpRequest> refresh_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                    std::string_view refresh_token, std::optional<std::string> scope = {});
+                                    std::string_view refresh_token, std::optional<std::string> scope = {},
+                                    std::int64_t now = 0);
 // Validates the token response: OAuth error bodies -> token_error (provider's error in details);
 // malformed -> invalid_response; non-2xx without an OAuth error -> http_error. token_type must be
 // Bearer, or DPoP when the request carried a DPoP proof (`dpop`); anything else invalid_response.
@@ -216,7 +249,8 @@ Result<Json> process_userinfo_response(const HttpResponse& response, std::string
 
 // RFC 7009. token_type_hint: "refresh_token" or "access_token".
 Result<HttpRequest> revocation_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                       std::string_view token, std::string_view token_type_hint);
+                                       std::string_view token, std::string_view token_type_hint,
+                                       std::int64_t now = 0);
 Status process_revocation_response(const HttpResponse& response);
 
 struct LogoutOptions {

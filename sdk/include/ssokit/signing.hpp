@@ -34,6 +34,7 @@ class SigningTransport final : public HttpTransport {
  public:
   SigningTransport(HttpTransport& inner, std::shared_ptr<Signer> signer) : inner_(inner), signer_(std::move(signer)) {}
   Result<HttpResponse> send(const HttpRequest& request) override;
+  bool completes_signatures() const override { return true; }
 
  private:
   HttpTransport& inner_;

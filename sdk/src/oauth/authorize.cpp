@@ -132,7 +132,7 @@ Result<AuthorizationRequest> build_authorization_request(const ClientConfig& cli
   // RFC 9126: pushed when the client asks or the provider offers it, so the parameters stay off
   // the browser's URL (and a provider that requires it is served).
   if (client.par || !provider.pushed_authorization_request_endpoint.empty()) {
-    SSOKIT_TRY(HttpRequest push, pushed_authorization_request(client, provider, params));
+    SSOKIT_TRY(HttpRequest push, pushed_authorization_request(client, provider, params, now));
     return AuthorizationRequest{"", std::move(tx), std::move(push)};
   }
   SSOKIT_TRY(std::string url, add_query_params(provider.authorization_endpoint, params));

@@ -28,7 +28,8 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
   };
   for (const Text& f : {Text{"issuer", &client.issuer}, Text{"client_id", &client.client_id},
                         Text{"client_secret", &client.client_secret}, Text{"redirect_uri", &client.redirect_uri},
-                        Text{"scope", &client.scope}}) {
+                        Text{"scope", &client.scope},        Text{"private_key", &client.private_key},
+                        Text{"private_key_alg", &client.private_key_alg}, Text{"private_key_id", &client.private_key_id}}) {
     const Json* v = json_member(c, f.name);
     if (v == nullptr || v->is_null()) continue;
     if (!v->is_string()) return bad(f.name, "must be a string");
@@ -37,8 +38,10 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
   if (const Json* auth = json_member(c, "auth"); auth != nullptr && !auth->is_null()) {
     if (!auth->is_string()) return bad("auth", "must be a string");
     SSOKIT_TRY(client.auth, parse_client_auth(auth->get<std::string>()));
-  } else {
-    client.auth = client.client_secret.empty() ? ClientAuth::none : ClientAuth::client_secret_basic;
+  }  // else chosen from the provider's metadata (effective_client_auth)
+  const std::string& alg = client.private_key_alg;
+  if (!alg.empty() && alg != "RS256" && alg != "PS256" && alg != "ES256") {
+    return bad("private_key_alg", "must be RS256, PS256 or ES256");
   }
   if (json_member(c, "clock_skew") != nullptr) {
     auto skew = json_int(c, "clock_skew");
@@ -98,9 +101,12 @@ Status check_client_config(const ClientConfig& client) {
 }
 
 Json ClientConfig::to_json() const {
-  Json j = {{"issuer", issuer},         {"client_id", client_id},   {"auth", client_auth_name(auth)},
-            {"redirect_uri", redirect_uri}, {"scope", scope},        {"clock_skew", clock_skew},
-            {"transaction_ttl", transaction_ttl}};
+  Json j = {{"issuer", issuer},         {"client_id", client_id},   {"redirect_uri", redirect_uri},
+            {"scope", scope},               {"clock_skew", clock_skew}, {"transaction_ttl", transaction_ttl}};
+  if (auth) j["auth"] = client_auth_name(*auth);
+  // Never the private key itself: only what the core needs to build the assertion.
+  if (!private_key_alg.empty()) j["private_key_alg"] = private_key_alg;
+  if (!private_key_id.empty()) j["private_key_id"] = private_key_id;
   if (!client_secret.empty()) j["client_secret"] = client_secret;
   if (!allowed_algs.empty()) j["allowed_algs"] = allowed_algs;
   if (!trusted_audiences.empty()) j["trusted_audiences"] = trusted_audiences;

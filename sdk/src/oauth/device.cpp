@@ -96,7 +96,7 @@ std::string DeviceAuthorization::to_string() const {
 }
 
 Result<HttpRequest> device_authorization_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                                 std::optional<std::string> scope) {
+                                                 std::optional<std::string> scope, std::int64_t now) {
   if (provider.device_authorization_endpoint.empty()) {
     return make_error(ErrorCode::invalid_argument,
                       "the provider has no device_authorization_endpoint: it does not offer the device flow "
@@ -105,8 +105,8 @@ Result<HttpRequest> device_authorization_request(const ClientConfig& client, con
   const std::string& s = scope ? *scope : client.scope;
   Params form;
   if (!s.empty()) form.emplace_back("scope", s);
-  return detail::form_post(client, provider.device_authorization_endpoint, "device_authorization_endpoint",
-                           std::move(form));
+  return detail::form_post(client, provider, provider.device_authorization_endpoint, "device_authorization_endpoint",
+                           std::move(form), now);
 }
 
 Result<DeviceAuthorization> process_device_authorization_response(const HttpResponse& response, std::int64_t now) {
@@ -157,10 +157,10 @@ Result<DeviceAuthorization> process_device_authorization_response(const HttpResp
 }
 
 Result<HttpRequest> device_token_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                         std::string_view device_code) {
+                                         std::string_view device_code, std::int64_t now) {
   if (device_code.empty()) return make_error(ErrorCode::invalid_argument, "the device code is empty");
-  return detail::form_post(client, provider.token_endpoint, "token_endpoint",
-                           {{"grant_type", kDeviceCodeGrant}, {"device_code", std::string(device_code)}});
+  return detail::form_post(client, provider, provider.token_endpoint, "token_endpoint",
+                           {{"grant_type", kDeviceCodeGrant}, {"device_code", std::string(device_code)}}, now);
 }
 
 Result<DevicePoll> process_device_token_response(const HttpResponse& response, std::int64_t now) {

@@ -110,6 +110,7 @@ Result<ProviderMetadata> ProviderMetadata::from_json(const Json& doc) {
   }
   m.code_challenge_methods_supported = string_list(doc, "code_challenge_methods_supported");
   m.token_endpoint_auth_methods_supported = string_list(doc, "token_endpoint_auth_methods_supported");
+  m.revocation_endpoint_auth_methods_supported = string_list(doc, "revocation_endpoint_auth_methods_supported");
   m.id_token_signing_alg_values_supported = string_list(doc, "id_token_signing_alg_values_supported");
   return m;
 }

@@ -9,10 +9,11 @@
 
 namespace ssokit::detail {
 
-// A POST form to a token-endpoint style endpoint with the client's authentication applied;
-// invalid_argument when the endpoint is missing (named by `endpoint_name`).
-Result<HttpRequest> form_post(const ClientConfig& client, const std::string& endpoint, const char* endpoint_name,
-                              Params form);
+// A POST form to a token-endpoint style endpoint with the client's authentication applied
+// (effective_client_auth; `revocation` picks the revocation endpoint's list); invalid_argument
+// when the endpoint is missing (named by `endpoint_name`). `now` dates a client assertion.
+Result<HttpRequest> form_post(const ClientConfig& client, const ProviderMetadata& provider, const std::string& endpoint,
+                              const char* endpoint_name, Params form, std::int64_t now, bool revocation = false);
 // An OAuth error body ({"error": ...}) as `code` with the provider's fields in details; nullopt
 // when the body is not one.
 std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, const char* what);

@@ -8,7 +8,7 @@
 namespace ssokit {
 
 Result<HttpRequest> pushed_authorization_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                                 const Params& authorization_params) {
+                                                 const Params& authorization_params, std::int64_t now) {
   if (provider.pushed_authorization_request_endpoint.empty()) {
     return make_error(ErrorCode::invalid_argument,
                       "pushed authorization requests (par) were asked for, but the provider metadata has no "
@@ -21,8 +21,8 @@ Result<HttpRequest> pushed_authorization_request(const ClientConfig& client, con
   for (const auto& p : authorization_params) {
     if (p.first != "client_id") form.push_back(p);
   }
-  SSOKIT_TRY(HttpRequest request, detail::form_post(client, provider.pushed_authorization_request_endpoint,
-                                                    "pushed_authorization_request_endpoint", form));
+  SSOKIT_TRY(HttpRequest request, detail::form_post(client, provider, provider.pushed_authorization_request_endpoint,
+                                                    "pushed_authorization_request_endpoint", form, now));
   SSOKIT_TRY(Params sent, form_decode(request.body));
   const bool named = std::any_of(sent.begin(), sent.end(), [](const auto& p) { return p.first == "client_id"; });
   if (!named) {

@@ -1,7 +1,10 @@
 // Token endpoint (RFC 6749 4.1.3, 6), revocation (RFC 7009) and
-// RP-initiated logout. Client authentication: none, client_secret_basic, client_secret_post.
+// RP-initiated logout. Client authentication: none, client_secret_basic, client_secret_post,
+// client_secret_jwt (HS256 here) and private_key_jwt (the host signs: the sign effect).
 #include "ssokit/oauth.hpp"
 #include "oauth_internal.hpp"
+#include "ssokit/crypto.hpp"
+#include "ssokit/random.hpp"
 #include "ssokit/redact.hpp"
 
 #include <cctype>
@@ -10,6 +13,7 @@ namespace ssokit {
 namespace {
 
 constexpr const char* kRedacted = "[redacted]";
+constexpr const char* kClientAssertionType = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -19,27 +23,82 @@ bool iequals(std::string_view a, std::string_view b) {
   return true;
 }
 
+bool has_secret(const ClientConfig& client) { return !client.client_secret.empty(); }
+bool has_key(const ClientConfig& client) { return !client.private_key_alg.empty(); }
+
+bool credentials_allow(const ClientConfig& client, ClientAuth auth) {
+  switch (auth) {
+    case ClientAuth::none: return !has_secret(client) && !has_key(client);
+    case ClientAuth::client_secret_basic:
+    case ClientAuth::client_secret_post:
+    case ClientAuth::client_secret_jwt: return has_secret(client);
+    case ClientAuth::private_key_jwt: return has_key(client);
+  }
+  return false;
+}
+
+// The client assertion (RFC 7523 section 3, OIDC Core 9): iss = sub = client_id, aud = the
+// issuer identifier (RFC 7523bis: one audience value no other server shares, which closes the
+// 2025 audience-injection problem; oidc-provider and the large providers accept it), a 128-bit
+// random jti (single use), iat and exp = iat + 60 s.
+Result<std::string> assertion_payload(const ClientConfig& client, const ProviderMetadata& provider, std::int64_t now) {
+  if (now <= 0) {
+    return make_error(ErrorCode::invalid_argument, "a client assertion needs the current time (pass now to the request builder)");
+  }
+  if (provider.issuer.empty()) return make_error(ErrorCode::invalid_argument, "the provider metadata has no issuer for the assertion's audience");
+  SSOKIT_TRY(std::string jti, random_token(system_random(), 16));
+  Json claims = {{"iss", client.client_id}, {"sub", client.client_id}, {"aud", provider.issuer},
+                 {"jti", jti},              {"iat", now},              {"exp", now + kClientAssertionLifetime}};
+  return base64url_encode(dump_json(claims));
+}
+
 // Adds the client's credentials to a token-endpoint style request.
-Status apply_client_auth(const ClientConfig& client, Params& form, HttpRequest& request) {
-  switch (client.auth) {
+Status apply_client_auth(const ClientConfig& client, ClientAuth auth, const ProviderMetadata& provider,
+                         std::int64_t now, Params& form, HttpRequest& request) {
+  const std::string name = client_auth_name(auth);
+  if (!credentials_allow(client, auth) && auth != ClientAuth::none) {
+    return make_error(ErrorCode::invalid_argument,
+                      auth == ClientAuth::private_key_jwt
+                          ? "private_key_jwt needs a private key (--private-key FILE or SSOKIT_PRIVATE_KEY)"
+                          : name + " needs a client secret (SSOKIT_CLIENT_SECRET)");
+  }
+  switch (auth) {
     case ClientAuth::none:
       form.emplace_back("client_id", client.client_id);
       return {};
     case ClientAuth::client_secret_post:
-      if (client.client_secret.empty()) {
-        return make_error(ErrorCode::invalid_argument, "client_secret_post needs a client secret (SSOKIT_CLIENT_SECRET)");
-      }
       form.emplace_back("client_id", client.client_id);
       form.emplace_back("client_secret", client.client_secret);
       return {};
     case ClientAuth::client_secret_basic: {
-      if (client.client_secret.empty()) {
-        return make_error(ErrorCode::invalid_argument, "client_secret_basic needs a client secret (SSOKIT_CLIENT_SECRET)");
-      }
       // RFC 6749 2.3.1: both parts form-urlencoded before base64.
       std::string id = form_encode({{"", client.client_id}}).substr(1);
       std::string secret = form_encode({{"", client.client_secret}}).substr(1);
       request.headers.emplace_back("Authorization", "Basic " + base64_encode(id + ":" + secret));
+      return {};
+    }
+    case ClientAuth::client_secret_jwt: {
+      // HS256 computed here: the core already holds the secret, so no host key is involved and
+      // every build (native, WebAssembly) makes the same assertion.
+      SSOKIT_TRY(std::string payload, assertion_payload(client, provider, now));
+      const std::string input = base64url_encode(std::string(R"({"alg":"HS256","typ":"JWT"})")) + "." + payload;
+      form.emplace_back("client_id", client.client_id);
+      form.emplace_back("client_assertion_type", kClientAssertionType);
+      form.emplace_back("client_assertion", input + "." + base64url_encode(hmac_sha256(client.client_secret, input)));
+      return {};
+    }
+    case ClientAuth::private_key_jwt: {
+      const std::string& alg = client.private_key_alg;
+      if (alg != "RS256" && alg != "PS256" && alg != "ES256") {
+        return make_error(ErrorCode::invalid_argument, "private_key_alg must be RS256, PS256 or ES256");
+      }
+      SSOKIT_TRY(std::string payload, assertion_payload(client, provider, now));
+      Json header = {{"alg", alg}, {"typ", "JWT"}};
+      if (!client.private_key_id.empty()) header["kid"] = client.private_key_id;
+      form.emplace_back("client_id", client.client_id);
+      form.emplace_back("client_assertion_type", kClientAssertionType);
+      // The host signs with its "client" key and appends client_assertion (the sign effect).
+      request.sign.push_back(SignRequest{alg, "client", base64url_encode(dump_json(header)) + "." + payload, "", "client_assertion"});
       return {};
     }
   }
@@ -51,8 +110,8 @@ Status apply_client_auth(const ClientConfig& client, Params& form, HttpRequest& 
 // Shared with the device flow (oauth_internal.hpp): token-endpoint style requests and errors.
 namespace detail {
 
-Result<HttpRequest> form_post(const ClientConfig& client, const std::string& endpoint, const char* endpoint_name,
-                              Params form) {
+Result<HttpRequest> form_post(const ClientConfig& client, const ProviderMetadata& provider, const std::string& endpoint,
+                              const char* endpoint_name, Params form, std::int64_t now, bool revocation) {
   if (endpoint.empty()) {
     return make_error(ErrorCode::invalid_argument, std::string("the provider metadata has no ") + endpoint_name);
   }
@@ -62,7 +121,7 @@ Result<HttpRequest> form_post(const ClientConfig& client, const std::string& end
   request.url = endpoint;
   request.idempotent = false;  // a code or refresh token is single-use: never retried
   request.headers = {{"Content-Type", "application/x-www-form-urlencoded"}, {"Accept", "application/json"}};
-  SSOKIT_CHECK(apply_client_auth(client, form, request));
+  SSOKIT_CHECK(apply_client_auth(client, effective_client_auth(client, provider, revocation), provider, now, form, request));
   request.body = form_encode(form);
   return request;
 }
@@ -102,34 +161,54 @@ std::string client_auth_name(ClientAuth auth) {
     case ClientAuth::none: return "none";
     case ClientAuth::client_secret_basic: return "client_secret_basic";
     case ClientAuth::client_secret_post: return "client_secret_post";
+    case ClientAuth::client_secret_jwt: return "client_secret_jwt";
+    case ClientAuth::private_key_jwt: return "private_key_jwt";
   }
   return "none";
 }
 
 Result<ClientAuth> parse_client_auth(std::string_view name) {
-  if (name == "none") return ClientAuth::none;
-  if (name == "client_secret_basic") return ClientAuth::client_secret_basic;
-  if (name == "client_secret_post") return ClientAuth::client_secret_post;
+  for (ClientAuth auth : {ClientAuth::none, ClientAuth::client_secret_basic, ClientAuth::client_secret_post,
+                          ClientAuth::client_secret_jwt, ClientAuth::private_key_jwt}) {
+    if (name == client_auth_name(auth)) return auth;
+  }
   return make_error(ErrorCode::invalid_argument,
-                    "client authentication must be none, client_secret_basic or client_secret_post");
+                    "client authentication must be none, client_secret_basic, client_secret_post, client_secret_jwt or "
+                    "private_key_jwt");
+}
+
+ClientAuth effective_client_auth(const ClientConfig& client, const ProviderMetadata& provider, bool revocation) {
+  if (client.auth) return *client.auth;
+  const std::vector<std::string>& listed =
+      revocation && !provider.revocation_endpoint_auth_methods_supported.empty()
+          ? provider.revocation_endpoint_auth_methods_supported
+          : provider.token_endpoint_auth_methods_supported;
+  for (const std::string& name : listed) {
+    auto auth = parse_client_auth(name);
+    if (auth.ok() && credentials_allow(client, auth.value())) return auth.value();
+  }
+  if (has_secret(client)) return ClientAuth::client_secret_basic;  // the OIDC Discovery default
+  if (has_key(client)) return ClientAuth::private_key_jwt;
+  return ClientAuth::none;
 }
 
 Result<HttpRequest> authorization_code_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                               const Transaction& transaction, std::string_view code) {
+                                               const Transaction& transaction, std::string_view code, std::int64_t now) {
   if (code.empty()) return make_error(ErrorCode::invalid_argument, "the authorization code is empty");
-  return form_post(client, provider.token_endpoint, "token_endpoint",
+  return form_post(client, provider, provider.token_endpoint, "token_endpoint",
                    {{"grant_type", "authorization_code"},
                     {"code", std::string(code)},
                     {"redirect_uri", transaction.redirect_uri},
-                    {"code_verifier", transaction.code_verifier}});
+                    {"code_verifier", transaction.code_verifier}},
+                   now);
 }
 
 Result<HttpRequest> refresh_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                    std::string_view refresh_token, std::optional<std::string> scope) {
+                                    std::string_view refresh_token, std::optional<std::string> scope, std::int64_t now) {
   if (refresh_token.empty()) return make_error(ErrorCode::login_required, "there is no refresh token; sign in again");
   Params form = {{"grant_type", "refresh_token"}, {"refresh_token", std::string(refresh_token)}};
   if (scope) form.emplace_back("scope", *scope);
-  return form_post(client, provider.token_endpoint, "token_endpoint", std::move(form));
+  return form_post(client, provider, provider.token_endpoint, "token_endpoint", std::move(form), now);
 }
 
 Result<TokenSet> process_token_response(const HttpResponse& response, std::int64_t now, bool dpop) {
@@ -223,11 +302,12 @@ Result<TokenSet> TokenSet::from_json(const Json& value) {
 }
 
 Result<HttpRequest> revocation_request(const ClientConfig& client, const ProviderMetadata& provider,
-                                       std::string_view token, std::string_view token_type_hint) {
+                                       std::string_view token, std::string_view token_type_hint, std::int64_t now) {
   if (token.empty()) return make_error(ErrorCode::invalid_argument, "there is no token to revoke");
   Params form = {{"token", std::string(token)}};
   if (!token_type_hint.empty()) form.emplace_back("token_type_hint", std::string(token_type_hint));
-  return form_post(client, provider.revocation_endpoint, "revocation_endpoint", std::move(form));
+  return form_post(client, provider, provider.revocation_endpoint, "revocation_endpoint", std::move(form), now,
+                   /*revocation=*/true);
 }
 
 Status process_revocation_response(const HttpResponse& response) {

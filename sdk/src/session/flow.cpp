@@ -340,7 +340,7 @@ Result<std::int64_t> count_poll(Json& state, std::int64_t now) {
 
 Result<FlowStep> device_poll_request(Json state, const FlowContext& ctx, std::int64_t now) {
   SSOKIT_TRY(std::int64_t interval, count_poll(state, now));
-  SSOKIT_TRY(HttpRequest request, device_token_request(ctx.client, ctx.provider, text(member(state, "device"), "device_code")));
+  SSOKIT_TRY(HttpRequest request, device_token_request(ctx.client, ctx.provider, text(member(state, "device"), "device_code"), now));
   FlowStep step = send(std::move(state), std::move(request));
   step.wait_seconds = interval;
   return step;
@@ -386,7 +386,7 @@ Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata&
   // A misconfigured profile endpoint fails before the authorization code is spent.
   if (!options.profile_endpoint.empty()) SSOKIT_CHECK(check_profile_endpoint(options.profile_endpoint));
   SSOKIT_TRY(CallbackResult callback, process_callback(callback_url, transaction, provider, now));
-  SSOKIT_TRY(HttpRequest request, authorization_code_request(client, provider, transaction, callback.code));
+  SSOKIT_TRY(HttpRequest request, authorization_code_request(client, provider, transaction, callback.code, now));
   Json state = base_state("signin", client, provider, options);
   state["transaction"] = transaction.to_json();
   Json expect = Json::object();
@@ -399,8 +399,7 @@ Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata&
 
 Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
                               const SignInOptions& options, std::int64_t now) {
-  (void)now;
-  auto request = refresh_request(client, provider, session.tokens.refresh_token);
+  auto request = refresh_request(client, provider, session.tokens.refresh_token, std::nullopt, now);
   if (!request.ok()) return request.take_error();
   Json state = base_state("refresh", client, provider, options);
   state["session"] = session.to_json();
@@ -543,8 +542,10 @@ Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, st
   Json& state = previous.state;
   // The device flow's "not yet" answers (most of its steps) repeat the same request: no need to
   // re-read the client and provider from the state and build it again, so polling stays cheap.
+  // A request with a client assertion is built anew instead: its jti is single use.
   if (previous.request && text(state, "kind") == "device" && text(state, "phase") == "poll" &&
-      member(state, "device").is_object()) {
+      member(state, "device").is_object() && previous.request->sign.empty() &&
+      previous.request->body.find("client_assertion=") == std::string::npos) {
     auto poll = process_device_token_response(response, now);
     const bool waiting = poll.ok() && poll->status != DevicePollStatus::authorized;
     if (waiting) {
@@ -572,6 +573,11 @@ Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const S
     if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
     if (step.wait_seconds > 0) {
       return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
+    }
+    if (!step.request->sign.empty() && !transport.completes_signatures()) {
+      // Never sent unsigned: the caller's transport would drop the sign effect.
+      return make_error(ErrorCode::invalid_argument,
+                        "this request must be signed (private_key_jwt): send it through a SigningTransport with the key");
     }
     SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
     SSOKIT_TRY(step, step_fn(step.state, response, clock()));

@@ -188,6 +188,11 @@ typedef struct ssokit_client ssokit_client;
  * field is SSOKIT_E_INVALID_ARGUMENT naming it:
  *   "issuer" (required, https; http only on a loopback host), "client_id" (required),
  *   "client_secret"?, "redirect_uri"? (browser sign-in; default http://127.0.0.1/callback),
+ *   "auth_method"? (none, client_secret_basic, client_secret_post, client_secret_jwt,
+ *     private_key_jwt; default: the first of the provider's token_endpoint_auth_methods_supported
+ *     that the credentials allow), "private_key"? (private_key_jwt: the PEM PKCS#8 or private JWK
+ *     text itself, read here, never echoed), "private_key_alg"? (RS256 | PS256 for RSA; ES256 for
+ *     EC P-256; default RS256 / ES256), "private_key_id"? (the assertion's kid; default the JWK's),
  *   "scope"? (default "openid profile email"), "profile_mapping"? (preset name or mapping object),
  *   "clock_skew"? (seconds, default 60), "refresh_leeway"? (seconds, default 60),
  *   "allowed_algs"? (the ID-token algorithms accepted, e.g. ["EdDSA"]; default RS256..RS512,
