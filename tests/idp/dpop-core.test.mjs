@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { startProvider, completeAuthorization } from './harness.mjs';
 import { loadCore } from '../../web/src/core.js';
 import { fetchTransport } from '../../web/src/transport.js';
+import { startDpopApi } from './dpop-api.mjs';
 
 const core = await loadCore();
 const send = fetchTransport(globalThis.fetch);
@@ -84,6 +85,43 @@ for (const mode of ['optional', 'nonce']) {
     });
   });
 }
+
+describe('the loopback resource API (tests/idp/dpop-api.mjs) checks proofs as a resource server does', () => {
+  let idp;
+  let api;
+  before(async () => {
+    idp = await startProvider({ dpop: 'optional' });
+    api = await startDpopApi({ idp, requireNonce: true });
+  });
+  after(async () => { await api?.stop(); await idp?.stop(); });
+
+  test('a fresh proof with its nonce passes; a replayed jti, a wrong ath, a Bearer token and another key do not', async () => {
+    const dpop = await newKey();
+    const { request } = await signIn(idp, dpop);
+    const tokens = core.call('token.process', { response: (await sendWithProof(request, dpop)).response, now: now(), dpop: true });
+    const get = { method: 'GET', url: `${api.url}?page=2#top`, headers: [] };
+    const first = await sendWithProof(get, dpop, { accessToken: tokens.access_token });
+    assert.equal(first.retried, true, 'the API asks for its nonce first');
+    assert.equal(first.response.status, 200, first.response.body);
+    assert.equal(JSON.parse(first.response.body).htu, api.url, 'htu has no query and no fragment');
+    // The same proof again: its jti was seen.
+    const replay = await withProof(get, dpop, { accessToken: tokens.access_token, nonce: api.requests.at(-1).nonce });
+    assert.equal((await send(replay)).status, 200);
+    assert.equal((await send(replay)).status, 401);
+    assert.equal(api.requests.at(-1).reason, 'jti replayed');
+    // A proof made for another token (its ath) does not carry this one.
+    const other = await withProof(get, dpop, { accessToken: 'another-token', nonce: api.requests.at(-1).nonce });
+    other.headers = other.headers.map(([n, v]) => (n === 'Authorization' ? [n, `DPoP ${tokens.access_token}`] : [n, v]));
+    assert.equal((await send(other)).status, 401);
+    assert.equal(api.requests.at(-1).reason, 'ath');
+    assert.equal((await send({ ...get, headers: [['Authorization', `Bearer ${tokens.access_token}`]] })).status, 401);
+    assert.equal(api.requests.at(-1).reason, 'bearer');
+    const stranger = await newKey();
+    const wrongKey = await sendWithProof(get, stranger, { accessToken: tokens.access_token });
+    assert.equal(wrongKey.response.status, 401);
+    assert.equal(api.requests.at(-1).reason, 'key');
+  });
+});
 
 describe('DPoP hostile answers', () => {
   test('a Bearer token_type for a DPoP request is invalid_response', () => {
