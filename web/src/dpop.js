@@ -5,6 +5,7 @@
 // Reached by page bundles (unlike sign.js, the Node-only client-assertion signer).
 import { SsoError } from './errors.js';
 import { applySignatures } from './sign-entries.js';
+import { idbStore } from './storage.js';
 
 const EC = { name: 'ECDSA', namedCurve: 'P-256' };
 
@@ -38,66 +39,18 @@ export function signDpop(request, privateKey) {
 /** Whether a kept key is the one `dpop` ({alg, jwk}, from the session) names. */
 export const sameKey = (record, dpop) => !!record && !!dpop && record.key.jwk.x === dpop.jwk?.x && record.key.jwk.y === dpop.jwk?.y;
 
-function memoryKeys() {
-  const map = new Map();
-  return {
-    kind: 'memory',
-    async get(name) { return map.get(name) ?? null; },
-    async set(name, record) { map.set(name, record); },
-    async remove(name) { map.delete(name); },
-  };
-}
-
-const DB = 'ssokit-keys';
-const STORE = 'dpop';
-
-function idbKeys(idb) {
-  let opening = null;
-  const open = () => {
-    opening ??= new Promise((resolve, reject) => {
-      const req = idb.open(DB, 1);
-      req.onupgradeneeded = () => req.result.createObjectStore(STORE);
-      req.onsuccess = () => {
-        const db = req.result;
-        db.onversionchange = () => { db.close(); opening = null; };
-        resolve(db);
-      };
-      req.onerror = () => reject(req.error);
-      req.onblocked = () => reject(new Error('blocked by another tab'));
-    }).catch((e) => {
-      opening = null;
-      throw new SsoError('storage_error', `could not open IndexedDB "${DB}" for the DPoP key: ${e && (e.name || e.message)}`);
-    });
-    return opening;
-  };
-  const run = async (mode, fn) => {
-    const db = await open();
-    try {
-      return await new Promise((resolve, reject) => {
-        const tx = db.transaction(STORE, mode);
-        const req = fn(tx.objectStore(STORE));
-        tx.oncomplete = () => resolve(req.result);
-        tx.onerror = () => reject(tx.error);
-        tx.onabort = () => reject(tx.error ?? new Error('aborted'));
-      });
-    } catch (e) {
-      throw new SsoError('storage_error', `the DPoP key could not be ${mode === 'readonly' ? 'read' : 'written'}: ${e && (e.name || e.message)}`);
-    }
-  };
-  return {
-    kind: 'indexeddb',
-    async get(name) { return (await run('readonly', (s) => s.get(name))) ?? null; },
-    async set(name, record) { await run('readwrite', (s) => s.put(record, name)); },
-    async remove(name) { await run('readwrite', (s) => s.delete(name)); },
-  };
-}
-
 /**
  * Where the client keeps its DPoP keys: IndexedDB database "ssokit-keys", object store "dpop"
- * (records {privateKey, publicKey, key}), or memory where IndexedDB is missing.
+ * (records {privateKey, publicKey, key}), or memory where IndexedDB is missing (Node).
  */
 export function dpopKeyStore() {
   let idb = null;
   try { idb = globalThis.indexedDB ?? null; } catch { idb = null; }
-  return idb ? idbKeys(idb) : memoryKeys();
+  if (idb) return idbStore({ dbName: 'ssokit-keys', storeName: 'dpop', indexedDB: idb, what: 'the DPoP key store:' });
+  const map = new Map();
+  return {
+    async get(name) { return map.get(name) ?? null; },
+    async set(name, record) { map.set(name, record); },
+    async remove(name) { map.delete(name); },
+  };
 }
