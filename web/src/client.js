@@ -585,13 +585,13 @@ export async function createSsoClient(options = {}) {
       const session = await readSession().catch(() => null);
       await writeSession(null);
       if (localOnly) return { url: null };
-      const metadata = await discover();
-      const params = { provider: metadata, client_id: clientId };
-      if (session?.tokens?.id_token) params.id_token_hint = session.tokens.id_token;
-      if (postLogoutRedirectUri) params.post_logout_redirect_uri = postLogoutRedirectUri;
-      if (state) params.state = state;
-      const url = core.call('logout.url', params);
-      if (redirect) await go(url);
+      // What follows the forgetting is the core's plan (signout.plan), as on every host.
+      const plan = core.call('signout.plan', {
+        client, provider: await discover(), session, logout: true, now: clock(),
+        ...(postLogoutRedirectUri ? { post_logout_redirect_uri: postLogoutRedirectUri } : {}), ...(state ? { state } : {}),
+      });
+      const url = plan.logout_url;
+      if (url && redirect) await go(url);
       return { url };
     },
 
@@ -604,11 +604,8 @@ export async function createSsoClient(options = {}) {
       if (!session) return;
       const dpopKey = await sessionDpopKey(session).catch(() => null);  // held here for a proof, gone from the store
       await writeSession(null);
-      const metadata = await discover();
-      const token = session.tokens.refresh_token || session.tokens.access_token;
-      const hint = session.tokens.refresh_token ? 'refresh_token' : 'access_token';
-      const request = core.call('revocation.request', { client, provider: metadata, token, token_type_hint: hint, now: clock() });
-      core.call('revocation.process', { response: await send(await signDpop(request, dpopKey?.privateKey)) });
+      const plan = core.call('signout.plan', { client, provider: await discover(), session, revoke: true, now: clock() });
+      if (plan.revoke) core.call('revocation.process', { response: await send(await signDpop(plan.revoke, dpopKey?.privateKey)) });
     },
 
     /**
