@@ -59,6 +59,8 @@ Result<std::unique_ptr<RandomSource>> call_random(const Json& p);
 
 // Boundary formats shared by the methods (api_oauth.cpp).
 Json request_to_json(const HttpRequest& request);
+// {method?, url, headers?, body?, idempotent?, sign?}; `name` names the parameter in errors.
+Result<HttpRequest> request_from_json(const Json& value, std::string_view name);
 Result<HttpResponse> response_from_json(const Json& params);  // params.response
 Result<Params> params_from_json(const Json& value, std::string_view name);
 // The sign effect entries of a request ("sign": [{alg, key, input, header?, form_field?}]).
