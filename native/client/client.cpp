@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "ssokit/redact.hpp"
+#include "ssokit/signout.hpp"
 
 namespace ssokit {
 namespace {
@@ -399,18 +400,22 @@ Result<Session> SsoClient::refresh_locked() {
 }
 
 Status SsoClient::revoke() {
-  // Revoke ends the session: forgotten locally first, always, then revoked at the provider.
+  // Revoke ends the session: forgotten locally first, always, then what the core's sign-out plan
+  // says (the refresh token preferred, else the access token).
   SSOKIT_TRY(std::optional<Session> current, session());
   if (!current) return {};
   SSOKIT_CHECK(forget());
   SSOKIT_TRY(ProviderMetadata provider, discover());
-  const bool has_refresh = !current->tokens.refresh_token.empty();
-  const std::string& token = has_refresh ? current->tokens.refresh_token : current->tokens.access_token;
-  SSOKIT_TRY(HttpRequest request,
-             revocation_request(options_.config, provider, token, has_refresh ? "refresh_token" : "access_token", clock_()));
-  SSOKIT_TRY(HttpResponse response, transport_.send(request));
+  SignOutRequest ask;
+  ask.revoke = true;
+  SSOKIT_TRY(SignOutPlan plan, plan_sign_out(options_.config, provider, current, ask, clock_()));
+  if (!plan.revoke) return {};
+  SSOKIT_TRY(HttpResponse response, transport_.send(*plan.revoke));
   auto revoked = process_revocation_response(response);
-  if (!revoked.ok()) return redact_secrets(revoked.take_error(), {options_.config.client_secret, options_.config.private_key, token});
+  if (!revoked.ok()) {
+    return redact_secrets(revoked.take_error(), {options_.config.client_secret, options_.config.private_key,
+                                                 current->tokens.refresh_token, current->tokens.access_token});
+  }
   return revoked;
 }
 

@@ -8,7 +8,9 @@ Result<SignOutPlan> plan_sign_out(const ClientConfig& client, const std::optiona
                                   std::int64_t now) {
   SignOutPlan plan;  // forget: always, whatever follows fails
   if (!provider) return plan;
-  if (request.revoke && session && !provider->revocation_endpoint.empty()) {
+  // Asked for but impossible (no endpoint) is an error, so that nobody reports a revocation or a
+  // provider sign-out that did not happen; the session is forgotten all the same.
+  if (request.revoke && session) {
     // The refresh token outlives the access token: revoking it ends the grant (RFC 7009 2.1).
     const TokenSet& t = session->tokens;
     const bool refresh = !t.refresh_token.empty();
@@ -17,7 +19,7 @@ Result<SignOutPlan> plan_sign_out(const ClientConfig& client, const std::optiona
       SSOKIT_TRY(plan.revoke, revocation_request(client, *provider, token, refresh ? "refresh_token" : "access_token", now));
     }
   }
-  if (request.logout && !provider->end_session_endpoint.empty()) {
+  if (request.logout) {
     LogoutOptions logout;
     logout.client_id = client.client_id;
     if (session) logout.id_token_hint = session->tokens.id_token;

@@ -285,7 +285,8 @@ SSOKIT_EXTERN ssokit_code ssokit_session(ssokit_client *client, char **session_j
 SSOKIT_EXTERN ssokit_code ssokit_access_token(ssokit_client *client, char **token_out, ssokit_error *err);
 /* Refreshes now; the rotated refresh token is stored before this returns. */
 SSOKIT_EXTERN ssokit_code ssokit_refresh(ssokit_client *client, char **session_json_out, ssokit_error *err);
-/* Revokes the refresh token at the provider (RFC 7009). The session is kept: call ssokit_sign_out. */
+/* Ends the session: forgets it (and its DPoP key) first, always, then revokes its refresh token (or access
+ * token) at the provider (RFC 7009); the same meaning as ssokit revoke, SsoClient::revoke and sso.revoke(). */
 SSOKIT_EXTERN ssokit_code ssokit_revoke(ssokit_client *client, ssokit_error *err);
 /* Forgets the session locally; *logout_url_out (may be NULL) receives the provider's logout URL. */
 SSOKIT_EXTERN ssokit_code ssokit_sign_out(ssokit_client *client, const char *post_logout_redirect_uri,
