@@ -5,6 +5,8 @@
 namespace ssokit {
 
 // Header names are ASCII tokens (RFC 9110 section 5.1) compared case-insensitively.
+bool header_name_equals(std::string_view a, std::string_view b) { return ascii_iequals(a, b); }
+
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
     if (ascii_iequals(key, name)) return value;
