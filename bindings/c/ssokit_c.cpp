@@ -1,6 +1,7 @@
 // The C ABI (ssokit/ssokit.h) over the native SsoClient: a thin driver. No C++ exception or type
 // crosses the boundary; every result string is malloc'ed so C callers release it with ssokit_free().
 #include <chrono>
+#include <limits>
 #include <cstdio>
 #include <new>
 #include <vector>
@@ -9,6 +10,7 @@
 #include "process/core_dumps.hpp"
 #include "ssokit/display.hpp"
 #include "ssokit/jose.hpp"
+#include "ssokit/json_pointer.hpp"
 #include "ssokit/device.hpp"
 #include "ssokit/url.hpp"
 #ifdef SSOKIT_WITH_CURL
@@ -558,35 +560,11 @@ ssokit_code ssokit_json_get(const char* json, const char* pointer, char** out, s
   *out = nullptr;
   auto doc = ssokit::parse_json(json, ErrorCode::invalid_argument);
   if (!doc.ok()) return fail(err, doc.error());
-  // Walk the pointer by hand (RFC 6901), refusing malformed pointers with an error.
-  const Json* at = &doc.value();
-  std::string p = pointer;
-  if (!p.empty() && p[0] != '/') return fail(err, ErrorCode::invalid_argument, "a JSON Pointer starts with \"/\"");
-  std::size_t i = 0;
-  while (i < p.size()) {
-    std::size_t next = p.find('/', i + 1);
-    std::string token = p.substr(i + 1, next == std::string::npos ? std::string::npos : next - i - 1);
-    std::string unescaped;
-    for (std::size_t k = 0; k < token.size(); ++k) {
-      if (token[k] == '~' && k + 1 < token.size() && (token[k + 1] == '0' || token[k + 1] == '1')) {
-        unescaped += token[k + 1] == '0' ? '~' : '/';
-        ++k;
-      } else {
-        unescaped += token[k];
-      }
-    }
-    const Json* child = nullptr;
-    if (at->is_object()) {
-      child = ssokit::json_member(*at, unescaped);
-    } else if (at->is_array() && !unescaped.empty() && unescaped.size() < 10 &&
-               unescaped.find_first_not_of("0123456789") == std::string::npos) {
-      const std::size_t index = std::strtoul(unescaped.c_str(), nullptr, 10);
-      if (index < at->size()) child = &(*at)[index];
-    }
-    if (child == nullptr) return fail(err, ErrorCode::invalid_argument, "the JSON has nothing at " + p.substr(0, 200));
-    at = child;
-    i = next == std::string::npos ? p.size() : next;
-  }
+  const std::string p = pointer;
+  auto tokens = ssokit::parse_json_pointer(p, std::numeric_limits<std::size_t>::max());
+  if (!tokens.ok()) return fail(err, ErrorCode::invalid_argument, "the JSON Pointer \"" + p.substr(0, 200) + "\" " + tokens.error().message);
+  const Json* at = ssokit::json_pointer_find(doc.value(), tokens.value());
+  if (at == nullptr) return fail(err, ErrorCode::invalid_argument, "the JSON has nothing at " + p.substr(0, 200));
   return give_out(out, at->is_string() ? at->get<std::string>() : ssokit::dump_json(*at), err);
 }
 

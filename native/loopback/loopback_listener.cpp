@@ -9,12 +9,12 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
 #include <optional>
 #include <utility>
 #include <vector>
 
 #include "ssokit/display.hpp"
+#include "ssokit/text.hpp"
 
 namespace ssokit::native {
 namespace {
@@ -170,14 +170,6 @@ Page error_page(const Error& error) {
 
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
-
 // The value of the one header `name` (lower case) in a request head, trimmed; nullopt when it is
 // missing or repeated.
 std::optional<std::string> header_value(std::string_view head, std::string_view name) {
@@ -189,12 +181,9 @@ std::optional<std::string> header_value(std::string_view head, std::string_view 
     std::string_view line = head.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     const std::size_t colon = line.find(':');
-    if (colon != std::string_view::npos && iequals(line.substr(0, colon), name)) {
+    if (colon != std::string_view::npos && ascii_iequals(line.substr(0, colon), name)) {
       if (found) return std::nullopt;
-      std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-      while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-      found = std::string(value);
+      found = std::string(trim_ows(line.substr(colon + 1)));
     }
     at = end;
   }
@@ -401,7 +390,7 @@ Result<std::string> LoopbackListener::wait_for_callback(std::chrono::millisecond
       // with "Host: evil.example:<port>". Only the loopback name we listen on is ours.
       const std::string h = host_.find(':') != std::string::npos ? "[" + host_ + "]" : host_;
       const auto host_header = header_value(std::string_view(c.buffer).substr(0, head_end), "host");
-      if (!host_header || (!iequals(*host_header, h + ":" + std::to_string(port_)) && !iequals(*host_header, h))) {
+      if (!host_header || (!ascii_iequals(*host_header, h + ":" + std::to_string(port_)) && !ascii_iequals(*host_header, h))) {
         send_response(c.fd, status_page(400, "This listener answers only requests for " + h + ":" +
                                                  std::to_string(port_) + "."));
         close_fd(c.fd);

@@ -3,12 +3,12 @@
 #include <curl/curl.h>
 
 #include <algorithm>
-#include <cctype>
 #include <mutex>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "ssokit/text.hpp"
 #include "ssokit/url.hpp"
 #include "ssokit/version.h"
 
@@ -29,11 +29,10 @@ CURLcode global_init() {
 // (it may carry an authorization code or a token) nor userinfo.
 std::string safe_url(const Url& url) { return url.origin() + (url.path.empty() ? "/" : url.path); }
 
+// A header line's value: without the line's CRLF and the surrounding OWS.
 std::string trim(std::string_view s) {
-  std::size_t b = 0, e = s.size();
-  while (b < e && (s[b] == ' ' || s[b] == '\t')) ++b;
-  while (e > b && (s[e - 1] == ' ' || s[e - 1] == '\t' || s[e - 1] == '\r' || s[e - 1] == '\n')) --e;
-  return std::string(s.substr(b, e - b));
+  while (!s.empty() && (s.back() == '\r' || s.back() == '\n')) s.remove_suffix(1);
+  return std::string(trim_ows(s));
 }
 
 // Defence in depth: libcurl's messages name hosts and ports, not queries, but make sure.
@@ -82,12 +81,7 @@ bool has_line_break(std::string_view s) { return s.find_first_of("\r\n") != std:
 
 bool has_header(const Params& headers, std::string_view name) {
   for (const auto& h : headers) {
-    if (h.first.size() != name.size()) continue;
-    bool same = true;
-    for (std::size_t i = 0; i < name.size() && same; ++i) {
-      same = std::tolower(static_cast<unsigned char>(h.first[i])) == std::tolower(static_cast<unsigned char>(name[i]));
-    }
-    if (same) return true;
+    if (ascii_iequals(h.first, name)) return true;
   }
   return false;
 }

@@ -18,6 +18,7 @@
 //     which browsers leave unescaped there (PHP-style a[]=1 arrives that way). No second '#'.
 //   - every '%' starts a %XX escape.
 #include "ssokit/url.hpp"
+#include "ssokit/text.hpp"
 
 #include <array>
 #include <cstdint>
@@ -47,20 +48,6 @@ bool is_pchar(char c) { return is_unreserved(c) || is_sub_delim(c) || c == ':' |
 // Not RFC 3986 characters, but browsers leave them unescaped in queries and fragments.
 bool is_browser_tolerated(char c) {
   return c == '[' || c == ']' || c == '{' || c == '}' || c == '|' || c == '^' || c == '`';
-}
-
-char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = to_lower(c);
-  return out;
-}
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (to_lower(a[i]) != to_lower(b[i])) return false;
-  }
-  return true;
 }
 
 constexpr char kHexUpper[] = "0123456789ABCDEF";
@@ -312,7 +299,7 @@ Result<std::string> parse_reg_name(std::string_view host, bool web) {
   if (web && ends_in_number(host) && !is_canonical_ipv4(host)) {
     return url_error("the URL's host looks like an IPv4 address but is not in dotted-decimal form a.b.c.d (0-255, no leading zeros)");
   }
-  return lower(host);
+  return ascii_lower(host);
 }
 
 Result<std::uint16_t> parse_port(std::string_view text) {
@@ -347,13 +334,13 @@ std::optional<std::string> find_param(const Params& params, std::string_view nam
 
 std::uint16_t Url::effective_port() const {
   if (port) return *port;
-  return default_port(lower(scheme));
+  return default_port(ascii_lower(scheme));
 }
 
 std::string Url::origin() const {
   if (host.empty()) return "null";
-  std::string scheme_lower = lower(scheme);
-  std::string out = scheme_lower + "://" + bracketed_host(lower(host));
+  std::string scheme_lower = ascii_lower(scheme);
+  std::string out = scheme_lower + "://" + bracketed_host(ascii_lower(host));
   if (port && *port != default_port(scheme_lower)) out += ":" + std::to_string(*port);
   return out;
 }
@@ -362,7 +349,7 @@ std::string Url::to_string() const {
   std::string out = scheme + ":";
   // file: gets "//" only before an empty or absolute path: "file:ttp" written as "file://ttp"
   // would turn the path into a host (found by fuzzing).
-  const bool file_root = lower(scheme) == "file" && (path.empty() || path[0] == '/');
+  const bool file_root = ascii_lower(scheme) == "file" && (path.empty() || path[0] == '/');
   bool authority = !host.empty() || userinfo || port || file_root || path.rfind("//", 0) == 0;
   if (authority) {
     out += "//";
@@ -392,7 +379,7 @@ Result<Url> parse_url(std::string_view text) {
     }
   }
   Url url;
-  url.scheme = lower(scheme);
+  url.scheme = ascii_lower(scheme);
   bool web = is_web_scheme(url.scheme);
   std::string_view rest = text.substr(colon + 1);
 
@@ -478,8 +465,8 @@ Result<Url> parse_url(std::string_view text) {
 
 Result<std::string> build_url(const Url& url) {
   Url normal = url;
-  normal.scheme = lower(url.scheme);
-  normal.host = lower(url.host);
+  normal.scheme = ascii_lower(url.scheme);
+  normal.host = ascii_lower(url.host);
   if (normal.host.find(':') != std::string::npos) {
     SSOKIT_TRY(normal.host, canonical_ipv6(normal.host));
   }
@@ -609,7 +596,7 @@ Result<Params> fragment_params(const Url& url) {
 bool same_origin(const Url& a, const Url& b) {
   // URLs without a host have opaque origins: never the same as another URL's.
   if (a.host.empty() || b.host.empty()) return false;
-  return iequals(a.scheme, b.scheme) && iequals(a.host, b.host) && a.effective_port() == b.effective_port();
+  return ascii_iequals(a.scheme, b.scheme) && ascii_iequals(a.host, b.host) && a.effective_port() == b.effective_port();
 }
 
 Result<bool> same_origin(std::string_view a, std::string_view b) {
@@ -667,7 +654,7 @@ bool has_dot_segment(std::string_view path) {
   while (start <= path.size()) {
     std::size_t end = path.find('/', start);
     if (end == std::string_view::npos) end = path.size();
-    std::string segment = lower(path.substr(start, end - start));
+    std::string segment = ascii_lower(path.substr(start, end - start));
     if (segment == "." || segment == ".." || segment == "%2e" || segment == "%2e%2e" || segment == ".%2e" ||
         segment == "%2e.") {
       return true;

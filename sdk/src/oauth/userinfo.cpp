@@ -2,20 +2,14 @@
 // answers and signed answers (application/jwt, OIDC Core 5.3.2) verified like the ID token.
 #include "ssokit/userinfo.hpp"
 
-#include <cctype>
 #include <cmath>
 
 #include "oauth_internal.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/text.hpp"
 
 namespace ssokit {
 namespace {
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
 
 // Text the provider wrote, fit for an error: printable ASCII only (RFC 6750 3 allows no more in
 // error and error_description), credential-like runs masked, clipped.
@@ -51,7 +45,7 @@ Params bearer_challenge(std::string_view header) {
     std::size_t j = i;
     while (j < header.size() && (header[j] == ' ' || header[j] == '\t')) ++j;
     if (j >= header.size() || header[j] != '=') {
-      in_bearer = lower(name) == "bearer";  // a new challenge's scheme
+      in_bearer = ascii_lower(name) == "bearer";  // a new challenge's scheme
       continue;
     }
     i = j + 1;
@@ -66,7 +60,7 @@ Params bearer_challenge(std::string_view header) {
     } else {
       value = std::string(token());
     }
-    if (in_bearer) params.emplace_back(lower(name), std::move(value));
+    if (in_bearer) params.emplace_back(ascii_lower(name), std::move(value));
   }
   return params;
 }
@@ -100,12 +94,8 @@ std::optional<Error> refusal(const HttpResponse& response) {
 
 bool is_jwt_type(const std::optional<std::string>& type) {
   if (!type) return false;
-  std::string t = lower(type->substr(0, 200));
-  const std::size_t semicolon = t.find(';');
-  if (semicolon != std::string::npos) t.resize(semicolon);
-  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
-  while (!t.empty() && (t.front() == ' ' || t.front() == '\t')) t.erase(0, 1);
-  return t == "application/jwt";
+  const std::string t = ascii_lower(std::string_view(*type).substr(0, 200));
+  return trim_ows(std::string_view(t).substr(0, t.find(';'))) == "application/jwt";
 }
 
 Error refused(std::string reason, std::string message, Json details = Json::object()) {
@@ -175,9 +165,7 @@ Result<UserinfoAnswer> read_userinfo_response(const HttpResponse& response, std:
   }
   UserinfoAnswer answer;
   if (is_jwt_type(response.header("Content-Type"))) {
-    std::string_view body = response.body;
-    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.back()))) body.remove_suffix(1);
-    while (!body.empty() && std::isspace(static_cast<unsigned char>(body.front()))) body.remove_prefix(1);
+    const std::string_view body = trim_ascii_space(response.body);
     std::size_t dots = 0;
     for (char c : body) dots += c == '.' ? 1 : 0;
     if (dots == 4) {

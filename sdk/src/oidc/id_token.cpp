@@ -7,6 +7,7 @@
 
 #include "ssokit/base64.hpp"
 #include "ssokit/crypto.hpp"
+#include "ssokit/text.hpp"
 
 namespace ssokit {
 namespace {
@@ -67,8 +68,7 @@ Status check_typ(const Json& header, std::string_view what) {
   const Json* typ = json_member(header, "typ");
   if (typ == nullptr) return {};
   if (!typ->is_string()) return make_error(ErrorCode::id_token_malformed, "the " + std::string(what) + " header's typ is not a string");
-  std::string lower = typ->get<std::string>();
-  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const std::string lower = ascii_lower(typ->get<std::string>());
   const std::string suffix = "+jwt";
   if (lower.size() >= suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0) {
     return make_error(ErrorCode::id_token_malformed,

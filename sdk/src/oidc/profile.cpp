@@ -2,6 +2,9 @@
 // walks the claims with JSON Pointers. Claims come from a peer: every access checks the type
 // first (no exceptions in this build) and all work is bounded.
 #include "ssokit/profile.hpp"
+#include "ssokit/dates.hpp"
+#include "ssokit/json_pointer.hpp"
+#include "ssokit/text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -205,20 +208,9 @@ std::string clip(std::string_view s) {
 // ---------------------------------------------------------------------------------------------
 // Text helpers (ASCII only: UTF-8 bytes pass through untouched).
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
-
-std::string_view trim_view(std::string_view s) {
-  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
-  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
-  return s;
-}
-
 void apply_case(std::string& s, LetterCase c) {
   if (c == LetterCase::keep) return;
-  for (char& ch : s) {
-    if (c == LetterCase::lower && ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
-    if (c == LetterCase::upper && ch >= 'a' && ch <= 'z') ch = static_cast<char>(ch - 'a' + 'A');
-  }
+  s = c == LetterCase::lower ? ascii_lower(s) : ascii_upper(s);
 }
 
 // Non-empty pieces between delimiters (trimmed when asked), at most kMaxPieces.
@@ -227,7 +219,7 @@ std::vector<std::string_view> split_pieces(std::string_view s, std::string_view 
   while (out.size() < kMaxPieces) {
     std::size_t at = s.find(delim);
     std::string_view piece = s.substr(0, at);
-    if (trim) piece = trim_view(piece);
+    if (trim) piece = trim_ascii_space(piece);
     if (!piece.empty()) out.push_back(piece);
     if (at == std::string_view::npos) break;
     s.remove_prefix(at + delim.size());
@@ -251,16 +243,6 @@ std::optional<std::string> scalar_text(const Json& v) {
 // Time: epoch seconds (number or digit string; values above 1e11 are taken as milliseconds,
 // since seconds that large are past the year 5000) or an ISO 8601 date / date-time.
 
-// Days since 1970-01-01 of a proleptic Gregorian date.
-std::int64_t days_from_civil(std::int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const int mp = m > 2 ? m - 3 : m + 9;
-  const std::int64_t doy = (153 * mp + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 bool digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
   if (pos + n > s.size()) return false;
@@ -273,11 +255,6 @@ bool digits(std::string_view s, std::size_t pos, std::size_t n, int* out) {
   return true;
 }
 
-int days_in_month(int y, int m) {
-  static const int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-  return m == 2 && leap ? 29 : kDays[m - 1];
-}
 
 // "YYYY-MM-DD" (the whole day counts: the end is the next midnight, UTC), or
 // "YYYY-MM-DD[T| ]HH:MM[:SS[.fff]][Z|+HH:MM|-HH:MM|+HHMM]" (no zone = UTC).
@@ -402,58 +379,10 @@ Result<Pointer> parse_pointer(std::string_view text, bool allow_prefix, const st
     return bad("is not a JSON Pointer: it must start with \"/\" (e.g. \"/email\"" +
                std::string(allow_prefix ? ", \"claims:/email\", \"profile:/email\")" : ")"));
   }
-  s.remove_prefix(1);
-  while (true) {
-    if (p.tokens.size() >= kMaxPointerTokens) return bad("has more than 32 segments");
-    std::size_t end = s.find('/');
-    std::string_view raw = s.substr(0, end);
-    std::string token;
-    for (std::size_t i = 0; i < raw.size(); ++i) {
-      if (raw[i] != '~') {
-        token += raw[i];
-        continue;
-      }
-      if (i + 1 < raw.size() && (raw[i + 1] == '0' || raw[i + 1] == '1')) {
-        token += raw[i + 1] == '0' ? '~' : '/';
-        ++i;
-      } else {
-        return bad("has a \"~\" not followed by 0 or 1 (write ~0 for \"~\" and ~1 for \"/\")");
-      }
-    }
-    p.tokens.push_back(std::move(token));
-    if (end == std::string_view::npos) break;
-    s.remove_prefix(end + 1);
-  }
+  auto tokens = parse_json_pointer(s, kMaxPointerTokens);
+  if (!tokens.ok()) return bad(tokens.error().message);
+  p.tokens = std::move(tokens.value());
   return p;
-}
-
-// An array index token: "0" or digits without a leading zero (RFC 6901 section 4).
-std::optional<std::size_t> array_index(const std::string& t) {
-  if (t.empty() || t.size() > 9 || (t.size() > 1 && t[0] == '0')) return std::nullopt;
-  std::size_t v = 0;
-  for (char c : t) {
-    if (c < '0' || c > '9') return std::nullopt;
-    v = v * 10 + static_cast<std::size_t>(c - '0');
-  }
-  return v;
-}
-
-const Json* resolve(const Json& doc, const std::vector<std::string>& tokens) {
-  const Json* cur = &doc;
-  for (const auto& t : tokens) {
-    if (cur->is_object()) {
-      auto it = cur->find(t);
-      if (it == cur->end()) return nullptr;
-      cur = &*it;
-    } else if (cur->is_array()) {
-      auto i = array_index(t);
-      if (!i || *i >= cur->size()) return nullptr;
-      cur = &(*cur)[*i];
-    } else {
-      return nullptr;
-    }
-  }
-  return cur;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -492,12 +421,6 @@ Result<int> spec_int(const Json& v, const std::string& where, int lo, int hi) {
 constexpr const char* kRuleKeys =
     "from, item, when, split, index, rest, join, trim, case, in, expiry, map, default, merge";
 
-std::string ascii_lower(std::string_view in) {
-  std::string s(in);
-  apply_case(s, LetterCase::lower);
-  return s;
-}
-
 // 1 to 64 strings, kept lower-cased (matching ignores ASCII case).
 Result<std::set<std::string>> spec_value_set(const Json& v, const std::string& where) {
   if (!v.is_array() || v.empty() || v.size() > kMaxSetValues) {
@@ -506,7 +429,7 @@ Result<std::set<std::string>> spec_value_set(const Json& v, const std::string& w
   std::set<std::string> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     SSOKIT_TRY(std::string text, spec_string(v[i], where + "[" + std::to_string(i) + "]", kMaxSpecString));
-    out.insert(ascii_lower(trim_view(text)));
+    out.insert(ascii_lower(trim_ascii_space(text)));
   }
   return out;
 }
@@ -735,7 +658,7 @@ std::vector<const Json*> lookup(const Sources& src, const Pointer& p) {
       {Doc::userinfo, &src.userinfo}, {Doc::claims, &src.claims}, {Doc::profile, &src.profile}};
   for (const auto& [doc, json] : docs) {
     if (p.doc != Doc::any && p.doc != doc) continue;
-    if (const Json* v = resolve(*json, p.tokens)) out.push_back(v);
+    if (const Json* v = json_pointer_find(*json, p.tokens)) out.push_back(v);
   }
   return out;
 }
@@ -744,7 +667,7 @@ std::vector<const Json*> lookup(const Sources& src, const Pointer& p) {
 bool listed(const Json& v, const std::set<std::string>& values) {
   auto text = scalar_text(v);
   if (!text || text->size() > kProfileMaxValueLength) return false;
-  return values.count(ascii_lower(trim_view(*text))) > 0;
+  return values.count(ascii_lower(trim_ascii_space(*text))) > 0;
 }
 
 bool condition_holds(const Sources& src, const Rule& rule) {
@@ -767,7 +690,7 @@ bool condition_holds(const Sources& src, const Rule& rule) {
 
 // Trim, case and map for one finished value; nullopt when nothing is left.
 std::optional<std::string> normalize(std::string_view in, const Rule& rule, std::size_t max) {
-  std::string s(rule.trim ? trim_view(in) : in);
+  std::string s(rule.trim ? trim_ascii_space(in) : in);
   apply_case(s, rule.letter_case);
   if (!s.empty()) {
     auto m = rule.map.find(s);
@@ -780,7 +703,7 @@ std::optional<std::string> normalize(std::string_view in, const Rule& rule, std:
 
 // Follows "item" into an object value (arrays' elements are handled by the callers).
 const Json* through_item(const Json* v, const Rule& rule) {
-  if (rule.item && v->is_object()) return resolve(*v, rule.item->tokens);
+  if (rule.item && v->is_object()) return json_pointer_find(*v, rule.item->tokens);
   return v;
 }
 
@@ -797,14 +720,14 @@ std::optional<std::string> scalar_value(const Json& found, const Rule& rule, std
       const Json* e = through_item(&(*v)[i], rule);
       if (e == nullptr) continue;
       auto t = scalar_text(*e);
-      if (!t || trim_view(*t).empty()) continue;
+      if (!t || trim_ascii_space(*t).empty()) continue;
       if (!rule.join) {
         text = std::move(t);
         raw = e;
         break;
       }
       if (any) joined += *rule.join;
-      joined += trim_view(*t);
+      joined += trim_ascii_space(*t);
       any = true;
       if (joined.size() > kProfileMaxValueLength) return std::nullopt;
     }
@@ -831,11 +754,11 @@ std::optional<std::string> scalar_value(const Json& found, const Rule& rule, std
     }
   }
   if (rule.expiry) {
-    auto t = parse_time(*raw, rule.trim ? trim_view(picked) : std::string_view(picked));
+    auto t = parse_time(*raw, rule.trim ? trim_ascii_space(picked) : std::string_view(picked));
     if (!t) return std::nullopt;
     picked = *t > now ? "active" : "expired";
   } else if (rule.in) {
-    const std::string key = ascii_lower(trim_view(picked));
+    const std::string key = ascii_lower(trim_ascii_space(picked));
     // No status at all is not "inactive"; an over-long one is absent like any other value.
     if (key.empty() || key.size() > kProfileMaxValueLength) return std::nullopt;
     picked = rule.in->count(key) > 0 ? "active" : "inactive";

@@ -2,7 +2,9 @@
 // {"success":false,"status","code","message","meta":{"errors":[{field,error,location}]}} on error.
 // Success is decided by `code` (the platform says: branch on code, not on the message).
 #include "org_internal.hpp"
+#include "ssokit/dates.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/text.hpp"
 
 namespace ssokit::org {
 namespace {
@@ -105,17 +107,7 @@ std::int64_t digits_value(std::string_view s) {
   return v;
 }
 
-int two_digits(std::string_view s, std::size_t at) { return static_cast<int>(digits_value(s.substr(at, 2))); }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, int m, int d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
 
 }  // namespace
 
@@ -151,36 +143,12 @@ Result<Reply> parse_reply(const HttpResponse& response) {
   return reply;
 }
 
-std::optional<std::int64_t> parse_http_date(std::string_view s) {
-  // IMF-fixdate (RFC 9110 section 5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT", exactly 29 characters.
-  static const char* const kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-  if (s.size() != 29 || s.substr(3, 2) != ", " || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' || s[19] != ':' ||
-      s[22] != ':' || s.substr(25) != " GMT") {
-    return std::nullopt;
-  }
-  if (!all_digits(s.substr(5, 2)) || !all_digits(s.substr(12, 4)) || !all_digits(s.substr(17, 2)) ||
-      !all_digits(s.substr(20, 2)) || !all_digits(s.substr(23, 2))) {
-    return std::nullopt;
-  }
-  int month = 0;
-  for (int i = 0; i < 12; ++i) {
-    if (s.substr(8, 3) == kMonths[i]) month = i + 1;
-  }
-  const int day = two_digits(s, 5);
-  const std::int64_t year = digits_value(s.substr(12, 4));
-  const int hour = two_digits(s, 17);
-  const int minute = two_digits(s, 20);
-  const int second = two_digits(s, 23);
-  if (month == 0 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) return std::nullopt;
-  return days_from_civil(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
-}
+std::optional<std::int64_t> parse_http_date(std::string_view s) { return ssokit::parse_http_date(s); }
 
 std::optional<std::int64_t> retry_after_seconds(const HttpResponse& response, std::int64_t now) {
   auto value = response.header("Retry-After");
   if (!value) return std::nullopt;
-  std::string_view v = *value;
-  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
-  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  const std::string_view v = trim_ows(*value);
   if (all_digits(v)) {
     if (v.size() > 9) return std::int64_t{999999999};  // absurdly long: "too long to wait" is all that matters
     return digits_value(v);

@@ -3,12 +3,12 @@
 #include <algorithm>
 
 #include "org_internal.hpp"
+#include "ssokit/text.hpp"
 
 namespace ssokit::org {
 namespace {
 
 bool is_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'); }
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
 // One DNS label: letters, digits and inner '-', 1..63 characters.
 bool is_label(std::string_view label) {
@@ -33,7 +33,7 @@ std::size_t find_well_known(std::string_view path) {
   if (path.size() < kNeedle.size()) return std::string_view::npos;
   for (std::size_t i = 0; i + kNeedle.size() <= path.size(); ++i) {
     bool match = true;
-    for (std::size_t k = 0; k < kNeedle.size() && match; ++k) match = lower(path[i + k]) == kNeedle[k];
+    for (std::size_t k = 0; k < kNeedle.size() && match; ++k) match = ascii_lower(path[i + k]) == kNeedle[k];
     if (match) return i;
   }
   return std::string_view::npos;
@@ -65,7 +65,7 @@ Result<std::string> normalize_domain(std::string_view domain, std::string_view w
   if (domain.empty() || domain.size() > 253) return bad();
   std::string out;
   out.reserve(domain.size());
-  for (char c : domain) out += lower(c);
+  for (char c : domain) out += ascii_lower(c);
   std::size_t labels = 0;
   std::size_t start = 0;
   while (start <= out.size()) {

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ssokit/platforms/streamone.hpp"
+#include "ssokit/dates.hpp"
 #include "ssokit/redact.hpp"
 #include "streamone_internal.hpp"
 
@@ -76,28 +77,19 @@ void append_padded(std::string& out, std::int64_t v, std::size_t width) {
 }
 
 std::string utc_text(std::int64_t t) {
-  // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
   std::int64_t days = t / 86400;
   std::int64_t secs = t % 86400;
   if (secs < 0) {
     secs += 86400;
     days -= 1;
   }
-  days += 719468;
-  const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  const CivilDate date = civil_from_days(days);
   std::string out;  // YYYY-MM-DDTHH:MM:SSZ
-  append_padded(out, y, 4);
+  append_padded(out, date.year, 4);
   out += '-';
-  append_padded(out, m, 2);
+  append_padded(out, date.month, 2);
   out += '-';
-  append_padded(out, d, 2);
+  append_padded(out, date.day, 2);
   out += 'T';
   append_padded(out, secs / 3600, 2);
   out += ':';
@@ -164,14 +156,6 @@ Error no_envelope(const HttpResponse& response, const std::string& what) {
                     std::move(details));
 }
 
-int parse_int(std::string_view s, std::size_t pos, std::size_t len) {
-  int v = 0;
-  for (std::size_t i = pos; i < pos + len; ++i) {
-    if (s[i] < '0' || s[i] > '9') return -1;
-    v = v * 10 + (s[i] - '0');
-  }
-  return v;
-}
 
 }  // namespace
 
@@ -181,29 +165,9 @@ const char* status_name(int status) {
 }
 
 std::optional<std::int64_t> parse_http_date(std::string_view s) {
-  // "Sun, 06 Nov 1994 08:49:37 GMT": fixed width, 29 characters.
-  if (s.size() != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' || s[16] != ' ' ||
-      s[19] != ':' || s[22] != ':' || s.substr(25) != " GMT") {
-    return std::nullopt;
-  }
-  static constexpr std::string_view kMonths = "JanFebMarAprMayJunJulAugSepOctNovDec";
-  const std::size_t month_at = kMonths.find(s.substr(8, 3));
-  if (month_at == std::string_view::npos || month_at % 3 != 0) return std::nullopt;
-  const int day = parse_int(s, 5, 2), year = parse_int(s, 12, 4);
-  const int hour = parse_int(s, 17, 2), minute = parse_int(s, 20, 2), second = parse_int(s, 23, 2);
-  if (day < 1 || day > 31 || year < 1970 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 ||
-      second > 60) {
-    return std::nullopt;
-  }
-  // Days since 1970-01-01 from the civil date (Howard Hinnant's algorithm).
-  const int month = static_cast<int>(month_at / 3) + 1;
-  const std::int64_t y = year - (month <= 2 ? 1 : 0);
-  const std::int64_t era = y / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + doe - 719468;
-  return days * 86400 + hour * 3600 + minute * 60 + second;
+  auto t = ssokit::parse_http_date(s);
+  if (t && *t < 0) return std::nullopt;  // before 1970: no StreamOne server's clock
+  return t;
 }
 
 Result<Envelope> parse_envelope(const HttpResponse& response, std::optional<std::int64_t> sent_timestamp) {
