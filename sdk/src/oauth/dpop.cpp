@@ -1,10 +1,9 @@
 // DPoP (RFC 9449): proofs built by the core, signed by the host (the sign effect, key "dpop").
 #include "ssokit/dpop.hpp"
 
-#include <cctype>
-
 #include "ssokit/base64.hpp"
 #include "ssokit/crypto.hpp"
+#include "ssokit/text.hpp"
 #include "ssokit/url.hpp"
 
 namespace ssokit {
@@ -19,11 +18,6 @@ bool base64url_of_size(const Json& jwk, const char* member, std::size_t size) {
   if (!v) return false;
   auto bytes = base64url_decode(*v);
   return bytes.ok() && (size == 0 ? !bytes->empty() : bytes->size() == size);
-}
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
 }
 
 // The members RFC 7638 3.2 hashes, checked: EC P-256 (crv, kty, x, y) or RSA (e, kty, n).
@@ -84,8 +78,8 @@ Result<std::string> jwk_thumbprint(const Json& jwk) {
 Result<std::string> dpop_htu(std::string_view url) {
   SSOKIT_TRY(Url u, parse_url(url));
   if (u.host.empty()) return make_error(ErrorCode::invalid_url, "a DPoP proof needs an absolute http(s) URL");
-  u.scheme = lower(u.scheme);
-  u.host = lower(u.host);
+  u.scheme = ascii_lower(u.scheme);
+  u.host = ascii_lower(u.host);
   if (u.port && ((u.scheme == "https" && *u.port == 443) || (u.scheme == "http" && *u.port == 80))) u.port.reset();
   u.query.reset();
   u.fragment.reset();
@@ -117,7 +111,7 @@ Status add_dpop_proof(HttpRequest& request, const DpopKey& key, std::int64_t now
   if (!access_token.empty()) {
     Params headers;
     for (auto& h : request.headers) {
-      if (lower(h.first) != "authorization") headers.push_back(std::move(h));
+      if (!ascii_iequals(h.first, "authorization")) headers.push_back(std::move(h));
     }
     headers.emplace_back("Authorization", "DPoP " + std::string(access_token));
     request.headers = std::move(headers);
@@ -143,7 +137,7 @@ std::optional<std::string> dpop_nonce_challenge(const HttpResponse& response) {
   if (response.status == 401) {
     // WWW-Authenticate: DPoP error="use_dpop_nonce", ... (RFC 9449 9). The scheme is
     // case-insensitive; the error value is matched as a token or a quoted string.
-    const std::string challenge = lower(response.header("WWW-Authenticate").value_or(""));
+    const std::string challenge = ascii_lower(response.header("WWW-Authenticate").value_or(""));
     const std::size_t scheme = challenge.find("dpop");
     if (scheme == std::string::npos) return std::nullopt;
     const std::string rest = challenge.substr(scheme + 4);
