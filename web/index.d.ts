@@ -171,6 +171,18 @@ export interface SsoClientOptions {
    * only. Pushed anyway when the provider has a pushed_authorization_request_endpoint (default false).
    */
   par?: boolean;
+  /**
+   * DPoP (RFC 9449): bind the tokens to a key this client holds, so a stolen access or refresh
+   * token is useless without it (default false; on anyway when discovery says
+   * `dpop_bound_access_tokens`). Each sign-in (login, deviceLogin) makes a new ECDSA P-256 key pair
+   * with WebCrypto, its private key non-extractable; the authorization request names it
+   * (`dpop_jkt`), every token request carries a proof signed with it, and `token_type` must be
+   * `DPoP`. In a browser the key pair is kept in IndexedDB (database `ssokit-keys`, store `dpop`,
+   * under `storageKey`), in Node in this client's memory. A refresh uses the session's key; a
+   * DPoP session whose key is gone is `login_required` (and removed); sign-out and revoke forget
+   * the key. Call the app's API with {@link SsoClient.fetch}.
+   */
+  dpop?: boolean;
   wasmBinary?: ArrayBuffer | Uint8Array;
   wasmUrl?: string | URL;
   /**
@@ -292,6 +304,16 @@ export interface SsoClient {
   /** True when `url` (default: location.href) is this client's redirect URI carrying an authorization response. */
   isCallback(url?: string): boolean;
   getAccessToken(): Promise<string>;
+  /**
+   * `fetch()` for the app's own API with the session's access token, refreshed first when due:
+   * `Authorization: DPoP <token>` and a fresh DPoP proof (`htm`, `htu`, `iat`, `jti`, `ath`, the
+   * server's remembered `DPoP-Nonce`) for a DPoP-bound session, `Authorization: Bearer <token>`
+   * otherwise. A `401` with `WWW-Authenticate: DPoP error="use_dpop_nonce"` is retried once with the
+   * server's new nonce (a second challenge is returned as it is). Resolves to the Response;
+   * rejects with `login_required` when nobody is signed in (or the session's DPoP key is gone).
+   * A body that can be read once (a stream) cannot be re-sent for the nonce retry.
+   */
+  fetch(input: string | URL | Request, init?: RequestInit): Promise<Response>;
   /** Refreshes now (skipped when another tab just did); concurrent callers share one refresh. A refresh whose answer cannot be validated ends the session: SsoError login_required, details.cause says why. */
   refresh(): Promise<unknown>;
   getProfile(): Promise<Profile | null>;

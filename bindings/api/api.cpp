@@ -48,7 +48,7 @@ const MethodTable kTables[] = {
     twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(), org_server_methods(),
 #endif
     crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods(),
-    device_methods(), twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
+    device_methods(), policy_methods(), twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
 };
 
 #ifndef SSOKIT_API_SERVER

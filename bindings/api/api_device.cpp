@@ -54,7 +54,8 @@ Result<Json> m_device_flow_start(const Json& p) {
   SSOKIT_TRY(DeviceAuthorization device, DeviceAuthorization::from_json(*d));
   SSOKIT_TRY(SignInOptions options, signin_options(p));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, device_flow(client, provider, device, options, now));
+  SSOKIT_TRY(auto rng, call_random(p));  // the DPoP proofs' jti
+  SSOKIT_TRY(FlowStep step, device_flow(client, provider, device, options, now, *rng));
   return step_to_json(step);
 }
 

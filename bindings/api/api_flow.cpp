@@ -20,7 +20,28 @@ Result<SignInOptions> signin_options(const Json& p) {
   if (auto v = json_int(*opts, "jwks_fetched_at")) o.jwks_fetched_at = *v;
   if (auto v = json_int(*opts, "jwks_unknown_kid_at")) o.jwks_unknown_kid_at = *v;
   if (auto v = json_int(*opts, "jwks_refetch_interval")) o.jwks_refetch_interval = *v;
+  if (const Json* k = json_member(*opts, "dpop"); k != nullptr && !k->is_null()) {
+    SSOKIT_TRY(o.dpop, DpopKey::from_json(*k));
+  }
+  if (const Json* n = json_member(*opts, "dpop_nonces"); n != nullptr && !n->is_null()) {
+    if (!n->is_object()) return bad_param("options.dpop_nonces", "must be an object (origin -> nonce)");
+    o.dpop_nonces = *n;
+  }
   return o;
+}
+
+Result<HttpRequest> request_from_json(const Json& r, std::string_view name) {
+  if (!r.is_object()) return bad_param(name, "must be an object {method, url, headers?, body?}");
+  HttpRequest request;
+  request.method = json_string(r, "method").value_or("GET");
+  request.url = json_string(r, "url").value_or("");
+  request.body = json_string(r, "body").value_or("");
+  if (auto idempotent = json_bool(r, "idempotent")) request.idempotent = *idempotent;
+  if (const Json* h = json_member(r, "headers"); h != nullptr && !h->is_null()) {
+    SSOKIT_TRY(request.headers, params_from_json(*h, std::string(name) + ".headers"));
+  }
+  SSOKIT_TRY(request.sign, sign_from_json(json_member(r, "sign")));
+  return request;
 }
 
 Json step_to_json(const FlowStep& step) {
@@ -38,16 +59,7 @@ Result<FlowStep> step_from_json(const Json& j) {
   step.state = j["state"];
   if (const Json* r = json_member(j, "result")) step.result = *r;
   if (const Json* r = json_member(j, "request"); r != nullptr && r->is_object()) {
-    HttpRequest request;
-    request.method = json_string(*r, "method").value_or("GET");
-    request.url = json_string(*r, "url").value_or("");
-    request.body = json_string(*r, "body").value_or("");
-    if (auto idempotent = json_bool(*r, "idempotent")) request.idempotent = *idempotent;
-    if (const Json* h = json_member(*r, "headers")) {
-      SSOKIT_TRY(request.headers, params_from_json(*h, "request.headers"));
-    }
-    SSOKIT_TRY(request.sign, sign_from_json(json_member(*r, "sign")));
-    step.request = std::move(request);
+    SSOKIT_TRY(step.request, request_from_json(*r, "request"));
   }
   step.wait_seconds = json_int(j, "wait_seconds").value_or(0);
   return step;
@@ -71,7 +83,8 @@ Result<Json> m_signin_start(const Json& p) {
   SSOKIT_TRY(std::string url, need_string(p, "url"));
   SSOKIT_TRY(SignInOptions options, signin_options(p));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, signin_flow(client, provider, tx, url, options, now));
+  SSOKIT_TRY(auto rng, call_random(p));  // the DPoP proofs' jti (a page passes its host's bytes)
+  SSOKIT_TRY(FlowStep step, signin_flow(client, provider, tx, url, options, now, *rng));
   return step_to_json(step);
 }
 
@@ -83,7 +96,8 @@ Result<Json> m_refresh_start(const Json& p) {
   SSOKIT_TRY(Session session, Session::from_json(*s));
   SSOKIT_TRY(SignInOptions options, signin_options(p));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  SSOKIT_TRY(FlowStep step, refresh_flow(client, provider, session, options, now));
+  SSOKIT_TRY(auto rng, call_random(p));
+  SSOKIT_TRY(FlowStep step, refresh_flow(client, provider, session, options, now, *rng));
   return step_to_json(step);
 }
 
@@ -101,10 +115,16 @@ Result<Json> m_flow_step(const Json& p) {
       SSOKIT_TRY(FlowStep step, userinfo_verified(*state, *verified));
       return step_to_json(step);
     }
-    SSOKIT_TRY(FlowStep step, kind == "id_token" ? id_token_verified(*state, *verified) : flow_verified(*state, *verified, now));
+    SSOKIT_TRY(auto rng, call_random(p));
+    SSOKIT_TRY(FlowStep step,
+               kind == "id_token" ? id_token_verified(*state, *verified) : flow_verified(*state, *verified, now, *rng));
     return step_to_json(step);
   }
-  return step_method(p, [](const Json& state, const HttpResponse& response, std::int64_t now) { return flow_step(state, response, now); });
+  SSOKIT_TRY(auto rng, call_random(p));  // a DPoP flow's next proof takes 16 bytes; a retry 16 more
+  RandomSource& random = *rng;
+  return step_method(p, [&random](const Json& state, const HttpResponse& response, std::int64_t now) {
+    return flow_step(state, response, now, random);
+  });
 }
 
 std::optional<std::string> optional_text(const Json& p, std::string_view name) {

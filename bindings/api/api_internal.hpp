@@ -34,6 +34,7 @@ MethodTable url_methods();     // api_url.cpp: URLs, percent/form encoding, orig
 MethodTable profile_methods(); // api_profile.cpp: profile mapping (claims + user-info -> profile)
 MethodTable flow_methods();    // api_flow.cpp: sign-in completion and refresh as step machines
 MethodTable device_methods();  // api_device.cpp: device authorization grant (RFC 8628)
+MethodTable policy_methods();  // api_policy.cpp: ending a session (signout.plan)
 
 // Video platforms: <platform>_methods() are safe in a browser page (no secret involved);
 // <platform>_server_methods() need the platform's secret and exist only in the server build
@@ -59,6 +60,8 @@ Result<std::unique_ptr<RandomSource>> call_random(const Json& p);
 
 // Boundary formats shared by the methods (api_oauth.cpp).
 Json request_to_json(const HttpRequest& request);
+// {method?, url, headers?, body?, idempotent?, sign?}; `name` names the parameter in errors.
+Result<HttpRequest> request_from_json(const Json& value, std::string_view name);
 Result<HttpResponse> response_from_json(const Json& params);  // params.response
 Result<Params> params_from_json(const Json& value, std::string_view name);
 // The sign effect entries of a request ("sign": [{alg, key, input, header?, form_field?}]).

@@ -250,6 +250,40 @@ Result<Json> m_dpop_nonce_challenge(const Json& p) {
   return Json{{"nonce", nonce ? Json(*nonce) : Json(nullptr)}};
 }
 
+// {client, provider} -> {wanted}: whether a sign-in uses DPoP (the host then makes a new key).
+Result<Json> m_dpop_wanted(const Json& p) {
+  SSOKIT_TRY(ClientConfig client, client_from_json(p));
+  SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
+  return Json{{"wanted", dpop_wanted(client, provider)}};
+}
+
+// {nonces?, url, response} -> {nonces}: the DPoP-Nonce the answer carries, kept for its origin.
+Result<Json> m_dpop_remember(const Json& p) {
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  const Json* given = json_member(p, "nonces");
+  Json nonces = given != nullptr && given->is_object() ? *given : Json::object();
+  remember_dpop_nonce(nonces, url, response);
+  return Json{{"nonces", std::move(nonces)}};
+}
+
+// {session, request: {method, url, headers?, body?}, nonces?, now, random?} -> the request with
+// the session's access token (DPoP + a proof to sign, or Bearer): authorized_request.
+Result<Json> m_resource_request(const Json& p) {
+  const Json* s = json_member(p, "session");
+  if (s == nullptr) return bad_param("session", "is required");
+  SSOKIT_TRY(Session session, Session::from_json(*s));
+  const Json* r = json_member(p, "request");
+  if (r == nullptr) return bad_param("request", "is required: {method, url, headers?, body?}");
+  SSOKIT_TRY(HttpRequest request, request_from_json(*r, "request"));
+  SSOKIT_TRY(std::int64_t now, need_now(p));
+  const Json* nonces = json_member(p, "nonces");
+  SSOKIT_TRY(auto rng, call_random(p));
+  SSOKIT_TRY(HttpRequest out, authorized_request(std::move(request), session, nonces != nullptr ? *nonces : Json::object(),
+                                                 now, *rng));
+  return request_to_json(out);
+}
+
 Result<Json> m_userinfo_request(const Json& p) {
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(std::string access_token, need_string(p, "access_token"));
@@ -324,6 +358,9 @@ constexpr Method kOauthMethods[] = {
     {"dpop.proof", m_dpop_proof},
     {"dpop.thumbprint", m_dpop_thumbprint},
     {"dpop.nonce_challenge", m_dpop_nonce_challenge},
+    {"dpop.wanted", m_dpop_wanted},
+    {"dpop.remember", m_dpop_remember},
+    {"resource.request", m_resource_request},
     {"userinfo.request", m_userinfo_request},
     {"userinfo.process", m_userinfo_process},
     {"revocation.request", m_revocation_request},

@@ -1,5 +1,6 @@
 // What the C API's files share (ssokit_c.cpp, ssokit_c_store.cpp, ssokit_c_qr.cpp,
-// ssokit_c_call.cpp): the error object, result hand-over, the callback transport and store.
+// ssokit_c_call.cpp, ssokit_c_request.cpp): the error object, the client, result hand-over, the
+// callback transport and store.
 #pragma once
 
 #include <cstdlib>
@@ -21,6 +22,16 @@ struct ssokit_error {
 struct ssokit_http_response {
   ssokit::HttpResponse response;
 };
+
+struct ssokit_client {
+  ssokit_callbacks callbacks{};
+  std::unique_ptr<ssokit::HttpTransport> transport;
+  std::unique_ptr<ssokit::TokenStore> store;
+  std::unique_ptr<ssokit::SsoClient> client;
+  std::mutex mutex;  // one call at a time on this client
+};
+
+#define SSOKIT_LOCK(client) std::lock_guard<std::mutex> ssokit_lock_((client)->mutex)
 
 namespace ssokit::c {
 

@@ -128,14 +128,6 @@ using ssokit::c::fail;
 using ssokit::c::give_out;
 using ssokit::c::ok;
 
-struct ssokit_client {
-  ssokit_callbacks callbacks{};
-  std::unique_ptr<ssokit::HttpTransport> transport;
-  std::unique_ptr<ssokit::TokenStore> store;
-  std::unique_ptr<ssokit::SsoClient> client;
-  std::mutex mutex;  // one call at a time on this client
-};
-
 struct ssokit_device {
   ssokit_client* client = nullptr;
   ssokit_device_progress_fn progress = nullptr;
@@ -154,7 +146,7 @@ constexpr const char* kConfigKeys[] = {"issuer",          "client_id",      "cli
                                        "redirect_uri",    "scope",          "profile_mapping", "clock_skew",
                                        "refresh_leeway",  "store_path",     "store_key_hex", "store_plaintext",
                                        "transport",       "fetch_userinfo", "trusted_audiences",
-                                       "allowed_algs",    "par"};
+                                       "allowed_algs",    "par",            "dpop"};
 
 ssokit::Status check_config(const Json& c) {
   for (const auto& member : c.items()) {
@@ -373,8 +365,6 @@ ssokit_code ssokit_client_new(const char* config_json, const ssokit_callbacks* c
 }
 
 void ssokit_client_free(ssokit_client* client) { delete client; }
-
-#define SSOKIT_LOCK(client) std::lock_guard<std::mutex> ssokit_lock_((client)->mutex)
 
 ssokit_code ssokit_login_url(ssokit_client* client, char** url_out, ssokit_error* err) {
   if (client == nullptr || url_out == nullptr) return fail(err, ErrorCode::invalid_argument, "NULL argument");

@@ -59,7 +59,7 @@ struct Command {
 
 // Commands by concern (cmd_*.cpp).
 std::vector<Command> basic_commands();    // pkce, authorize-url, logout-url
-std::vector<Command> session_commands();  // login, refresh, revoke
+std::vector<Command> session_commands();  // login, refresh, revoke, fetch
 std::vector<Command> jwt_commands();      // decode, verify
 std::vector<Command> device_commands();   // device (RFC 8628 device authorization grant)
 std::vector<Command> status_commands();   // status (cmd_status.cpp)
@@ -114,8 +114,12 @@ Result<Json> profile_mapping_of(const Args& args);
 // default list; invalid_argument for a name ssokit cannot verify.
 Result<std::vector<std::string>> allowed_algs_of(const Args& args);
 // SsoClient options from --issuer, --client-id, --scope, --profile-mapping, --profile-endpoint,
-// --no-userinfo, --trusted-audience (repeatable), --alg and SSOKIT_CLIENT_SECRET.
+// --no-userinfo, --trusted-audience (repeatable), --alg, --par, --dpop and SSOKIT_CLIENT_SECRET.
 Result<SsoClientOptions> client_options(const Args& args, std::string redirect_uri);
+#define DPOP_HELP                                                                                                  \
+  "--dpop binds the tokens to a new key (DPoP, RFC 9449: ES256, made for this sign-in and kept in --store beside " \
+  "the session, encrypted when the store is); it is on anyway when the provider's discovery says "                 \
+  "dpop_bound_access_tokens."
 // What login, refresh and device print: the token set the user asked for, claims and profile.
 Json session_output(const Session& s);
 

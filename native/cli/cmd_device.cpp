@@ -91,14 +91,14 @@ std::vector<Command> device_commands() {
   return {
       {"device",
        "--issuer URL --client-id ID [--scope S] [--store FILE] [--timeout SECONDS] [--no-qr] [--qr-svg FILE] "
-       "[--profile-mapping PRESET|FILE] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...] " CLIENT_AUTH_USAGE,
+       "[--profile-mapping PRESET|FILE] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...] [--dpop] " CLIENT_AUTH_USAGE,
        "Signs in with the device authorization grant (RFC 8628): shows a code, the verification URL and a QR "
        "code on stderr (first lines \"Code: ...\" and \"Visit: ...\"), polls until the sign-in is confirmed on "
        "another device, and prints tokens, claims and profile as login does. --qr-svg also writes the QR code "
        "as SVG. --timeout: the sign-in ends with the error timeout when it is not confirmed within this many "
        "seconds (default: until the code expires), and no request to the provider takes longer. "
        "A confidential client's secret comes from SSOKIT_CLIENT_SECRET, client authentication as for login; "
-       "--store, --no-userinfo, --trusted-audience and --alg as for login.",
+       "--store, --no-userinfo, --trusted-audience and --alg as for login. " DPOP_HELP,
        {{"issuer", true, true},
         {"client-id", true, true},
         {"scope"},
@@ -110,6 +110,7 @@ std::vector<Command> device_commands() {
         {"no-userinfo", false},
         {"trusted-audience", true, false, true},
         {"alg", true, false, true},
+        {"dpop", false},
         {"auth-method"},
         {"private-key"},
         {"private-key-id"},

@@ -1,4 +1,4 @@
-// Commands that sign in and use a session: login, refresh, revoke.
+// Commands that sign in and use a session: login, refresh, revoke, fetch.
 #include <chrono>
 #include <fstream>
 #include <iostream>
@@ -87,6 +87,41 @@ Result<Json> run_revoke(const Args& args) {
   return Json{{"revoked", current->tokens.refresh_token.empty() ? "access_token" : "refresh_token"}};
 }
 
+// `ssokit fetch URL`: the app's API called with the stored session (SsoClient::authorized_request).
+Result<Json> run_fetch(const Args& args) {
+  SSOKIT_TRY(SsoClientOptions options, client_options(args, "http://127.0.0.1/callback"));
+  HttpRequest request;
+  request.url = args.positional()[0];
+  request.method = args.get_or("method", args.get("data") ? "POST" : "GET");
+  if (request.method != "GET" && request.method != "POST" && request.method != "PUT" && request.method != "PATCH" &&
+      request.method != "DELETE") {
+    return make_error(ErrorCode::invalid_argument, "--method must be GET, POST, PUT, PATCH or DELETE");
+  }
+  request.idempotent = request.method == "GET";
+  request.body = args.get_or("data", "");
+  for (const std::string& header : args.get_all("header")) {
+    const auto colon = header.find(':');
+    if (colon == std::string::npos || colon == 0) {
+      return make_error(ErrorCode::invalid_argument, "--header must be \"Name: value\"");
+    }
+    std::string value = header.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(' '));
+    request.headers.emplace_back(header.substr(0, colon), std::move(value));
+  }
+  auto store = open_store(*args.get("store"));
+  SsoClient client(std::move(options), transport(), *store, system_random(), now_seconds);
+  SSOKIT_TRY(HttpResponse response, client.authorized_request(std::move(request)));
+  Json headers = Json::object();
+  for (const auto& [name, value] : response.headers) {
+    std::string lower = name;
+    for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    headers[lower] = headers.contains(lower) ? headers[lower].get<std::string>() + ", " + value : value;
+  }
+  Json out{{"status", response.status}, {"headers", headers}, {"body", response.body}};
+  if (auto json = parse_json(response.body); json.ok()) out["json"] = json.value();
+  return out;
+}
+
 }  // namespace
 
 std::vector<Command> session_commands() {
@@ -97,7 +132,7 @@ std::vector<Command> session_commands() {
       {"login",
        "--issuer URL --client-id ID [--scope S] [--redirect-uri http://127.0.0.1:PORT/callback] [--timeout SECONDS] "
        "[--store FILE] [--prompt P] [--login-hint H] [--max-age SECONDS] [--profile-mapping PRESET|FILE] "
-       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...] [--par] " CLIENT_AUTH_USAGE,
+       "[--profile-endpoint URL] [--no-userinfo] [--trusted-audience AUD]... [--alg NAME ...] [--par] [--dpop] " CLIENT_AUTH_USAGE,
        "Signs in through the system browser and a loopback redirect (RFC 8252); prints tokens, claims and "
        "profile. --timeout (default 300 s) bounds the wait for the browser and each request to the provider "
        "(at most 15 s each). --max-age: the provider must re-authenticate a sign-in older than this "
@@ -113,20 +148,22 @@ std::vector<Command> session_commands() {
        "too with a client secret); the sign-in stops before the browser opens when the provider offers none of them. "
        "--par pushes the authorization request (RFC 9126) "
        "and opens the browser with client_id and request_uri only; it is pushed anyway when the provider "
-       "has a pushed_authorization_request_endpoint.",
+       "has a pushed_authorization_request_endpoint. " DPOP_HELP,
        {issuer, client_id, {"scope"}, {"redirect-uri"}, {"timeout"}, {"store"}, {"prompt"}, {"login-hint"},
         {"max-age"}, {"profile-mapping"}, {"profile-endpoint"}, {"no-userinfo", false},
-        {"trusted-audience", true, false, true}, {"alg", true, false, true}, {"par", false}, auth_method, private_key,
+        {"trusted-audience", true, false, true}, {"alg", true, false, true}, {"par", false}, {"dpop", false}, auth_method, private_key,
         private_key_id, private_key_alg},
        0, 0, run_login},
       {"refresh", "--issuer URL --client-id ID --store FILE [--profile-mapping PRESET|FILE] [--trusted-audience AUD]... "
-                  "[--alg NAME ...] " CLIENT_AUTH_USAGE,
+                  "[--alg NAME ...] [--dpop] " CLIENT_AUTH_USAGE,
        "Refreshes the session kept in --store (the rotated refresh token is saved before it is printed). "
        "A new ID token is validated as at login (--trusted-audience and --alg as for login). Client authentication as "
-       "for login. SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
+       "for login. SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login). A DPoP session "
+       "(login --dpop) refreshes with its key from --store, --dpop or not; without that key it is login_required "
+       "and the session is forgotten.",
        {issuer, client_id, {"store", true, true}, {"profile-mapping"}, {"scope"}, {"redirect-uri"},
-        {"trusted-audience", true, false, true}, {"alg", true, false, true}, auth_method, private_key, private_key_id,
-        private_key_alg}, 0, 0,
+        {"trusted-audience", true, false, true}, {"alg", true, false, true}, {"dpop", false}, auth_method, private_key,
+        private_key_id, private_key_alg}, 0, 0,
        run_refresh},
       {"revoke", "--issuer URL --client-id ID --store FILE " CLIENT_AUTH_USAGE,
        "Revokes the session's refresh token (RFC 7009) and forgets the session. Client authentication as for "
@@ -134,6 +171,17 @@ std::vector<Command> session_commands() {
        "SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
        {issuer, client_id, {"store", true, true}, auth_method, private_key, private_key_id, private_key_alg}, 0, 0,
        run_revoke},
+      {"fetch", "--issuer URL --client-id ID --store FILE [--method M] [--data TEXT] [--header \"Name: value\"]... "
+                CLIENT_AUTH_USAGE " URL",
+       "Calls your API at URL with the session in --store: the access token (refreshed first when due) as "
+       "\"Authorization: DPoP\" with a DPoP proof for a DPoP session (login --dpop), one retry when the server "
+       "asks for a DPoP nonce, else as Bearer. Prints {\"status\", \"headers\", \"body\", \"json\"?} for any "
+       "HTTP status (exit 0; the request failing to get an answer is exit 1). --method GET (default; POST with "
+       "--data), POST, PUT, PATCH or DELETE; --header (repeatable) adds a request header. Redirects are not "
+       "followed. SSOKIT_STORE_KEY / SSOKIT_STORE_KEY_FILE: the store is encrypted (see login).",
+       {issuer, client_id, {"store", true, true}, {"method"}, {"data"}, {"header", true, false, true}, auth_method,
+        private_key, private_key_id, private_key_alg},
+       1, 1, run_fetch},
   };
 }
 

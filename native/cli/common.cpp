@@ -159,6 +159,9 @@ Result<SsoClientOptions> client_options(const Args& args, std::string redirect_u
   options.config.redirect_uri = std::move(redirect_uri);
   options.config.scope = args.get_or("scope", options.config.scope);
   options.config.par = args.flag("par");  // pushed authorization request (RFC 9126) even if not offered
+  // --dpop: new sign-ins bind the tokens to a new key (RFC 9449); a stored DPoP session refreshes
+  // with its key without it.
+  options.config.dpop = args.flag("dpop");
   options.storage_key = kStorageKey;
   SSOKIT_TRY(options.config.allowed_algs, allowed_algs_of(args));
   SSOKIT_TRY(options.signin.profile_mapping, profile_mapping_of(args));

@@ -24,6 +24,7 @@ constexpr Brief kBriefs[] = {
     {"login", "Signs in with the system browser and a loopback redirect (RFC 8252)"},
     {"refresh", "Refreshes the session in --store (rotated refresh token stored first)"},
     {"revoke", "Revokes the refresh token (RFC 7009) and forgets the session"},
+    {"fetch", "Calls your API with the session in --store (DPoP proof or Bearer)"},
     {"status", "Says whether --store holds a session: who, until when (never a token)"},
     {"decode", "Decodes a JWT WITHOUT verifying it (header and payload)"},
     {"verify", "Validates an ID token as a relying party would (OIDC Core 3.1.3.7)"},

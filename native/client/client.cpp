@@ -1,4 +1,5 @@
 #include "ssokit/client.hpp"
+#include "ssokit/native/dpop_key.hpp"
 #include "ssokit/native/key_signer.hpp"
 
 #include <algorithm>
@@ -27,13 +28,18 @@ Status wait_seconds(const std::function<void(std::chrono::milliseconds)>& sleep,
 
 void default_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 
+// The store entry of the session's DPoP private key, and of a pending browser sign-in's.
+constexpr const char* kDpopKeyName = "dpop_key";
+std::string pending_dpop_key_name(const std::string& pending) { return pending + "." + kDpopKeyName; }
+
 }  // namespace
 
 SsoClient::SsoClient(SsoClientOptions options, HttpTransport& transport, TokenStore& store, RandomSource& random,
                      Clock clock)
 : options_(std::move(options)),
       key_status_(options_.signer ? Status{} : load_client_key(options_)),
-      transport_(transport, options_.signer),
+      signer_(std::make_shared<native::DpopSigner>(options_.signer)),
+      transport_(transport, signer_),
       store_(store), random_(random), clock_(std::move(clock)) {}
 
 std::string SsoClient::key(std::string_view name) const { return options_.storage_key + "." + std::string(name); }
@@ -69,8 +75,13 @@ Result<ProviderMetadata> SsoClient::discover() {
   return metadata;
 }
 
-Result<std::string> SsoClient::login_url(const AuthorizationOptions& options) {
+Result<std::string> SsoClient::login_url(const AuthorizationOptions& given) {
   SSOKIT_TRY(ProviderMetadata provider, discover());
+  // DPoP: a new key for this sign-in, named by dpop_jkt and kept with the pending transaction.
+  std::string private_jwk;
+  SSOKIT_TRY(std::optional<DpopKey> dpop, new_dpop_key(provider, &private_jwk));
+  AuthorizationOptions options = given;
+  if (dpop) options.dpop_jwk = dpop->jwk;
   SSOKIT_TRY(AuthorizationRequest request,
              build_authorization_request(options_.config, provider, options, random_, clock_()));
   if (request.push) {
@@ -80,6 +91,7 @@ Result<std::string> SsoClient::login_url(const AuthorizationOptions& options) {
     if (!url.ok()) return redact_secrets(url.take_error(), {options_.config.client_secret});
     request.url = std::move(url).value();
   }
+  if (dpop) SSOKIT_CHECK(store_.put(key(pending_dpop_key_name("tx." + request.transaction.state)), private_jwk));
   SSOKIT_CHECK(store_.put(key("tx." + request.transaction.state), dump_json(request.transaction.to_json())));
   // Remembered so a callback with a tampered state can be told apart from a replay.
   SSOKIT_CHECK(store_.put(key("tx.latest"), request.transaction.state));
@@ -94,12 +106,54 @@ Result<Json> SsoClient::run(Result<FlowStep> first) {
 
 SignInOptions SsoClient::signin_options() {
   std::lock_guard<std::mutex> lock(state_mutex_);
-  return options_.signin;  // a copy: keep_jwks may change the keys from another thread
+  SignInOptions copy = options_.signin;  // a copy: keep_jwks may change the keys from another thread
+  copy.dpop_nonces = dpop_nonces_;
+  return copy;
+}
+
+Result<std::optional<DpopKey>> SsoClient::new_dpop_key(const ProviderMetadata& provider, std::string* private_jwk) {
+  if (!dpop_wanted(options_.config, provider)) return std::optional<DpopKey>();
+  SSOKIT_TRY(*private_jwk, native::generate_dpop_key());
+  SSOKIT_TRY(DpopKey key, signer_->add(*private_jwk));
+  return std::optional<DpopKey>(std::move(key));
+}
+
+Status SsoClient::load_session_key(const Session& session) {
+  if (!session.dpop || signer_->holds(*session.dpop)) return {};
+  auto forget_it = [&](const char* why) -> Status {
+    SSOKIT_CHECK(save(std::nullopt));
+    return make_error(ErrorCode::login_required, std::string("the session's tokens are bound to a DPoP key that ") + why +
+                                                     "; sign in again");
+  };
+  SSOKIT_TRY(std::optional<std::string> stored, store_.get(key(kDpopKeyName)));
+  if (!stored) return forget_it("is not in the store");
+  auto loaded = signer_->add(*stored);
+  if (!loaded.ok()) return forget_it("the store holds in an unusable form");
+  auto held = jwk_thumbprint(loaded->jwk);
+  auto wanted = jwk_thumbprint(session.dpop->jwk);
+  if (!held.ok() || !wanted.ok() || held.value() != wanted.value()) {
+    signer_->remove(*loaded);
+    return forget_it("is not the one in the store");
+  }
+  return {};
+}
+
+Status SsoClient::save_signed_in(const Session& session, const std::optional<std::string>& private_jwk) {
+  // The key first: a stored DPoP session is never without it. A Bearer session leaves none behind.
+  if (session.dpop) {
+    if (!private_jwk) return make_error(ErrorCode::internal_error, "the sign-in's DPoP key was lost");
+    SSOKIT_CHECK(store_.put(key(kDpopKeyName), *private_jwk));
+  } else {
+    SSOKIT_CHECK(store_.remove(key(kDpopKeyName)));
+  }
+  return save(session);
 }
 
 void SsoClient::keep_jwks(const Json& result) {
   // Keep the JWKS for the next flow: no refetch unless a kid is unknown (key rotation).
   std::lock_guard<std::mutex> lock(state_mutex_);
+  // And the servers' DPoP nonces (the flow started from ours and added what it was told).
+  if (const Json* nonces = json_member(result, "dpop_nonces"); nonces != nullptr && nonces->is_object()) dpop_nonces_ = *nonces;
   if (const Json* jwks = json_member(result, "jwks"); jwks != nullptr && jwks->is_object()) {
     options_.signin.jwks = *jwks;
     options_.signin.jwks_fetched_at = json_int(result, "jwks_fetched_at").value_or(0);
@@ -115,7 +169,16 @@ Result<SsoClient::DeviceStart> SsoClient::device_start(const std::function<void(
   if (!authorization.ok()) return redact_secrets(authorization.take_error(), {options_.config.client_secret, options_.config.private_key});
   DeviceAuthorization device = std::move(authorization).value();
   if (show) show(device);
-  const SignInOptions signin = signin_options();
+  SignInOptions signin = signin_options();
+  // DPoP: a new key for this sign-in, held until device_finish stores it with the session.
+  std::string private_jwk;
+  SSOKIT_TRY(signin.dpop, new_dpop_key(provider, &private_jwk));
+  if (signin.dpop) {
+    SSOKIT_TRY(std::string thumbprint, jwk_thumbprint(signin.dpop->jwk));
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    if (device_keys_.size() >= 4) device_keys_.erase(device_keys_.begin());  // abandoned sign-ins
+    device_keys_.emplace_back(std::move(thumbprint), std::move(private_jwk));
+  }
   SSOKIT_TRY(FlowStep step, device_flow(options_.config, provider, device, signin, clock_()));
   return DeviceStart{std::move(device), std::move(step)};
 }
@@ -125,7 +188,19 @@ Result<Session> SsoClient::device_finish(const Json& result) {
   const Json* session_json = json_member(result, "session");
   if (session_json == nullptr) return make_error(ErrorCode::internal_error, "the device flow's result has no session");
   SSOKIT_TRY(Session session, Session::from_json(*session_json));
-  SSOKIT_CHECK(save(session));
+  std::optional<std::string> private_jwk;
+  if (session.dpop) {
+    SSOKIT_TRY(std::string thumbprint, jwk_thumbprint(session.dpop->jwk));
+    std::lock_guard<std::mutex> lock(state_mutex_);
+    for (auto it = device_keys_.begin(); it != device_keys_.end(); ++it) {
+      if (it->first == thumbprint) {
+        private_jwk = std::move(it->second);
+        device_keys_.erase(it);
+        break;
+      }
+    }
+  }
+  SSOKIT_CHECK(save_signed_in(session, private_jwk));
   return session;
 }
 
@@ -175,13 +250,31 @@ Result<Session> SsoClient::handle_callback(std::string_view callback_url) {
   }
   SSOKIT_TRY(std::optional<std::string> latest, store_.get(key("tx.latest")));
   CallbackMatch match = match_callback(state, stored, latest);
-  for (const auto& name : match.remove) SSOKIT_CHECK(store_.remove(key(name)));
+  // The pending sign-in's DPoP key (single use, as its transaction).
+  std::optional<std::string> private_jwk;
+  if (match.transaction) {
+    SSOKIT_TRY(private_jwk, store_.get(key(pending_dpop_key_name("tx." + match.transaction->state))));
+  }
+  for (const auto& name : match.remove) {
+    SSOKIT_CHECK(store_.remove(key(name)));
+    if (name != "tx.latest") SSOKIT_CHECK(store_.remove(key(pending_dpop_key_name(name))));
+  }
   if (match.error) return *match.error;
   const Transaction& transaction = *match.transaction;
   SSOKIT_TRY(ProviderMetadata provider, discover());
-  SSOKIT_TRY(Json result, run(signin_flow(options_.config, provider, transaction, callback_url, signin_options(), clock_())));
-  SSOKIT_TRY(Session session, Session::from_json(result["session"]));
-  SSOKIT_CHECK(save(session));
+  SignInOptions signin = signin_options();
+  if (private_jwk) {
+    auto loaded = signer_->add(*private_jwk);
+    if (!loaded.ok()) return make_error(ErrorCode::storage_error, "the pending sign-in's DPoP key is unreadable; start again");
+    signin.dpop = std::move(loaded).value();
+  }
+  auto result = run(signin_flow(options_.config, provider, transaction, callback_url, signin, clock_()));
+  if (!result.ok()) {
+    if (signin.dpop) signer_->remove(*signin.dpop);
+    return result.take_error();
+  }
+  SSOKIT_TRY(Session session, Session::from_json(result.value()["session"]));
+  SSOKIT_CHECK(save_signed_in(session, private_jwk));
   return session;
 }
 
@@ -198,7 +291,12 @@ Status SsoClient::save(const std::optional<Session>& session) {
   if (session) {
     SSOKIT_CHECK(store_.put(key("session"), dump_json(session->to_json())));
   } else {
+    // Forgetting a session forgets its DPoP key too (sign-out, revoke, login_required).
+    std::optional<Session> old;
+    if (auto current = this->session(); current.ok()) old = std::move(current).value();
     SSOKIT_CHECK(store_.remove(key("session")));
+    SSOKIT_CHECK(store_.remove(key(kDpopKeyName)));
+    if (old && old->dpop) signer_->remove(*old->dpop);
   }
   for (const auto& listener : listeners_) listener(session ? &*session : nullptr);
   return {};
@@ -210,6 +308,36 @@ Result<std::string> SsoClient::access_token() {
   if (access_token_fresh(*current, clock_(), options_.refresh_leeway)) return current->tokens.access_token;
   SSOKIT_TRY(Session refreshed, refresh());
   return refreshed.tokens.access_token;
+}
+
+Result<Session> SsoClient::usable_session() {
+  SSOKIT_TRY(std::optional<Session> current, session());
+  if (!current) return make_error(ErrorCode::login_required, "nobody is signed in");
+  if (!access_token_fresh(*current, clock_(), options_.refresh_leeway)) {
+    SSOKIT_TRY(current, refresh());
+  }
+  SSOKIT_CHECK(load_session_key(*current));
+  return std::move(*current);
+}
+
+Result<HttpResponse> SsoClient::authorized_request(HttpRequest request) {
+  SSOKIT_TRY(Session current, usable_session());
+  for (int attempt = 0;; ++attempt) {
+    Json nonces;
+    {
+      std::lock_guard<std::mutex> lock(state_mutex_);
+      nonces = dpop_nonces_;
+    }
+    SSOKIT_TRY(HttpRequest built, ssokit::authorized_request(request, current, nonces, clock_(), random_));
+    SSOKIT_TRY(HttpResponse response, transport_.send(built));
+    const bool challenged = current.dpop && dpop_nonce_challenge(response).has_value();
+    if (current.dpop) {
+      std::lock_guard<std::mutex> lock(state_mutex_);
+      remember_dpop_nonce(dpop_nonces_, request.url, response);
+    }
+    // One retry with the nonce the server just gave; a second challenge goes to the app.
+    if (!challenged || attempt > 0) return response;
+  }
 }
 
 Result<Session> SsoClient::refresh() {
@@ -248,6 +376,8 @@ Result<Session> SsoClient::refresh_locked() {
   if (current->tokens.refresh_token.empty()) {
     return make_error(ErrorCode::login_required, "the session has no refresh token and its access token expired; sign in again");
   }
+  // A DPoP session refreshes with its own key (the core takes it from the session): no flag needed.
+  SSOKIT_CHECK(load_session_key(*current));
   SSOKIT_TRY(ProviderMetadata provider, discover());
   auto result = run(refresh_flow(options_.config, provider, *current, signin_options(), clock_()));
   if (!result.ok()) {

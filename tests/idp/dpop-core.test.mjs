@@ -9,6 +9,7 @@ import { startProvider, completeAuthorization } from './harness.mjs';
 import { loadCore } from '../../web/src/core.js';
 import { fetchTransport } from '../../web/src/transport.js';
 import { startDpopApi } from './dpop-api.mjs';
+import { verifySignature } from '../../web/src/verify.js';
 
 const core = await loadCore();
 const send = fetchTransport(globalThis.fetch);
@@ -82,6 +83,91 @@ for (const mode of ['optional', 'nonce']) {
       const other = await newKey();
       const { response } = await sendWithProof(request, other);
       assert.throws(() => core.call('token.process', { response, now: now(), dpop: true }), (e) => e.code === 'token_error');
+    });
+  });
+}
+
+// The sign-in and refresh step machines with options.dpop, driven as a host drives them: send each
+// request (signing its "dpop" entry), feed the answer back, answer verify effects with WebCrypto.
+async function runFlow(first, dpop, { seen = [] } = {}) {
+  let step = first;
+  for (let i = 0; i < 12 && !step.result; i += 1) {
+    if (step.verify) {
+      step = core.call('flow.step', { state: step.state, verified: await verifySignature(step.verify), now: now() });
+      continue;
+    }
+    let request = step.request;
+    seen.push(request);
+    for (const entry of request.sign ?? []) {
+      assert.equal(entry.key, 'dpop');
+      const signature = await subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, dpop.privateKey, new TextEncoder().encode(entry.input));
+      request = { ...request, headers: [...request.headers, [entry.header, `${entry.input}.${b64(signature)}`]] };
+    }
+    delete request.sign;
+    step = core.call('flow.step', { state: step.state, response: await send(request), now: now() });
+  }
+  return step.result;
+}
+
+const proofOf = (request) => {
+  const entry = (request.sign ?? []).find((e) => e.key === 'dpop');
+  return entry && JSON.parse(Buffer.from(entry.input.split('.')[1], 'base64url'));
+};
+
+for (const mode of ['optional', 'nonce']) {
+  describe(`DPoP in the sign-in and refresh flows (${mode})`, () => {
+    let idp;
+    before(async () => { idp = await startProvider({ dpop: mode }); });
+    after(async () => { await idp?.stop(); });
+
+    test('tokens bound to the key, user-info with ath, a refresh with the session key; nonce retried once per server', async () => {
+      const dpop = await newKey();
+      const provider = core.call('discovery.process', { issuer: idp.issuer, response: await send(core.call('discovery.request', { issuer: idp.issuer })) });
+      const client = { issuer: idp.issuer, client_id: 'ssokit-native', redirect_uri: 'http://127.0.0.1/callback', scope: 'openid profile email offline_access' };
+      assert.equal(core.call('dpop.wanted', { client: { ...client, dpop: true }, provider }).wanted, true);
+      assert.equal(core.call('dpop.wanted', { client, provider }).wanted, false);
+      const { url, transaction } = core.call('authorize.build', { client, provider, options: { dpop_jwk: dpop.key.jwk, prompt: 'consent' }, now: now() });
+      const back = await completeAuthorization(url);
+      const seen = [];
+      const first = core.call('signin.start', { client, provider, transaction, url: back, options: { dpop: dpop.key }, now: now() });
+      const result = await runFlow(first, dpop, { seen });
+      assert.equal(result.session.tokens.token_type, 'DPoP');
+      assert.deepEqual(result.session.dpop, dpop.key);
+      const tokenRequests = seen.filter((r) => r.url === provider.token_endpoint);
+      assert.equal(tokenRequests.length, mode === 'nonce' ? 2 : 1, 'one retry with the nonce, only when asked');
+      if (mode === 'nonce') {
+        assert.equal(proofOf(tokenRequests[0]).nonce, undefined);
+        assert.ok(proofOf(tokenRequests[1]).nonce, 'the retry carries the nonce');
+        assert.ok(result.dpop_nonces[new URL(provider.token_endpoint).origin], 'the nonce is remembered');
+      }
+      const userinfo = seen.find((r) => r.url === provider.userinfo_endpoint);
+      assert.ok(proofOf(userinfo).ath, 'user-info goes with a proof naming the token');
+      assert.ok(userinfo.headers.some(([n, v]) => n === 'Authorization' && v.startsWith('DPoP ')));
+      assert.equal(result.session.profile.email !== undefined || result.session.userinfo.sub !== undefined, true);
+      const jtis = seen.map(proofOf).filter(Boolean).map((p) => p.jti);
+      assert.ok(jtis.length >= 2);
+      assert.equal(new Set(jtis).size, jtis.length, 'every proof has its own jti');
+
+      // The refresh takes no key option: the session's own key proves possession.
+      const refreshSeen = [];
+      const refreshed = await runFlow(core.call('refresh.start', { client, provider, session: result.session, options: { dpop_nonces: result.dpop_nonces }, now: now() }), dpop, { seen: refreshSeen });
+      assert.equal(refreshed.session.tokens.token_type, 'DPoP');
+      assert.notEqual(refreshed.session.tokens.access_token, result.session.tokens.access_token);
+      assert.deepEqual(refreshed.session.dpop, dpop.key);
+      assert.equal(refreshSeen.filter((r) => r.url === provider.token_endpoint).length, 1, 'the remembered nonce is used at once: no retry');
+
+      // The refresh with another key than the session's is refused by the provider, and the session is kept.
+      const stranger = await newKey();
+      await assert.rejects(runFlow(core.call('refresh.start', { client, provider, session: refreshed.session, options: { dpop: stranger.key, dpop_nonces: result.dpop_nonces }, now: now() }), stranger),
+        (e) => e.code === 'login_required' || e.code === 'refresh_failed');
+    });
+
+    test('DPoP wanted without a key is refused before the code is spent', async () => {
+      const provider = core.call('discovery.process', { issuer: idp.issuer, response: await send(core.call('discovery.request', { issuer: idp.issuer })) });
+      const client = { issuer: idp.issuer, client_id: 'ssokit-native', redirect_uri: 'http://127.0.0.1/callback', dpop: true };
+      const { url, transaction } = core.call('authorize.build', { client, provider, now: now() });
+      const back = await completeAuthorization(url);
+      assert.throws(() => core.call('signin.start', { client, provider, transaction, url: back, now: now() }), (e) => e.code === 'invalid_argument' && /DPoP key/.test(e.message));
     });
   });
 }

@@ -11,6 +11,7 @@
 #include "ssokit/jose.hpp"
 #include "ssokit/native/key_signer.hpp"
 #include "ssokit/oauth.hpp"
+#include "ssokit/session.hpp"
 #include "ssokit/signing.hpp"
 
 namespace ssokit {
@@ -219,6 +220,141 @@ TEST(Dpop, ADpopRequestMustGetADpopToken) {
   EXPECT_EQ(bound->token_type, "DPoP");
   EXPECT_EQ(process_token_response(answer(200, {}, dpop), kNow).error().code, ErrorCode::invalid_response);
   EXPECT_EQ(process_token_response(answer(200, {}, bearer), kNow)->token_type, "Bearer");
+}
+
+// ---- DPoP in the refresh flow and the app's requests ----
+
+ProviderMetadata dpop_provider() {
+  return ProviderMetadata::from_json({{"issuer", "https://id.example.com"},
+                                      {"authorization_endpoint", "https://id.example.com/auth"},
+                                      {"token_endpoint", "https://id.example.com/token"},
+                                      {"jwks_uri", "https://id.example.com/jwks"}})
+      .value();
+}
+
+ClientConfig dpop_client() {
+  ClientConfig c;
+  c.issuer = "https://id.example.com";
+  c.client_id = "player";
+  c.redirect_uri = "http://127.0.0.1/cb";
+  return c;
+}
+
+Session bound_session() {
+  Session s;
+  s.tokens.access_token = "at-1";
+  s.tokens.refresh_token = "rt-1";
+  s.tokens.token_type = "DPoP";
+  s.claims = {{"sub", "u1"}};
+  s.dpop = key();
+  return s;
+}
+
+std::string header_of(const HttpRequest& r, std::string_view name) {
+  for (const auto& h : r.headers) {
+    if (header_name_equals(h.first, name)) return h.second;
+  }
+  return "";
+}
+
+const SignRequest* proof_of(const HttpRequest& r) {
+  for (const auto& s : r.sign) {
+    if (s.key == "dpop") return &s;
+  }
+  return nullptr;
+}
+
+const HttpResponse kUseNonce = answer(400, {{"DPoP-Nonce", "n-1"}}, R"({"error":"use_dpop_nonce"})");
+
+TEST(DpopFlow, ARefreshProvesTheSessionsKeyAndRetriesOnceWithTheNonce) {
+  auto first = refresh_flow(dpop_client(), dpop_provider(), bound_session(), SignInOptions{}, kNow, random());
+  ASSERT_TRUE(first.ok()) << first.error().message;
+  const SignRequest* proof = proof_of(*first->request);
+  ASSERT_NE(proof, nullptr) << "the session's own key proves possession without a key option";
+  EXPECT_EQ(json_member(part(proof->input, 1), "nonce"), nullptr);
+  auto retry = flow_step(first->state, kUseNonce, kNow, random());
+  ASSERT_TRUE(retry.ok()) << retry.error().message;
+  ASSERT_TRUE(retry->request);
+  EXPECT_EQ(retry->request->url, "https://id.example.com/token");
+  EXPECT_EQ(json_string(part(proof_of(*retry->request)->input, 1), "nonce").value_or(""), "n-1");
+  EXPECT_NE(json_string(part(proof_of(*retry->request)->input, 1), "jti"), json_string(part(proof->input, 1), "jti"));
+  // The server asks once more: no second retry; the refresh fails and keeps the session.
+  auto again = flow_step(retry->state, answer(400, {{"DPoP-Nonce", "n-2"}}, R"({"error":"use_dpop_nonce"})"), kNow, random());
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::refresh_failed);
+  EXPECT_EQ(json_string(again.error().details, "error").value_or(""), "use_dpop_nonce");
+}
+
+TEST(DpopFlow, ARefreshedSessionStaysBoundAndTheResultCarriesTheNonces) {
+  auto first = refresh_flow(dpop_client(), dpop_provider(), bound_session(), SignInOptions{}, kNow, random());
+  ASSERT_TRUE(first.ok());
+  auto done = flow_step(first->state,
+                        answer(200, {{"DPoP-Nonce", "n-3"}}, R"({"access_token":"at-2","token_type":"DPoP","expires_in":300})"),
+                        kNow, random());
+  ASSERT_TRUE(done.ok()) << done.error().message;
+  ASSERT_TRUE(done->result);
+  auto session = Session::from_json((*done->result)["session"]).value();
+  EXPECT_EQ(session.tokens.access_token, "at-2");
+  EXPECT_EQ(session.tokens.refresh_token, "rt-1");
+  ASSERT_TRUE(session.dpop);
+  EXPECT_EQ(session.dpop->jwk, kPublicJwk);
+  EXPECT_EQ(json_string((*done->result)["dpop_nonces"], "https://id.example.com").value_or(""), "n-3");
+}
+
+TEST(DpopFlow, ABearerAnswerToADpopRefreshIsRefused) {
+  auto first = refresh_flow(dpop_client(), dpop_provider(), bound_session(), SignInOptions{}, kNow, random());
+  ASSERT_TRUE(first.ok());
+  auto step = flow_step(first->state, answer(200, {}, R"({"access_token":"at-2","token_type":"Bearer","expires_in":300})"),
+                        kNow, random());
+  ASSERT_FALSE(step.ok());
+  EXPECT_EQ(json_string(step.error().details, "cause").value_or(""), "invalid_response");
+}
+
+TEST(DpopFlow, ABearerSessionRefreshesWithoutAProof) {
+  Session s = bound_session();
+  s.dpop.reset();
+  s.tokens.token_type = "Bearer";
+  auto first = refresh_flow(dpop_client(), dpop_provider(), s, SignInOptions{}, kNow, random());
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(proof_of(*first->request), nullptr);
+}
+
+TEST(DpopFlow, ASignInThatWantsDpopNeedsAKey) {
+  ClientConfig client = dpop_client();
+  client.dpop = true;
+  Transaction tx;
+  tx.client_id = client.client_id;
+  tx.issuer = client.issuer;
+  auto step = signin_flow(client, dpop_provider(), tx, "http://127.0.0.1/cb?code=c&state=s", SignInOptions{}, kNow, random());
+  ASSERT_FALSE(step.ok());
+  EXPECT_EQ(step.error().code, ErrorCode::invalid_argument);
+  Json doc = dpop_provider().to_json();
+  doc["dpop_bound_access_tokens"] = true;
+  EXPECT_TRUE(dpop_wanted(dpop_client(), ProviderMetadata::from_json(doc).value()));
+  EXPECT_FALSE(dpop_wanted(dpop_client(), dpop_provider()));
+}
+
+TEST(DpopFlow, AuthorizedRequestIsDpopForABoundSessionAndBearerOtherwise) {
+  HttpRequest api;
+  api.url = "https://api.example.com/v1/me?x=1";
+  api.headers = {{"authorization", "Basic old"}, {"Accept", "application/json"}};
+  const Json nonces = {{"https://api.example.com", "api-nonce"}};
+  auto bound = authorized_request(api, bound_session(), nonces, kNow, random());
+  ASSERT_TRUE(bound.ok()) << bound.error().message;
+  EXPECT_EQ(header_of(*bound, "Authorization"), "DPoP at-1");
+  EXPECT_EQ(bound->headers.size(), 2u) << "the old Authorization header is replaced";
+  const Json claims = part(proof_of(*bound)->input, 1);
+  EXPECT_EQ(json_string(claims, "nonce").value_or(""), "api-nonce");
+  EXPECT_EQ(json_string(claims, "htu").value_or(""), "https://api.example.com/v1/me");
+  EXPECT_EQ(json_string(claims, "ath").value_or(""), base64url_encode(sha256(std::string("at-1"))));
+  Session bearer = bound_session();
+  bearer.dpop.reset();
+  auto plain = authorized_request(api, bearer, Json::object(), kNow, random());
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(header_of(*plain, "Authorization"), "Bearer at-1");
+  EXPECT_TRUE(plain->sign.empty());
+  bearer.tokens.access_token.clear();
+  EXPECT_EQ(authorized_request(api, bearer, Json::object(), kNow, random()).error().code, ErrorCode::login_required);
 }
 
 }  // namespace

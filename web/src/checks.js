@@ -9,7 +9,7 @@ export const CLIENT_OPTIONS = [
   'issuer', 'clientId', 'redirectUri', 'scope', 'clientSecret', 'clientAuth', 'storage', 'transactionStorage',
   'fetch', 'timeoutMs', 'clock', 'profileMapping', 'profileEndpoint', 'fetchUserinfo', 'refreshLeeway',
   'clockSkew', 'allowedAlgs', 'trustedAudiences', 'navigate', 'wasmBinary', 'wasmUrl', 'storageKey', 'metadataTtl', 'crossTab',
-  'locks', 'warmUp', 'autoRefresh', 'par', 'privateKey', 'privateKeyId', 'privateKeyAlg',
+  'locks', 'warmUp', 'autoRefresh', 'par', 'dpop', 'privateKey', 'privateKeyId', 'privateKeyAlg',
 ];
 
 // Edit distance, for "did you mean": option names are short, so the table is small.

@@ -18,8 +18,15 @@ import { checkOptionNames, discoveryFetchFailed } from './checks.js';
 import { createEvents, createExpiryTimer } from './events.js';
 import { callbackFromHiddenFrame, handOffToParent, isCheckFrame } from './check-session.js';
 import { hostRandom, AUTHORIZE_RANDOM_BYTES } from './random.js';
+import { createDpopKey, dpopKeyStore, sameKey, signDpop } from './dpop.js';
 
-const MAX_FLOW_REQUESTS = 8;
+// Code exchange, JWKS (and one refetch), user-info, the profile request; with DPoP each may be
+// retried once for a nonce.
+const MAX_FLOW_REQUESTS = 12;
+// Randomness for the proofs' jti in every step of a flow (the page build has no generator).
+const flowRandom = () => ({ random: hostRandom(64) });
+// fetch() upper-cases these method names itself; a DPoP proof's htm must be what is sent.
+const FETCH_METHODS = ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'POST', 'PUT'];
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 // Fallback lock when navigator.locks is missing (Node, old browsers): serializes the clients of
@@ -62,7 +69,7 @@ export async function createSsoClient(options = {}) {
     trustedAudiences,
     navigate, wasmBinary, wasmUrl, storageKey = 'ssokit', metadataTtl = 3600,
     crossTab = true, locks = defaultLocks(), warmUp = false, autoRefresh = false, par = false,
-    privateKey, privateKeyId, privateKeyAlg,
+    privateKey, privateKeyId, privateKeyAlg, dpop = false,
   } = options;
   // A secret in a page is readable by every script on it (RFC 9700 2.5; RFC 8252 8.5): pages are
   // public clients with PKCE. Confidential clients belong to the portal's server (Node, no DOM).
@@ -83,7 +90,8 @@ export async function createSsoClient(options = {}) {
     if (!createSigner) throw new SsoError('invalid_argument', 'privateKey is for a server (Node) only');
     signer = createSigner({ client: privateKey });
   }
-  const send = fetchTransport(fetchImpl ?? globalThis.fetch?.bind(globalThis), { timeoutMs, signer });
+  const rawFetch = fetchImpl ?? globalThis.fetch?.bind(globalThis);
+  const send = fetchTransport(rawFetch, { timeoutMs, signer });
   // warmUp: the discovery document travels while the WebAssembly compiles.
   let early = warmUp ? prefetchDiscovery(send, issuer) : null;
   const core = await loadCore({ wasmBinary, wasmUrl });
@@ -105,6 +113,7 @@ export async function createSsoClient(options = {}) {
   if (allowedAlgs) client.allowed_algs = allowedAlgs;
   if (trustedAudiences) client.trusted_audiences = trustedAudiences;  // OIDC Core 3.1.3.7 step 3
   if (par) client.par = true;
+  if (dpop) client.dpop = true;
   // Issuer, redirect URI and algorithm names now, not at the first sign-in (invalid_url, invalid_argument).
   core.call('client.check', { client });
   const sessionKey = `${storageKey}.session`;
@@ -119,6 +128,65 @@ export async function createSsoClient(options = {}) {
   let keys = { jwks: null, jwks_fetched_at: 0, jwks_unknown_kid_at: 0 };  // the core's, from the last flow
   let refreshing = null;
   let lastAnnounced;  // the stored text the listeners were last told about (undefined: never)
+
+  // ---- DPoP (RFC 9449): the key of each sign-in, the servers' nonces ------------------------
+  // A pending sign-in's key is kept under its transaction's name until the callback, a session's
+  // under its thumbprint (so per-tab sessions of one origin keep their own keys).
+  const dpopKeys = dpopKeyStore();
+  let dpopNonces = {};  // origin -> the last DPoP-Nonce it gave (the core's, from flows and resource calls)
+  const pendingDpopName = (state) => `${storageKey}.tx.${state}`;
+  const sessionDpopName = (session) => `${storageKey}.session.${core.call('dpop.thumbprint', { jwk: session.dpop.jwk })}`;
+  const dpopWanted = (metadata) => core.call('dpop.wanted', { client, provider: metadata }).wanted;
+  const dpopKeyGone = () => new SsoError('login_required', 'the DPoP key this session is bound to is gone (site data cleared?); sign in again');
+
+  /** The session's key ({privateKey, key}), or null for a Bearer session or a key that is gone. */
+  async function sessionDpopKey(session) {
+    if (!session?.dpop) return null;
+    const record = await dpopKeys.get(sessionDpopName(session));
+    return sameKey(record, session.dpop) ? record : null;
+  }
+
+  async function forgetDpopKey(session) {
+    if (session?.dpop) await dpopKeys.remove(sessionDpopName(session)).catch(() => {});
+  }
+
+  // A finished sign-in's key becomes its session's (written before the session itself).
+  async function keepSessionKey(session, dpopKey) {
+    if (dpopKey && session.dpop) await dpopKeys.set(sessionDpopName(session), dpopKey);
+  }
+
+  // sso.fetch: the app's request with the session's access token (DPoP: and a fresh proof), sent
+  // with fetch; a resource server's use_dpop_nonce challenge is answered by one retry.
+  async function authorizedFetch(input, init = {}) {
+    let session = await readSession();
+    if (!session) throw new SsoError('login_required', 'nobody is signed in');
+    if (isDue(session)) session = await refreshSession(false);
+    const dpopKey = await sessionDpopKey(session);
+    if (session.dpop && !dpopKey) {
+      await writeSession(null, { reason: 'refresh_refused' });
+      throw dpopKeyGone();
+    }
+    const isRequest = typeof Request === 'function' && input instanceof Request;
+    let method = String(init.method ?? (isRequest ? input.method : 'GET'));
+    if (FETCH_METHODS.includes(method.toUpperCase())) method = method.toUpperCase();
+    // The proof's htu is absolute: a page's relative URL is resolved as fetch resolves it.
+    const url = new URL(isRequest ? input.url : String(input), globalThis.location?.href).href;
+    for (let attempt = 0; ; attempt++) {
+      const built = core.call('resource.request', { session, request: { method, url }, nonces: dpopNonces, now: clock(), ...flowRandom() });
+      const signed = await signDpop(built, dpopKey?.privateKey);
+      const headers = new Headers(init.headers ?? (isRequest ? input.headers : undefined));
+      for (const [name, value] of signed.headers) headers.set(name, value);
+      const response = await rawFetch(isRequest ? input.clone() : input, { ...init, method, headers });
+      const seen = { status: response.status, headers: [...response.headers], body: '' };
+      dpopNonces = core.call('dpop.remember', { nonces: dpopNonces, url, response: seen }).nonces;
+      // Once: a server that asks for a new nonce every time gets its second 401 back.
+      if (attempt === 0 && session.dpop && core.call('dpop.nonce_challenge', { response: seen }).nonce !== null) {
+        await response.body?.cancel().catch(() => {});
+        continue;
+      }
+      return response;
+    }
+  }
 
   const withLock = (fn) => (locks ? locks.request(refreshLockName, fn) : realmLock(refreshLockName, fn));
 
@@ -145,7 +213,11 @@ export async function createSsoClient(options = {}) {
     if (message.type === 'signed_out') {
       // Per-tab storage still holds this tab's copy: a sign-out anywhere ends it here too.
       // (Shared storage is already clear; removing again could drop a newer sign-in.)
-      if (!sharedSessions) await sessions.remove(sessionKey);
+      if (!sharedSessions) {
+        const mine = await readSession().catch(() => null);
+        await sessions.remove(sessionKey);
+        await forgetDpopKey(mine);
+      }
       const text = sharedSessions ? await sessions.get(sessionKey) : null;
       notify(text, text ? parseSession(text) : null, 'other_tab');
     } else if (message.type === 'updated' && sharedSessions) {
@@ -205,13 +277,14 @@ export async function createSsoClient(options = {}) {
     return discovering;
   }
 
-  async function runFlow(step) {
+  // `dpopKey`: the flow's key ({privateKey}), which signs its requests' DPoP proofs.
+  async function runFlow(step, dpopKey = null) {
     for (let i = 0; ; i++) {
-      step = await performVerify(core, step, clock);  // an ID token's signature, with WebCrypto
+      step = await performVerify(core, step, clock, flowRandom);  // an ID token's signature, with WebCrypto
       if ('result' in step) break;
       if (i === MAX_FLOW_REQUESTS) throw new SsoError('internal_error', 'the flow did not finish within its request budget');
-      const response = await send(step.request);
-      step = core.call('flow.step', { state: step.state, response, now: clock() });
+      const response = await send(await signDpop(step.request, dpopKey?.privateKey));
+      step = core.call('flow.step', { state: step.state, response, now: clock(), ...flowRandom() });
     }
     keepKeys(step.result);
     return step.result.session;
@@ -219,10 +292,13 @@ export async function createSsoClient(options = {}) {
 
   function keepKeys(result) {
     if (result.jwks) keys = { jwks: result.jwks, jwks_fetched_at: result.jwks_fetched_at, jwks_unknown_kid_at: result.jwks_unknown_kid_at };
+    if (result.dpop_nonces && typeof result.dpop_nonces === 'object') dpopNonces = { ...dpopNonces, ...result.dpop_nonces };
   }
 
-  function flowOptions() {
-    const options = { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, ...keys };
+  // `dpopKey`: a new sign-in's key (a refresh takes the session's own from the session).
+  function flowOptions(dpopKey = null) {
+    const options = { fetch_userinfo: fetchUserinfo, profile_mapping: profileMapping, ...keys, dpop_nonces: dpopNonces };
+    if (dpopKey) options.dpop = dpopKey.key;
     if (profileEndpoint) options.profile_endpoint = profileEndpoint;  // the extra profile request
     return options;
   }
@@ -248,8 +324,11 @@ export async function createSsoClient(options = {}) {
 
   async function writeSession(session, { event, reason } = {}) {
     const text = session ? JSON.stringify(session) : null;
+    const previous = await readSession().catch(() => null);
     if (text) await sessions.set(sessionKey, text);
     else await sessions.remove(sessionKey);
+    // Sign-out, a refused refresh or a new sign-in: the replaced session's key goes with it.
+    if (previous?.dpop && !(session?.dpop && sameKey({ key: previous.dpop }, session.dpop))) await forgetDpopKey(previous);
     notify(text, session, reason);
     announce(session ? 'updated' : 'signed_out', event ? { event } : {});
   }
@@ -279,7 +358,12 @@ export async function createSsoClient(options = {}) {
           const metadata = await discover();
           let fresh;
           try {
-            fresh = await runFlow(core.call('refresh.start', { client, provider: metadata, session: current, options: flowOptions(), now: clock() }));
+            // A DPoP-bound refresh token is useless without its key.
+            const dpopKey = await sessionDpopKey(current);
+            if (current.dpop && !dpopKey) throw dpopKeyGone();
+            fresh = await runFlow(core.call('refresh.start', {
+              client, provider: metadata, session: current, options: flowOptions(), now: clock(), ...flowRandom(),
+            }), dpopKey);
           } catch (e) {
             const code = e instanceof SsoError ? e.code : 'internal_error';
             events.emit('refreshFailed', { code, message: e.message });
@@ -318,7 +402,10 @@ export async function createSsoClient(options = {}) {
       const win = popup ? openPopup(popupFeatures) : null;
       try {
         const metadata = await discover();
+        // DPoP: a new key for every sign-in; the code is bound to it (dpop_jkt).
+        const dpopKey = dpopWanted(metadata) ? await createDpopKey() : null;
         const opts = { return_to: returnTo };
+        if (dpopKey) opts.dpop_jwk = dpopKey.key.jwk;
         if (prompt) opts.prompt = prompt;
         if (loginHint) opts.login_hint = loginHint;
         if (maxAge !== undefined) opts.max_age = maxAge;
@@ -329,8 +416,9 @@ export async function createSsoClient(options = {}) {
         const { transaction } = built;
         // RFC 9126: the parameters are pushed; the browser gets client_id and request_uri only.
         const url = built.push
-          ? core.call('authorize.pushed', { client, provider: metadata, response: await send(built.push) }).url
+          ? core.call('authorize.pushed', { client, provider: metadata, response: await send(await signDpop(built.push, dpopKey?.privateKey)) }).url
           : built.url;
+        if (dpopKey) await dpopKeys.set(pendingDpopName(transaction.state), dpopKey);
         await pending.set(txKey(transaction.state), JSON.stringify(transaction));
         // Remembered so a callback with a tampered state can be told apart from a replay.
         await pending.set(latestTxKey, transaction.state);
@@ -361,7 +449,12 @@ export async function createSsoClient(options = {}) {
       const stored = key ? await pending.get(`${storageKey}.${key}`) : null;
       const latest = await pending.get(latestTxKey);
       const match = core.call('callback.match', { state, ...(stored ? { stored } : {}), ...(latest ? { latest } : {}) });
-      for (const name of match.remove) await pending.remove(`${storageKey}.${name}`);
+      // The pending sign-in's DPoP key, read before its entries go (its name is the transaction's).
+      const dpopKey = key && !match.error ? await dpopKeys.get(`${storageKey}.${key}`) : null;
+      for (const name of match.remove) {
+        await pending.remove(`${storageKey}.${name}`);
+        await dpopKeys.remove(`${storageKey}.${name}`).catch(() => {});
+      }
       if (match.error) {
         if (match.error.code === 'transaction_not_found' && isSigninPopup()) {
           // The provider sent the popup to a callback page that handles the response itself: the
@@ -375,8 +468,12 @@ export async function createSsoClient(options = {}) {
         throw new SsoError(match.error.code, match.error.message);
       }
       const { transaction } = match;
-      const step = core.call('signin.start', { client, provider: metadata, transaction, url, options: flowOptions(), now: clock() });
-      const session = await runFlow(step);
+      if (!dpopKey && dpopWanted(metadata)) {
+        throw new SsoError('login_required', 'the DPoP key of this sign-in is gone (site data cleared?); sign in again');
+      }
+      const step = core.call('signin.start', { client, provider: metadata, transaction, url, options: flowOptions(dpopKey), now: clock(), ...flowRandom() });
+      const session = await runFlow(step, dpopKey);
+      await keepSessionKey(session, dpopKey);
       await writeSession(session);
       return { profile: session.profile, claims: session.claims, returnTo: session.return_to };
     },
@@ -401,6 +498,7 @@ export async function createSsoClient(options = {}) {
       stopIfCancelled();
       const metadata = await discover();
       const deviceClient = deviceScope ? { ...client, scope: deviceScope } : client;
+      const dpopKey = dpopWanted(metadata) ? await createDpopKey() : null;  // a new key per sign-in
       const request = core.call('device.start', { client: deviceClient, provider: metadata, now: clock() });
       const device = core.call('device.process', { response: await send(request), now: clock() });
       stopIfCancelled();
@@ -410,18 +508,18 @@ export async function createSsoClient(options = {}) {
         verificationUriComplete: device.verification_uri_complete,
         expiresIn: device.expires_in,
       });
-      let step = core.call('device.flow_start', { client: deviceClient, provider: metadata, device, options: flowOptions(), now: clock() });
+      let step = core.call('device.flow_start', { client: deviceClient, provider: metadata, device, options: flowOptions(dpopKey), now: clock(), ...flowRandom() });
       // The core stops polling at the code's expiry; this bound also holds for a clock that stands
       // still (polls are at least a second apart, plus the sign-in's few requests).
       const maxSteps = Math.max(device.expires_at - clock(), 0) + 16;
       let backoff = 0;
       for (let i = 0; i < maxSteps; i++) {
-        step = await performVerify(core, step, clock);
+        step = await performVerify(core, step, clock, flowRandom);
         if ('result' in step) break;
         await waitOrCancel(Math.max(step.wait_seconds ?? 0, backoff) * 1000, signal);
         let response;
         try {
-          response = await send(step.request);
+          response = await send(await signDpop(step.request, dpopKey?.privateKey));
         } catch (e) {
           // Network trouble while polling: the core says whether and how long to wait (RFC 8628 3.5).
           if (!(e instanceof SsoError)) throw e;
@@ -434,14 +532,15 @@ export async function createSsoClient(options = {}) {
         }
         backoff = 0;
         stopIfCancelled();
-        step = core.call('flow.step', { state: step.state, response, now: clock() });
+        step = core.call('flow.step', { state: step.state, response, now: clock(), ...flowRandom() });
       }
-      step = await performVerify(core, step, clock);
+      step = await performVerify(core, step, clock, flowRandom);
       if (!('result' in step)) {
         throw new SsoError('device_code_expired', 'the device code expired before the sign-in was confirmed; start again');
       }
       keepKeys(step.result);
       const session = step.result.session;
+      await keepSessionKey(session, dpopKey);
       await writeSession(session);
       return { profile: session.profile, claims: session.claims };
     },
@@ -453,6 +552,14 @@ export async function createSsoClient(options = {}) {
       if (!isDue(session)) return session.tokens.access_token;
       return (await refreshSession(false)).tokens.access_token;
     },
+
+    /**
+     * fetch() with the session's access token: `Authorization: DPoP <token>` and a fresh DPoP proof
+     * for a DPoP-bound session (else Bearer), refreshed first when due. A resource server's
+     * `401 WWW-Authenticate: DPoP error="use_dpop_nonce"` is retried once with its DPoP-Nonce
+     * (remembered per origin). Resolves to the Response; login_required when nobody is signed in.
+     */
+    fetch: authorizedFetch,
 
     /** Refreshes now (unless another tab just did). Concurrent callers share one refresh. */
     refresh() {
@@ -478,13 +585,13 @@ export async function createSsoClient(options = {}) {
       const session = await readSession().catch(() => null);
       await writeSession(null);
       if (localOnly) return { url: null };
-      const metadata = await discover();
-      const params = { provider: metadata, client_id: clientId };
-      if (session?.tokens?.id_token) params.id_token_hint = session.tokens.id_token;
-      if (postLogoutRedirectUri) params.post_logout_redirect_uri = postLogoutRedirectUri;
-      if (state) params.state = state;
-      const url = core.call('logout.url', params);
-      if (redirect) await go(url);
+      // What follows the forgetting is the core's plan (signout.plan), as on every host.
+      const plan = core.call('signout.plan', {
+        client, provider: await discover(), session, logout: true, now: clock(),
+        ...(postLogoutRedirectUri ? { post_logout_redirect_uri: postLogoutRedirectUri } : {}), ...(state ? { state } : {}),
+      });
+      const url = plan.logout_url;
+      if (url && redirect) await go(url);
       return { url };
     },
 
@@ -495,12 +602,10 @@ export async function createSsoClient(options = {}) {
     async revoke() {
       const session = await readSession().catch(() => null);
       if (!session) return;
+      const dpopKey = await sessionDpopKey(session).catch(() => null);  // held here for a proof, gone from the store
       await writeSession(null);
-      const metadata = await discover();
-      const token = session.tokens.refresh_token || session.tokens.access_token;
-      const hint = session.tokens.refresh_token ? 'refresh_token' : 'access_token';
-      const request = core.call('revocation.request', { client, provider: metadata, token, token_type_hint: hint, now: clock() });
-      core.call('revocation.process', { response: await send(request) });
+      const plan = core.call('signout.plan', { client, provider: await discover(), session, revoke: true, now: clock() });
+      if (plan.revoke) core.call('revocation.process', { response: await send(await signDpop(plan.revoke, dpopKey?.privateKey)) });
     },
 
     /**

@@ -77,7 +77,8 @@ async function instantiate(options) {
       let reply = invoke(module, method, params);
       for (let i = 0; i < 4 && reply && typeof reply === 'object' && reply.verify; i++) {
         const now = typeof params.now === 'number' ? params.now : Math.floor(Date.now() / 1000);
-        reply = invoke(module, 'flow.step', { state: reply.state, verified: invoke(module, 'verify.native', reply.verify), now });
+        const random = typeof params.random === 'string' ? { random: params.random } : {};  // a DPoP flow's jti
+        reply = invoke(module, 'flow.step', { state: reply.state, verified: invoke(module, 'verify.native', reply.verify), now, ...random });
       }
       return reply;
     },

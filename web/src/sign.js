@@ -3,6 +3,7 @@
 // ssokit/http.hpp) and the fetch transport completes them with WebCrypto just before sending. Keys are imported once (PKCS#8 PEM or a private JWK) and never
 // leave this module; a browser page never holds one (createSsoClient refuses privateKey there).
 import { SsoError } from './errors.js';
+import { applySignatures } from './sign-entries.js';
 
 const ALGS = {
   RS256: { kty: 'RSA', importAs: { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, params: { name: 'RSASSA-PKCS1-v1_5' } },
@@ -56,8 +57,6 @@ function pkcs8KeyType(der) {
   throw unusable('the PKCS#8 key is neither RSA nor EC');
 }
 
-const base64url = (bytes) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-
 /**
  * A signer over named keys ({client: pemOrJwk, dpop: ...}). `keyInfo(name)` gives {kty, kid,
  * alg} (alg: RS256 for RSA, ES256 for EC) for the core's client config.
@@ -95,26 +94,13 @@ export function createSigner(keys = {}) {
   };
 }
 
-const JWS_INPUT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
-
 /** The request with its `sign` entries completed (header or form field); never sent unsigned. */
 export async function completeSignatures(request, signer) {
-  const entries = request.sign;
-  if (!Array.isArray(entries) || entries.length === 0) return request;
-  const headers = Array.isArray(request.headers) ? [...request.headers] : Object.entries(request.headers ?? {});
-  let body = request.body ?? '';
-  for (const entry of entries) {
-    if (!ALGS[entry.alg]) throw new SsoError('unsupported', `the request asks for a signature with ${String(entry.alg).slice(0, 20)}, which this host does not make`);
-    if (!entry.header === !entry.form_field) throw new SsoError('invalid_argument', 'a signature entry needs exactly one of header and form_field');
-    if (!JWS_INPUT.test(entry.input ?? '')) throw new SsoError('invalid_argument', 'a signature entry\'s input is not a JWS signing input');
+  return applySignatures(request, (entry) => {
     if (!signer) {
       throw new SsoError('invalid_argument', `the request must be signed with the "${String(entry.key).slice(0, 20)}" key but no key is configured ` +
         '(for client assertions: privateKey, on a server only)');
     }
-    const jws = `${entry.input}.${base64url(await signer.sign(entry))}`;
-    if (entry.header) headers.push([entry.header, jws]);
-    else body += `${body ? '&' : ''}${encodeURIComponent(entry.form_field)}=${encodeURIComponent(jws)}`;
-  }
-  const { sign, ...rest } = request;
-  return { ...rest, headers, body };
+    return signer.sign(entry);
+  });
 }

@@ -64,10 +64,10 @@ const idbRequest = (req) => new Promise((resolve, reject) => {
 });
 
 /**
- * IndexedDB: one database with one object store of string values. Asynchronous, survives reloads,
- * shared by the tabs of an origin. Options: { dbName = 'ssokit', storeName = 'kv', indexedDB }.
+ * One IndexedDB object store as {get, set, remove} of any structured-cloneable value (the DPoP
+ * keys keep CryptoKeys in it). `what` names it in errors.
  */
-export function indexedDbStorage({ dbName = 'ssokit', storeName = 'kv', indexedDB: factory } = {}) {
+export function idbStore({ dbName, storeName, indexedDB: factory, what = 'IndexedDB' }) {
   let idb = factory;
   if (!idb) { try { idb = globalThis.indexedDB; } catch { idb = null; } }
   if (!idb) throw unavailable('IndexedDB');
@@ -105,17 +105,30 @@ export function indexedDbStorage({ dbName = 'ssokit', storeName = 'kv', indexedD
       await done;
       return result;
     } catch (e) {
-      throw new SsoError('storage_error', `IndexedDB ${mode === 'readonly' ? 'read' : 'write'} failed: ${e && (e.name || e.message)}`);
+      throw new SsoError('storage_error', `${what} ${mode === 'readonly' ? 'read' : 'write'} failed: ${e && (e.name || e.message)}`);
     }
   }
+  return {
+    async get(key) { return (await run('readonly', (store) => store.get(key))) ?? null; },
+    async set(key, value) { await run('readwrite', (store) => store.put(value, key)); },
+    async remove(key) { await run('readwrite', (store) => store.delete(key)); },
+  };
+}
+
+/**
+ * IndexedDB: one database with one object store of string values. Asynchronous, survives reloads,
+ * shared by the tabs of an origin. Options: { dbName = 'ssokit', storeName = 'kv', indexedDB }.
+ */
+export function indexedDbStorage({ dbName = 'ssokit', storeName = 'kv', indexedDB } = {}) {
+  const store = idbStore({ dbName, storeName, indexedDB });
   return mark({
     kind: 'indexeddb',
     async get(key) {
-      const value = await run('readonly', (store) => store.get(key));
-      return value === undefined || value === null ? null : String(value);
+      const value = await store.get(key);
+      return value === null ? null : String(value);
     },
-    async set(key, value) { await run('readwrite', (store) => store.put(String(value), key)); },
-    async remove(key) { await run('readwrite', (store) => store.delete(key)); },
+    set: (key, value) => store.set(key, String(value)),
+    remove: (key) => store.remove(key),
   });
 }
 

@@ -72,11 +72,12 @@ export async function verifySignature({ alg, jwk, input, signature }) {
 
 /**
  * Performs the verify effects of a step machine's steps until a step asks for something else (a
- * request, or nothing: its result): each answer goes back with flow.step {state, verified, now}.
+ * request, or nothing: its result): each answer goes back with flow.step {state, verified, now}
+ * and what `more()` adds (a DPoP flow's `random`: the next request's proof needs a jti).
  */
-export async function performVerify(core, step, now) {
+export async function performVerify(core, step, now, more = () => ({})) {
   for (let i = 0; i < 4 && step.verify; i++) {
-    step = core.call('flow.step', { state: step.state, verified: await verifySignature(step.verify), now: now() });
+    step = core.call('flow.step', { state: step.state, verified: await verifySignature(step.verify), now: now(), ...more() });
   }
   return step;
 }

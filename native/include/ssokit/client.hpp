@@ -8,12 +8,21 @@
 #include <mutex>
 
 #include "ssokit/device.hpp"
+#include "ssokit/dpop.hpp"
 #include "ssokit/session.hpp"
 #include "ssokit/signing.hpp"
 
 namespace ssokit {
 
+namespace native {
+class DpopSigner;
+}
+
 struct SsoClientOptions {
+  // config.dpop = true: DPoP (RFC 9449) for every new sign-in (login_url, device sign-in); it is
+  // on anyway when the provider's discovery says dpop_bound_access_tokens. Each sign-in gets a new
+  // ES256 key (mbedTLS), kept in the TokenStore beside the session as "<storage_key>.dpop_key"
+  // (encrypted when the store is); a stored DPoP session refreshes with its key whatever this says.
   ClientConfig config;
   SignInOptions signin;
   std::int64_t refresh_leeway = 60;   // refresh when the access token expires within this
@@ -106,6 +115,13 @@ class SsoClient {
   // nobody is signed in or the provider refused the refresh (the session is then forgotten).
   Result<std::string> access_token();
   Result<Session> refresh();
+  // A request to the app's own API with the session's access token (fresh, refreshed when due, as
+  // access_token()): "Authorization: DPoP <token>" and a DPoP proof (ath, the server's remembered
+  // nonce) for a DPoP-bound session, "Authorization: Bearer <token>" otherwise. Sent through the
+  // client's transport; a resource server's use_dpop_nonce challenge (401 + DPoP-Nonce) is retried
+  // once with the new nonce, never twice. Any HTTP status is the response; errors are the
+  // session's (login_required, refresh_failed) and the transport's. Thread-safe.
+  Result<HttpResponse> authorized_request(HttpRequest request);
   // Ends the session: forgets it locally first (always), then revokes the refresh token (or the
   // access token without one) at the provider (RFC 7009). The same on every host.
   Status revoke();
@@ -126,11 +142,18 @@ class SsoClient {
   void keep_jwks(const Json& result);
   SignInOptions signin_options();
   Status save(const std::optional<Session>& session);
+  // DPoP keys: a new one for a sign-in; the stored session's loaded into the signer (missing:
+  // the session is forgotten, login_required); a new session's stored beside it.
+  Result<std::optional<DpopKey>> new_dpop_key(const ProviderMetadata& provider, std::string* private_jwk);
+  Status load_session_key(const Session& session);
+  Status save_signed_in(const Session& session, const std::optional<std::string>& private_jwk);
+  Result<Session> usable_session();
   Result<Session> refresh_locked();
   std::string key(std::string_view name) const;
 
   SsoClientOptions options_;
   Status key_status_;           // load_client_key's outcome; every call that reaches the provider fails with it
+  std::shared_ptr<native::DpopSigner> signer_;  // the DPoP keys, then options_.signer for the rest
   SigningTransport transport_;  // the caller's transport, behind the sign effect
   SerializedStore store_;
   RandomSource& random_;
@@ -142,6 +165,8 @@ class SsoClient {
   std::mutex state_mutex_;
   std::uint64_t refresh_generation_ = 0;
   std::optional<Error> last_refresh_error_;
+  Json dpop_nonces_ = Json::object();              // origin -> the server's latest DPoP-Nonce (state_mutex_)
+  std::vector<std::pair<std::string, std::string>> device_keys_;  // device sign-ins in progress: thumbprint, private JWK
 };
 
 }  // namespace ssokit

@@ -75,8 +75,8 @@ struct DevicePoll {
 // Classifies the token endpoint's answer to a poll (RFC 8628 3.5): tokens -> authorized;
 // authorization_pending -> pending; slow_down -> slow_down; expired_token -> device_code_expired;
 // access_denied -> access_denied; any other OAuth error -> token_error; malformed ->
-// invalid_response / http_error as process_token_response.
-Result<DevicePoll> process_device_token_response(const HttpResponse& response, std::int64_t now);
+// invalid_response / http_error as process_token_response (`dpop`: token_type must be DPoP).
+Result<DevicePoll> process_device_token_response(const HttpResponse& response, std::int64_t now, bool dpop = false);
 
 // RFC 8628 3.5, network trouble while polling (the driver's transport failed with
 // network_error or timeout on a poll): how long to wait before polling again, twice the last
@@ -90,8 +90,9 @@ std::optional<std::int64_t> device_retry_wait(ErrorCode failure, std::int64_t la
 // steps are the sign-in's (JWKS, user-info: wait_seconds 0) and the result is signin_flow's
 // {"session", "jwks", "jwks_fetched_at"}. device_code_expired once the next poll would come after
 // the code's expiry (the number of polls is bounded by it). Cancelling is the caller's: stop
-// stepping.
+// stepping. With SignInOptions::dpop every poll carries a new DPoP proof.
 Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata& provider,
-                             const DeviceAuthorization& device, const SignInOptions& options, std::int64_t now);
+                             const DeviceAuthorization& device, const SignInOptions& options, std::int64_t now,
+                             RandomSource& random = system_random());
 
 }  // namespace ssokit

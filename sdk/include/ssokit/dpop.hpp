@@ -11,6 +11,7 @@
 
 #include "ssokit/http.hpp"
 #include "ssokit/json.hpp"
+#include "ssokit/oauth.hpp"
 #include "ssokit/random.hpp"
 
 namespace ssokit {
@@ -24,6 +25,10 @@ struct DpopKey {
   static Result<DpopKey> from_json(const Json& value);
   Json to_json() const;
 };
+
+// Whether a sign-in uses DPoP: the client asks (ClientConfig::dpop) or the provider binds every
+// access token (dpop_bound_access_tokens). The driver asks before a sign-in and then makes a new key.
+bool dpop_wanted(const ClientConfig& client, const ProviderMetadata& provider);
 
 // The key's JWK SHA-256 thumbprint (RFC 7638), base64url: dpop_jkt (RFC 9449 10) and cnf.jkt.
 Result<std::string> jwk_thumbprint(const Json& jwk);

@@ -44,6 +44,9 @@ struct HttpResponse {
   std::optional<std::string> header(std::string_view name) const;
 };
 
+// Header names are ASCII tokens (RFC 9110 5.1), compared case-insensitively.
+bool header_name_equals(std::string_view a, std::string_view b);
+
 class HttpTransport {
  public:
   virtual ~HttpTransport() = default;

@@ -32,6 +32,11 @@ struct ProviderMetadata {
   std::vector<std::string> token_endpoint_auth_methods_supported;
   std::vector<std::string> revocation_endpoint_auth_methods_supported;  // RFC 8414; empty: the token list applies
   std::vector<std::string> id_token_signing_alg_values_supported;
+  // RFC 9449 5.1: the algorithms the provider takes for DPoP proofs (empty: not published).
+  std::vector<std::string> dpop_signing_alg_values_supported;
+  // The provider binds every access token to a DPoP key (RFC 9449 5.2's client metadata, also
+  // honoured when discovery states it): DPoP is then on without the client asking (dpop_wanted).
+  bool dpop_bound_access_tokens = false;
   Json raw = Json::object();  // the whole document, for fields not modelled here
 
   Json to_json() const;
@@ -79,12 +84,16 @@ struct ClientConfig {
   // Push the authorization request (RFC 9126) even when the provider does not ask for it; it is
   // pushed anyway whenever the provider has a pushed_authorization_request_endpoint.
   bool par = false;
+  // DPoP (RFC 9449): the host makes a key per sign-in and every token request carries a proof
+  // signed with it, so the tokens are bound to that key (token_type DPoP). Also on when the
+  // provider sets dpop_bound_access_tokens (dpop_wanted).
+  bool dpop = false;
   // Audiences besides client_id an ID token may name (OIDC Core 3.1.3.7 step 3); any other extra
   // audience is id_token_aud_mismatch. Empty: an ID token must be for this client alone.
   std::vector<std::string> trusted_audiences;
 
   // {issuer, client_id, client_secret?, auth?, private_key?, private_key_alg?, private_key_id?,
-  // redirect_uri, scope?, clock_skew?, transaction_ttl?, allowed_algs?, trusted_audiences?, par?};
+  // redirect_uri, scope?, clock_skew?, transaction_ttl?, allowed_algs?, trusted_audiences?, par?, dpop?};
   // without auth the method is chosen from discovery (effective_client_auth). invalid_argument when
   // malformed (an unknown method name, a private_key_alg other than RS256/PS256/ES256).
   static Result<ClientConfig> from_json(const Json& value);

@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "ssokit/dpop.hpp"
 #include "ssokit/jose.hpp"
 #include "ssokit/oauth.hpp"
 
@@ -57,6 +58,10 @@ struct Session {
   Json profile = Json::object();
   std::string return_to = "/";
   std::int64_t updated_at = 0;
+  // The public half of the DPoP key the tokens are bound to (RFC 9449); nullopt for Bearer
+  // tokens. A refresh proves possession of it again, so the host keeps the private half with the
+  // session and forgets it with the session.
+  std::optional<DpopKey> dpop;
 
   Json to_json() const;
   static Result<Session> from_json(const Json& value);  // storage_error when malformed
@@ -83,6 +88,15 @@ struct SignInOptions {
   // happened within jwks_refetch_interval. A flow's first fetch (no cached keys) never counts.
   std::int64_t jwks_unknown_kid_at = 0;
   std::int64_t jwks_refetch_interval = 60;
+  // DPoP (RFC 9449): the public half of the host's key for this flow. Every token request (code
+  // exchange, device polls, refresh) then carries a proof signed by the host (sign entry "dpop"),
+  // user-info and the profile request go as "Authorization: DPoP" with a proof naming the token
+  // (ath), a use_dpop_nonce answer is retried once with the server's nonce, and the token
+  // response must say token_type DPoP. A refresh without it uses the session's own key.
+  // Required (invalid_argument) when dpop_wanted(client, provider) at sign-in.
+  std::optional<DpopKey> dpop;
+  // DPoP-Nonce values per server origin from earlier flows (the last result's dpop_nonces).
+  Json dpop_nonces = Json::object();
 };
 
 struct FlowStep {
@@ -97,11 +111,12 @@ struct FlowStep {
 
 // Completes a sign-in from the callback URL: callback checks, code exchange, ID-token
 // validation (JWKS fetched or taken from the cache), user-info, profile. Result: {"session":
-// Session JSON, "jwks": the JWKS used, "jwks_fetched_at", "jwks_unknown_kid_at"} (hand the jwks
-// members to the next flow's SignInOptions).
+// Session JSON, "jwks": the JWKS used, "jwks_fetched_at", "jwks_unknown_kid_at", "dpop_nonces"}
+// (hand the jwks and nonce members to the next flow's SignInOptions).
+// `random` gives the DPoP proofs' jti (every step that sends a request takes one).
 Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
                              const Transaction& transaction, std::string_view callback_url,
-                             const SignInOptions& options, std::int64_t now);
+                             const SignInOptions& options, std::int64_t now, RandomSource& random = system_random());
 
 // Refreshes a session (refresh token grant). The new refresh token replaces the old one when the
 // provider rotates it; a new ID token is validated against the old one's iss/sub/aud.
@@ -110,17 +125,20 @@ Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata&
 // old refresh token may be spent, so the session ends. Failures before that answer (network,
 // HTTP, another token error) -> refresh_failed: the session is kept.
 Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
-                              const SignInOptions& options, std::int64_t now);
+                              const SignInOptions& options, std::int64_t now, RandomSource& random = system_random());
 
-Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std::int64_t now);
+Result<FlowStep> flow_step(const Json& state, const HttpResponse& response, std::int64_t now,
+                           RandomSource& random = system_random());
 // The same, taking the previous step whole: its state is not copied, and a device poll answered
 // "authorization_pending" or "slow_down" re-sends its request as it is (the polling loop stays
 // cheap on a set-top box).
-Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now);
+Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now,
+                           RandomSource& random = system_random());
 
 // The host's answer to a step's verify effect (whether the signature verifies).
-Result<FlowStep> flow_verified(const Json& state, bool verified, std::int64_t now);
-Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now);
+Result<FlowStep> flow_verified(const Json& state, bool verified, std::int64_t now, RandomSource& random = system_random());
+Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now,
+                               RandomSource& random = system_random());
 
 // Drives a flow with a transport and a verifier until it is done (at most 8 requests). Not for
 // the device flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in
@@ -153,5 +171,14 @@ CallbackMatch match_callback(std::string_view state, const std::optional<std::st
 // token's lifetime (expires_in, else expires_at - updated_at): a 30 s token with the default 60 s
 // leeway is fresh for 15 s instead of refreshing on every call.
 bool access_token_fresh(const Session& session, std::int64_t now, std::int64_t leeway = 60);
+
+// The app's own API call with the session's access token (RFC 6750 / RFC 9449 7): a
+// DPoP-bound session gets "Authorization: DPoP <token>" and a proof (sign entry "dpop") with ath
+// and the nonce `nonces` holds for the request's origin; a Bearer session "Authorization:
+// Bearer <token>". login_required without an access token. The driver sends it, keeps the
+// answer's DPoP-Nonce (remember_dpop_nonce) and, on a use_dpop_nonce challenge
+// (dpop_nonce_challenge) to its first try, builds and sends it once more: never a second retry.
+Result<HttpRequest> authorized_request(HttpRequest request, const Session& session, const Json& nonces,
+                                       std::int64_t now, RandomSource& random = system_random());
 
 }  // namespace ssokit

@@ -5,7 +5,8 @@ namespace {
 
 char ascii_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-// Header names are ASCII tokens (RFC 9110 section 5.1) compared case-insensitively.
+}  // namespace
+
 bool header_name_equals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
@@ -13,8 +14,6 @@ bool header_name_equals(std::string_view a, std::string_view b) {
   }
   return true;
 }
-
-}  // namespace
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {

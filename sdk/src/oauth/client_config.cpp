@@ -53,9 +53,11 @@ Result<ClientConfig> ClientConfig::from_json(const Json& c) {
     if (!ttl || *ttl <= 0) return bad("transaction_ttl", "must be a positive integer (seconds)");
     client.transaction_ttl = *ttl;
   }
-  if (const Json* par = json_member(c, "par"); par != nullptr && !par->is_null()) {
-    if (!par->is_boolean()) return bad("par", "must be true or false");
-    client.par = par->get<bool>();
+  for (auto [name, target] : {std::pair<const char*, bool*>{"par", &client.par}, {"dpop", &client.dpop}}) {
+    const Json* flag = json_member(c, name);
+    if (flag == nullptr || flag->is_null()) continue;
+    if (!flag->is_boolean()) return bad(name, "must be true or false");
+    *target = flag->get<bool>();
   }
   if (const Json* algs = json_member(c, "allowed_algs"); algs != nullptr && !algs->is_null()) {
     if (!algs->is_array()) return bad("allowed_algs", "must be an array of strings");
@@ -111,6 +113,7 @@ Json ClientConfig::to_json() const {
   if (!allowed_algs.empty()) j["allowed_algs"] = allowed_algs;
   if (!trusted_audiences.empty()) j["trusted_audiences"] = trusted_audiences;
   if (par) j["par"] = true;
+  if (dpop) j["dpop"] = true;
   return j;
 }
 

@@ -163,8 +163,8 @@ Result<HttpRequest> device_token_request(const ClientConfig& client, const Provi
                            {{"grant_type", kDeviceCodeGrant}, {"device_code", std::string(device_code)}}, now);
 }
 
-Result<DevicePoll> process_device_token_response(const HttpResponse& response, std::int64_t now) {
-  auto tokens = process_token_response(response, now);
+Result<DevicePoll> process_device_token_response(const HttpResponse& response, std::int64_t now, bool dpop) {
+  auto tokens = process_token_response(response, now, dpop);
   if (tokens.ok()) return DevicePoll{DevicePollStatus::authorized, std::move(tokens).value()};
   Error e = tokens.take_error();
   if (e.code != ErrorCode::token_error) return e;

@@ -112,6 +112,8 @@ Result<ProviderMetadata> ProviderMetadata::from_json(const Json& doc) {
   m.token_endpoint_auth_methods_supported = string_list(doc, "token_endpoint_auth_methods_supported");
   m.revocation_endpoint_auth_methods_supported = string_list(doc, "revocation_endpoint_auth_methods_supported");
   m.id_token_signing_alg_values_supported = string_list(doc, "id_token_signing_alg_values_supported");
+  m.dpop_signing_alg_values_supported = string_list(doc, "dpop_signing_alg_values_supported");
+  m.dpop_bound_access_tokens = json_bool(doc, "dpop_bound_access_tokens").value_or(false);
   return m;
 }
 

@@ -51,6 +51,10 @@ Result<Json> required_members(const Json& jwk) {
 
 }  // namespace
 
+bool dpop_wanted(const ClientConfig& client, const ProviderMetadata& provider) {
+  return client.dpop || provider.dpop_bound_access_tokens;
+}
+
 Result<DpopKey> DpopKey::from_json(const Json& value) {
   if (!value.is_object()) return bad_key("expected {alg, jwk}");
   DpopKey key;

@@ -62,13 +62,15 @@ HttpRequest jwks_request(const ProviderMetadata& provider) {
   return request;
 }
 
-// The state's pieces, re-parsed at each step (the state crossed a language boundary).
+// The state's pieces, re-parsed at each step (the state crossed a language boundary), and the
+// step's randomness (the DPoP proofs' jti).
 struct FlowContext {
   ClientConfig client;
   ProviderMetadata provider;
+  RandomSource* random = nullptr;
 };
 
-Result<FlowContext> context_of(const Json& state) {
+Result<FlowContext> context_of(const Json& state, RandomSource& random) {
   auto bad = [] { return make_error(ErrorCode::invalid_argument, "flow state is malformed; start the flow again"); };
   const Json* c = json_member(state, "client");
   const Json* p = json_member(state, "provider");
@@ -78,7 +80,75 @@ Result<FlowContext> context_of(const Json& state) {
   auto provider = ProviderMetadata::from_json(*p);
   if (!provider.ok()) return bad();
   ctx.provider = std::move(provider).value();
+  ctx.random = &random;
   return ctx;
+}
+
+// ---- DPoP (RFC 9449): state["dpop"] = {key: {alg, jwk}, nonces: {origin: nonce}, retried?} ----
+
+bool uses_dpop(const Json& state) { return member(state, "dpop").is_object(); }
+
+// Adds the proof when the flow is DPoP-bound: the nonce remembered for the request's server, and
+// ath when the access token goes with the request (user-info, the profile request).
+Status with_proof(const Json& state, const FlowContext& ctx, HttpRequest& request, std::int64_t now,
+                  std::string_view access_token = {}) {
+  const Json& dpop = member(state, "dpop");
+  if (!dpop.is_object()) return {};
+  SSOKIT_TRY(DpopKey key, DpopKey::from_json(member(dpop, "key")));
+  return add_dpop_proof(request, key, now, *ctx.random, dpop_nonce_for(member(dpop, "nonces"), request.url), access_token);
+}
+
+// The request of the phase the flow is in, built from the state (so that a use_dpop_nonce answer
+// can be retried with a new proof, and a new client assertion: both are single use).
+Result<HttpRequest> phase_request(const Json& state, const FlowContext& ctx, std::int64_t now) {
+  const std::string phase = text(state, "phase");
+  const std::string access_token = text(member(state, "tokens"), "access_token");
+  HttpRequest request;
+  if (phase == "token" && text(state, "kind") == "refresh") {
+    SSOKIT_TRY(request, refresh_request(ctx.client, ctx.provider,
+                                        text(member(member(state, "session"), "tokens"), "refresh_token"), std::nullopt, now));
+  } else if (phase == "token") {
+    SSOKIT_TRY(Transaction tx, Transaction::from_json(member(state, "transaction")));
+    SSOKIT_TRY(request, authorization_code_request(ctx.client, ctx.provider, tx, text(state, "code"), now));
+  } else if (phase == "poll") {
+    SSOKIT_TRY(request, device_token_request(ctx.client, ctx.provider, text(member(state, "device"), "device_code"), now));
+  } else if (phase == "userinfo") {
+    SSOKIT_TRY(request, userinfo_request(ctx.provider, access_token));
+    SSOKIT_CHECK(with_proof(state, ctx, request, now, access_token));
+    return request;
+  } else if (phase == "profile") {
+    SSOKIT_TRY(request, profile_request(text(member(state, "options"), "profile_endpoint"), access_token));
+    SSOKIT_CHECK(with_proof(state, ctx, request, now, access_token));
+    return request;
+  } else {
+    return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase");
+  }
+  SSOKIT_CHECK(with_proof(state, ctx, request, now));
+  return request;
+}
+
+// Where the phase's request went (for the nonce that server sends back).
+std::string phase_url(const Json& state, const FlowContext& ctx) {
+  const std::string phase = text(state, "phase");
+  if (phase == "userinfo") return ctx.provider.userinfo_endpoint;
+  if (phase == "profile") return text(member(state, "options"), "profile_endpoint");
+  return ctx.provider.token_endpoint;
+}
+
+// RFC 9449 8 and 9: keeps the server's DPoP-Nonce; a use_dpop_nonce challenge to the phase's
+// first try gives the same request again with a new proof carrying that nonce. A second challenge
+// in a row is not retried: the answer goes on to the phase as the error it is.
+std::optional<Result<HttpRequest>> dpop_retry(Json& state, const FlowContext& ctx, const HttpResponse& response,
+                                              std::int64_t now) {
+  if (!uses_dpop(state)) return std::nullopt;
+  Json& dpop = state["dpop"];
+  remember_dpop_nonce(dpop["nonces"], phase_url(state, ctx), response);
+  if (dpop_nonce_challenge(response) && !json_bool(dpop, "retried").value_or(false)) {
+    dpop["retried"] = true;
+    return phase_request(state, ctx, now);
+  }
+  dpop.erase("retried");
+  return std::nullopt;
 }
 
 IdTokenExpectations expectations_for(const FlowContext& ctx, std::optional<std::string> nonce,
@@ -178,10 +248,13 @@ Result<FlowStep> id_token_verified(Json state, const FlowContext& ctx, bool veri
   return next(std::move(state), ctx, now);
 }
 
-// What the flow knows about the provider's keys, for the caller to hand to the next flow.
+// What the flow knows about the provider's keys (and, with DPoP, its servers' nonces), for the
+// caller to hand to the next flow.
 Json keys_result(const Json& state) {
-  return {{"jwks", member(state, "jwks")}, {"jwks_fetched_at", member(state, "jwks_fetched_at")},
-          {"jwks_unknown_kid_at", json_int(state, "jwks_unknown_kid_at").value_or(0)}};
+  Json result = {{"jwks", member(state, "jwks")}, {"jwks_fetched_at", member(state, "jwks_fetched_at")},
+                 {"jwks_unknown_kid_at", json_int(state, "jwks_unknown_kid_at").value_or(0)}};
+  if (uses_dpop(state)) result["dpop_nonces"] = member(member(state, "dpop"), "nonces");
+  return result;
 }
 
 Result<Json> make_profile(const Json& state, std::int64_t now) {
@@ -196,6 +269,7 @@ Result<Json> make_profile(const Json& state, std::int64_t now) {
 }
 
 Result<FlowStep> signin_done(Json state, std::int64_t now) {
+  const Json& dpop = member(state, "dpop");
   Session session;
   SSOKIT_TRY(session.tokens, TokenSet::from_json(member(state, "tokens")));
   session.claims = member(state, "claims");
@@ -203,29 +277,32 @@ Result<FlowStep> signin_done(Json state, std::int64_t now) {
   SSOKIT_TRY(session.profile, make_profile(state, now));
   session.return_to = json_string(member(state, "transaction"), "return_to").value_or("/");
   session.updated_at = now;
+  if (dpop.is_object()) {
+    SSOKIT_TRY(session.dpop, DpopKey::from_json(member(dpop, "key")));
+  }
   Json result = keys_result(state);
   result["session"] = session.to_json();
   return finish(std::move(state), std::move(result));
 }
 
+// Moves the flow to `phase` and sends that phase's request.
+Result<FlowStep> send_phase(Json state, const char* phase, const FlowContext& ctx, std::int64_t now) {
+  state["phase"] = phase;
+  SSOKIT_TRY(HttpRequest request, phase_request(state, ctx, now));
+  return send(std::move(state), std::move(request));
+}
+
 // The extra profile request, when configured, comes last: its answer joins the mapping's input.
-Result<FlowStep> signin_after_userinfo(Json state, std::int64_t now) {
-  const std::string endpoint = text(member(state, "options"), "profile_endpoint");
-  if (!endpoint.empty()) {
-    SSOKIT_TRY(HttpRequest request, profile_request(endpoint, text(member(state, "tokens"), "access_token")));
-    state["phase"] = "profile";
-    return send(std::move(state), std::move(request));
-  }
+Result<FlowStep> signin_after_userinfo(Json state, const FlowContext& ctx, std::int64_t now) {
+  if (!text(member(state, "options"), "profile_endpoint").empty()) return send_phase(std::move(state), "profile", ctx, now);
   return signin_done(std::move(state), now);
 }
 
 Result<FlowStep> signin_after_id_token(Json state, const FlowContext& ctx, std::int64_t now) {
   if (json_bool(member(state, "options"), "fetch_userinfo").value_or(true) && !ctx.provider.userinfo_endpoint.empty()) {
-    SSOKIT_TRY(HttpRequest request, userinfo_request(ctx.provider, text(member(state, "tokens"), "access_token")));
-    state["phase"] = "userinfo";
-    return send(std::move(state), std::move(request));
+    return send_phase(std::move(state), "userinfo", ctx, now);
   }
-  return signin_after_userinfo(std::move(state), now);
+  return signin_after_userinfo(std::move(state), ctx, now);
 }
 
 // The host's answer to the signed user-info response's verify effect: its claims, then the profile.
@@ -235,7 +312,7 @@ Result<FlowStep> userinfo_verified(Json state, const FlowContext& ctx, bool veri
   state["userinfo"] = std::move(claims);
   state.erase("userinfo_jwt");
   state.erase("jwks_for");
-  return signin_after_userinfo(std::move(state), now);
+  return signin_after_userinfo(std::move(state), ctx, now);
 }
 
 Result<FlowStep> refresh_done(Json state, const FlowContext&, std::int64_t now) {
@@ -266,6 +343,20 @@ Json base_state(const char* kind, const ClientConfig& client, const ProviderMeta
           {"jwks_fetched_at", options.jwks_fetched_at},
           {"jwks_unknown_kid_at", options.jwks_unknown_kid_at},
           {"jwks_refetch_interval", options.jwks_refetch_interval}};
+}
+
+// A DPoP flow keeps its public key and the servers' nonces in the state.
+void add_dpop_state(Json& state, const std::optional<DpopKey>& key, const Json& nonces) {
+  if (!key) return;
+  state["dpop"] = {{"key", key->to_json()}, {"nonces", nonces.is_object() ? nonces : Json::object()}};
+}
+
+Status check_dpop_key(const ClientConfig& client, const ProviderMetadata& provider, const SignInOptions& options) {
+  if (options.dpop || !dpop_wanted(client, provider)) return {};
+  return make_error(ErrorCode::invalid_argument,
+                    client.dpop ? "DPoP is on (dpop), but the host gave no DPoP key for this sign-in"
+                                : "the provider binds access tokens to a DPoP key (dpop_bound_access_tokens), but the "
+                                  "host gave no DPoP key for this sign-in");
 }
 
 // Refresh failures: a refused grant means the session is over; anything else may be transient.
@@ -340,7 +431,7 @@ Result<std::int64_t> count_poll(Json& state, std::int64_t now) {
 
 Result<FlowStep> device_poll_request(Json state, const FlowContext& ctx, std::int64_t now) {
   SSOKIT_TRY(std::int64_t interval, count_poll(state, now));
-  SSOKIT_TRY(HttpRequest request, device_token_request(ctx.client, ctx.provider, text(member(state, "device"), "device_code"), now));
+  SSOKIT_TRY(HttpRequest request, phase_request(state, ctx, now));
   FlowStep step = send(std::move(state), std::move(request));
   step.wait_seconds = interval;
   return step;
@@ -358,7 +449,7 @@ Result<FlowStep> device_poll_response(Json state, const FlowContext& ctx, const 
   if (!member(state, "device").is_object()) {
     return make_error(ErrorCode::invalid_argument, "flow state is malformed; start the flow again");
   }
-  SSOKIT_TRY(DevicePoll poll, process_device_token_response(response, now));
+  SSOKIT_TRY(DevicePoll poll, process_device_token_response(response, now, uses_dpop(state)));
   switch (poll.status) {
     case DevicePollStatus::pending:
       return device_poll_request(std::move(state), ctx, now);
@@ -379,39 +470,47 @@ Result<FlowStep> device_poll_response(Json state, const FlowContext& ctx, const 
 
 Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
                              const Transaction& transaction, std::string_view callback_url,
-                             const SignInOptions& options, std::int64_t now) {
+                             const SignInOptions& options, std::int64_t now, RandomSource& random) {
   if (transaction.client_id != client.client_id || transaction.issuer != provider.issuer) {
     return make_error(ErrorCode::state_mismatch, "the pending sign-in was started for another client or provider");
   }
   // A misconfigured profile endpoint fails before the authorization code is spent.
   if (!options.profile_endpoint.empty()) SSOKIT_CHECK(check_profile_endpoint(options.profile_endpoint));
+  SSOKIT_CHECK(check_dpop_key(client, provider, options));
   SSOKIT_TRY(CallbackResult callback, process_callback(callback_url, transaction, provider, now));
-  SSOKIT_TRY(HttpRequest request, authorization_code_request(client, provider, transaction, callback.code, now));
   Json state = base_state("signin", client, provider, options);
+  add_dpop_state(state, options.dpop, options.dpop_nonces);
   state["transaction"] = transaction.to_json();
+  state["code"] = callback.code;  // until the token answer: a nonce retry sends the exchange again
   Json expect = Json::object();
   if (!transaction.nonce.empty()) expect["nonce"] = transaction.nonce;
   if (transaction.max_age) expect["max_age"] = *transaction.max_age;
   state["expect"] = std::move(expect);
   state["openid"] = !transaction.nonce.empty();
+  const FlowContext ctx{client, provider, &random};
+  SSOKIT_TRY(HttpRequest request, phase_request(state, ctx, now));
   return send(std::move(state), std::move(request));
 }
 
 Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
-                              const SignInOptions& options, std::int64_t now) {
-  auto request = refresh_request(client, provider, session.tokens.refresh_token, std::nullopt, now);
-  if (!request.ok()) return request.take_error();
+                              const SignInOptions& options, std::int64_t now, RandomSource& random) {
   Json state = base_state("refresh", client, provider, options);
+  // A DPoP-bound session proves possession of its own key again (RFC 9449 5: a bound refresh token).
+  add_dpop_state(state, options.dpop ? options.dpop : session.dpop, options.dpop_nonces);
   state["session"] = session.to_json();
   state["previous_claims"] = session.claims;
   state["expect"] = Json::object();
-  return send(std::move(state), std::move(request).value());
+  const FlowContext ctx{client, provider, &random};
+  SSOKIT_TRY(HttpRequest request, phase_request(state, ctx, now));
+  return send(std::move(state), std::move(request));
 }
 
 Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata& provider,
-                             const DeviceAuthorization& device, const SignInOptions& options, std::int64_t now) {
+                             const DeviceAuthorization& device, const SignInOptions& options, std::int64_t now,
+                             RandomSource& random) {
   if (device.device_code.empty()) return make_error(ErrorCode::invalid_argument, "the device authorization has no device code");
   if (!options.profile_endpoint.empty()) SSOKIT_CHECK(check_profile_endpoint(options.profile_endpoint));
+  SSOKIT_CHECK(check_dpop_key(client, provider, options));
   if (device.expires_at <= now) {
     return make_error(ErrorCode::device_code_expired, "the device code has expired; start the device sign-in again");
   }
@@ -419,13 +518,14 @@ Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata&
     return make_error(ErrorCode::invalid_argument, "the device code's expiry is implausibly far away");
   }
   Json state = base_state("device", client, provider, options);
+  add_dpop_state(state, options.dpop, options.dpop_nonces);
   state["phase"] = "poll";
   state["device"] = device.to_json();
   state["expect"] = Json::object();  // no nonce in the device flow
   state["polls"] = 0;
   // Polls are at least a second apart, so no more than this many fit before the expiry.
   state["max_polls"] = device.expires_at - now + 1;
-  FlowContext ctx{client, provider};
+  const FlowContext ctx{client, provider, &random};
   return device_poll_request(std::move(state), ctx, now);
 }
 
@@ -442,6 +542,7 @@ std::vector<std::string> secrets_of(const Json& state) {
   };
   add(member(state, "client"), {"client_secret"});
   add(member(state, "transaction"), {"code_verifier", "state", "nonce"});
+  add(state, {"code"});
   add(member(state, "tokens"), {"access_token", "refresh_token", "id_token"});
   add(member(member(state, "session"), "tokens"), {"access_token", "refresh_token", "id_token"});
   add(member(state, "device"), {"device_code"});
@@ -449,20 +550,27 @@ std::vector<std::string> secrets_of(const Json& state) {
 }
 
 // One step of a sign-in, refresh or device flow (flow_step without the redaction).
-Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::int64_t now) {
+Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::int64_t now, RandomSource& random) {
   if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
-  SSOKIT_TRY(FlowContext ctx, context_of(state));
+  SSOKIT_TRY(FlowContext ctx, context_of(state, random));
   const std::string kind = text(state, "kind");
   const std::string phase = text(state, "phase");
   const bool refresh = kind == "refresh";
   if (kind != "signin" && kind != "device" && !refresh) {
     return make_error(ErrorCode::invalid_argument, "flow state has an unknown kind");
   }
+  if (phase == "token" || phase == "poll" || phase == "userinfo" || phase == "profile") {
+    if (auto again = dpop_retry(state, ctx, response, now)) {
+      if (!again->ok()) return again->take_error();
+      return send(std::move(state), std::move(*again).value());
+    }
+  }
   if (kind == "device" && phase == "poll") return device_poll_response(std::move(state), ctx, response, now);
 
   if (phase == "token") {
-    auto tokens = process_token_response(response, now);
+    auto tokens = process_token_response(response, now, uses_dpop(state));
     if (!tokens.ok()) return refresh ? refresh_error(tokens.take_error()) : tokens.take_error();
+    state.erase("code");
     state["tokens"] = tokens->to_json();
     if (!refresh) return signin_with_tokens(std::move(state), ctx, now);
     if (tokens->id_token.empty()) return session_ends_on_error(refresh_done(std::move(state), ctx, now));
@@ -490,7 +598,7 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
       return validate_or_fetch_keys(std::move(state), ctx, now);
     }
     state["userinfo"] = std::move(answer.claims);
-    return signin_after_userinfo(std::move(state), now);
+    return signin_after_userinfo(std::move(state), ctx, now);
   }
   if (phase == "profile" && !refresh) {
     SSOKIT_TRY(Json profile, process_profile_response(response, text(member(state, "options"), "profile_endpoint")));
@@ -501,9 +609,9 @@ Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::
 }
 
 // The host's answer to a verify effect.
-Result<FlowStep> verified_unredacted(Json state, bool verified, std::int64_t now) {
+Result<FlowStep> verified_unredacted(Json state, bool verified, std::int64_t now, RandomSource& random) {
   if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
-  SSOKIT_TRY(FlowContext ctx, context_of(state));
+  SSOKIT_TRY(FlowContext ctx, context_of(state, random));
   const std::string kind = text(state, "kind");
   const std::string phase = text(state, "phase");
   if (kind != "signin" && kind != "device" && kind != "refresh") {
@@ -517,28 +625,28 @@ Result<FlowStep> verified_unredacted(Json state, bool verified, std::int64_t now
 
 }  // namespace
 
-Result<FlowStep> flow_verified(const Json& input, bool verified, std::int64_t now) {
-  auto step = verified_unredacted(input, verified, now);
+Result<FlowStep> flow_verified(const Json& input, bool verified, std::int64_t now, RandomSource& random) {
+  auto step = verified_unredacted(input, verified, now, random);
   if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(input));
   return step;
 }
 
-Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now) {
+Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now, RandomSource& random) {
   const std::vector<std::string> secrets = secrets_of(previous.state);
-  auto step = verified_unredacted(std::move(previous.state), verified, now);
+  auto step = verified_unredacted(std::move(previous.state), verified, now, random);
   if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;
 }
 
-Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now) {
+Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now, RandomSource& random) {
   const std::vector<std::string> secrets = secrets_of(input);
   const KnownSecrets known(secrets);
-  auto step = step_unredacted(input, response, now);
+  auto step = step_unredacted(input, response, now, random);
   if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;
 }
 
-Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now) {
+Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now, RandomSource& random) {
   Json& state = previous.state;
   // The device flow's "not yet" answers (most of its steps) repeat the same request: no need to
   // re-read the client and provider from the state and build it again, so polling stays cheap.
@@ -559,7 +667,7 @@ Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, st
   if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
   const std::vector<std::string> secrets = secrets_of(state);
   const KnownSecrets known(secrets);
-  auto step = step_unredacted(std::move(state), response, now);
+  auto step = step_unredacted(std::move(state), response, now, random);
   if (!step.ok()) return redact_secrets(step.take_error(), secrets);
   return step;
 }

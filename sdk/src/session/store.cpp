@@ -33,9 +33,11 @@ Status MemoryTokenStore::remove(std::string_view key) {
 }
 
 Json Session::to_json() const {
-  return {{"v", 1},           {"tokens", tokens.to_json()}, {"claims", claims},
-          {"userinfo", userinfo}, {"profile", profile},     {"return_to", return_to},
-          {"updated_at", updated_at}};
+  Json j = {{"v", 1},           {"tokens", tokens.to_json()}, {"claims", claims},
+            {"userinfo", userinfo}, {"profile", profile},     {"return_to", return_to},
+            {"updated_at", updated_at}};
+  if (dpop) j["dpop"] = dpop->to_json();
+  return j;
 }
 
 Result<Session> Session::from_json(const Json& value) {
@@ -53,6 +55,11 @@ Result<Session> Session::from_json(const Json& value) {
   }
   s.return_to = json_string(value, "return_to").value_or("/");
   s.updated_at = json_int(value, "updated_at").value_or(0);
+  if (const Json* key = json_member(value, "dpop"); key != nullptr && !key->is_null()) {
+    auto dpop = DpopKey::from_json(*key);
+    if (!dpop.ok()) return bad();
+    s.dpop = std::move(dpop).value();
+  }
   return s;
 }
 

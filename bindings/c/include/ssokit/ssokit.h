@@ -203,6 +203,11 @@ typedef struct ssokit_client ssokit_client;
  *     client_id an ID token may name; any other is SSOKIT_E_ID_TOKEN_AUD_MISMATCH),
  *   "par"? (true: push the authorization request, RFC 9126; it is pushed anyway when the provider
  *     has a pushed_authorization_request_endpoint: ssokit_login_url then sends it),
+  "dpop"? (true: DPoP, RFC 9449: every new sign-in, browser or device, makes a new ES256 key and
+ *     the tokens are bound to it; on anyway when the provider's discovery says
+ *     dpop_bound_access_tokens; the private key is kept in the store beside the session, encrypted
+ *     with "store_path", and forgotten with it; a stored DPoP session refreshes with its key
+ *     whatever this says; use the token through ssokit_authorized_request),
  *   where the session lives (one of these, else in memory only, lost with the client):
  *   "store_path"? a file, AES-256-GCM encrypted with the key from "store_key_hex" (64 hex digits)
  *     or the store_key callback; its folder must exist and be writable, and an existing file must
@@ -285,6 +290,34 @@ SSOKIT_EXTERN ssokit_code ssokit_revoke(ssokit_client *client, ssokit_error *err
 /* Forgets the session locally; *logout_url_out (may be NULL) receives the provider's logout URL. */
 SSOKIT_EXTERN ssokit_code ssokit_sign_out(ssokit_client *client, const char *post_logout_redirect_uri,
                                           char **logout_url_out, ssokit_error *err);
+
+/* ---- Requests to the app's own API with the session ----
+ * ssokit_authorized_request sends `request` (method, url, headers, body; request->size =
+ * sizeof(ssokit_http_request)) with the session's access token, refreshed first when close to
+ * expiry as ssokit_access_token does: for a DPoP-bound session (config "dpop") as
+ * "Authorization: DPoP <token>" plus a fresh "DPoP" proof for this method and URL, else as
+ * "Authorization: Bearer <token>" (an Authorization header in `request` is replaced). When the
+ * server answers 401 with WWW-Authenticate: DPoP error="use_dpop_nonce" and a DPoP-Nonce, the
+ * request is sent once more with that nonce (never twice; servers' nonces are remembered for the
+ * next requests). It goes through the client's transport (the send callback or libcurl) and is not
+ * redirected. Any HTTP status is a response: *response_out (free with ssokit_response_free).
+ * Errors: SSOKIT_E_LOGIN_REQUIRED (nobody signed in, refresh refused, the session's DPoP key is
+ * missing), SSOKIT_E_REFRESH_FAILED, SSOKIT_E_INVALID_URL, SSOKIT_E_NETWORK_ERROR, ... */
+SSOKIT_EXTERN ssokit_code ssokit_authorized_request(ssokit_client *client, const ssokit_http_request *request,
+                                                    ssokit_http_response **response_out, ssokit_error *err);
+/* The response's HTTP status (0 for NULL). */
+SSOKIT_EXTERN int ssokit_response_status(const ssokit_http_response *response);
+/* The body (NUL-terminated; it may hold NUL bytes: *length_out, may be NULL, is its length). */
+SSOKIT_EXTERN const char *ssokit_response_body(const ssokit_http_response *response, size_t *length_out);
+/* The first header of that name (case-insensitive), or NULL. */
+SSOKIT_EXTERN const char *ssokit_response_header(const ssokit_http_response *response, const char *name);
+SSOKIT_EXTERN size_t ssokit_response_header_count(const ssokit_http_response *response);
+/* Header `index` (0 .. count-1); SSOKIT_E_INVALID_ARGUMENT past the end. */
+SSOKIT_EXTERN ssokit_code ssokit_response_header_at(const ssokit_http_response *response, size_t index,
+                                                    const char **name_out, const char **value_out);
+/* Releases a response of ssokit_authorized_request (NULL is fine). The strings read from it stay
+ * valid until then. Not for the response a transport callback fills in. */
+SSOKIT_EXTERN void ssokit_response_free(ssokit_http_response *response);
 
 /* ---- The JSON call interface: the video platforms and every low-level step ----
  * The methods are those of the web package's core, documented per platform (docs/platforms/ in
