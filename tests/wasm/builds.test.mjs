@@ -2,6 +2,7 @@
 // ssokit-server. A platform call that needs a secret answers server_only in the browser build.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { loadCore, loadCoreVariant } from '../../web/src/core.js';
 
 test('the browser build refuses secret-holding platform calls with server_only', async () => {
@@ -59,7 +60,9 @@ test('the page build is a public client: confidential client authentication answ
   const provider = { issuer: 'https://login.example.com', authorization_endpoint: 'https://login.example.com/auth',
     token_endpoint: 'https://login.example.com/token', jwks_uri: 'https://login.example.com/jwks' };
   const base = { client_id: 'portal', issuer: 'https://login.example.com', redirect_uri: 'https://portal.example.com/cb', scope: 'openid' };
-  const transaction = { v: 1, state: 's', nonce: 'n', code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk', redirect_uri: base.redirect_uri };
+  // A valid stored transaction, taken from the shared cases.
+  const { transaction } = JSON.parse(readFileSync(new URL('../cases/oauth.json', import.meta.url), 'utf8'))
+    .cases.find((c) => c.method === 'token.code_request').params;
   const params = (client) => ({ client, provider, transaction, code: 'c', now: 1700000000 });
   for (const auth of ['client_secret_basic', 'client_secret_post', 'client_secret_jwt']) {
     const confidential = params({ ...base, client_secret: 'secret', auth });
