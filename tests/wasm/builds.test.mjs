@@ -2,6 +2,7 @@
 // ssokit-server. A platform call that needs a secret answers server_only in the browser build.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { loadCore, loadCoreVariant } from '../../web/src/core.js';
 
 test('the browser build refuses secret-holding platform calls with server_only', async () => {
@@ -51,4 +52,24 @@ test('the page build has no generator: randomness is the host\'s bytes, used as 
   }
   // Too few bytes: an error, never a repeat of what was given.
   assert.throws(() => page.call('authorize.build', { ...params, random: hex.slice(0, 190) }), (e) => e.code === 'invalid_argument');
+});
+
+test('the page build is a public client: confidential client authentication answers unsupported there', async () => {
+  const page = await loadCoreVariant('browser');
+  const server = await loadCoreVariant('server');
+  const provider = { issuer: 'https://login.example.com', authorization_endpoint: 'https://login.example.com/auth',
+    token_endpoint: 'https://login.example.com/token', jwks_uri: 'https://login.example.com/jwks' };
+  const base = { client_id: 'portal', issuer: 'https://login.example.com', redirect_uri: 'https://portal.example.com/cb', scope: 'openid' };
+  // A valid stored transaction, taken from the shared cases.
+  const { transaction } = JSON.parse(readFileSync(new URL('../cases/oauth.json', import.meta.url), 'utf8'))
+    .cases.find((c) => c.method === 'token.code_request').params;
+  const params = (client) => ({ client, provider, transaction, code: 'c', now: 1700000000 });
+  for (const auth of ['client_secret_basic', 'client_secret_post', 'client_secret_jwt']) {
+    const confidential = params({ ...base, client_secret: 'secret', auth });
+    assert.throws(() => page.call('token.code_request', confidential),
+      (e) => e.code === 'unsupported' && /public client/.test(e.message) && !e.message.includes('secret\''), auth);
+    assert.equal(server.call('token.code_request', confidential).method, 'POST', auth);
+  }
+  // A public client's request is the same in both builds.
+  assert.deepEqual(page.call('token.code_request', params(base)), server.call('token.code_request', params(base)));
 });

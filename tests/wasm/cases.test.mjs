@@ -117,6 +117,22 @@ function assertError(e, c) {
   return true;
 }
 
+// The page build is a public client (sdk/src/oauth/client_auth_public.cpp): a case that gives the
+// client a secret, a private key or a confidential method answers unsupported there (and only such).
+function confidentialClient(c) {
+  const client = c.params?.client;
+  return !!client && (!!client.client_secret || !!client.private_key_alg || (client.auth && client.auth !== 'none'));
+}
+async function pagePublicOnly(core, c) {
+  if (!confidentialClient(c) || c.error === 'unsupported') return false;
+  try {
+    await callWithHost(core, c.method, c.params ?? {});
+    return false;
+  } catch (e) {
+    return e instanceof SsoError && e.code === 'unsupported' && /public client/.test(e.message);
+  }
+}
+
 for (const [build, core] of Object.entries(builds)) {
 for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort()) {
   const doc = JSON.parse(readFileSync(new URL(file, casesDir), 'utf8'));
@@ -127,6 +143,7 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort
         assert.ok(('result' in c) !== ('error' in c), 'a case has exactly one of result/error');
         assert.ok(!('steps' in c), "a case with steps belongs in the file's transcripts");
         if (build === 'page' && await pageServerOnly(core, c)) return;
+        if (build === 'page' && await pagePublicOnly(core, c)) return;
         if ('error' in c) {
           await assert.rejects(() => callWithHost(core, c.method, c.params ?? {}), (e) => assertError(e, c));
         } else {
@@ -138,6 +155,11 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort
       test(`transcript: ${t.name}`, () => {
         assert.ok(('result' in t) !== ('error' in t), 'a transcript has exactly one of result/error');
         assert.ok(Array.isArray(t.steps) && t.steps.length > 0, 'steps: a non-empty array');
+        if (build === 'page' && confidentialClient(t)) {
+          // The page build is a public client: the machine's first call already refuses.
+          assert.throws(() => core.call(t.method, t.params ?? {}), (e) => e.code === 'unsupported' && /public client/.test(e.message));
+          return;
+        }
         if ('error' in t) {
           // The error must come from the last step: play() fails on an earlier one.
           assert.throws(() => play(core, t), (e) => assertError(e, t));

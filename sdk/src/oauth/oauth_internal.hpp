@@ -18,5 +18,13 @@ Result<HttpRequest> form_post(const ClientConfig& client, const ProviderMetadata
 // when the body is not one.
 std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, const char* what);
 Error http_status_error(const HttpResponse& response, const char* what);
+// Whether the client's credentials (secret, private key, neither) allow the method `auth`.
+bool credentials_allow(const ClientConfig& client, ClientAuth auth);
+// Adds the client's credentials for `auth` to a token-endpoint style request (form fields, the
+// Basic header, a client assertion or its sign effect). client_auth.cpp has every method;
+// client_auth_public.cpp (the page build: a page is a public client) has `none` and answers
+// unsupported for the others.
+Status apply_client_auth(const ClientConfig& client, ClientAuth auth, const ProviderMetadata& provider,
+                         std::int64_t now, Params& form, HttpRequest& request);
 
 }  // namespace ssokit::detail
