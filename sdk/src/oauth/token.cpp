@@ -6,21 +6,13 @@
 #include "ssokit/crypto.hpp"
 #include "ssokit/random.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/text.hpp"
 
-#include <cctype>
 
 namespace ssokit {
 namespace {
 
 constexpr const char* kRedacted = "[redacted]";
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) return false;
-  }
-  return true;
-}
 
 bool has_secret(const ClientConfig& client) { return !client.client_secret.empty(); }
 bool has_key(const ClientConfig& client) { return !client.private_key_alg.empty(); }
@@ -163,7 +155,7 @@ Result<TokenSet> process_token_response(const HttpResponse& response, std::int64
   // RFC 9449 5: a DPoP request gets a DPoP-bound token; a Bearer token there would be usable by
   // anyone who obtains it, which is what DPoP was asked to prevent.
   const char* expected = dpop ? "DPoP" : "Bearer";
-  if (!iequals(*token_type, expected)) {
+  if (!ascii_iequals(*token_type, expected)) {
     return make_error(ErrorCode::invalid_response,
                       "the token response's token_type \"" + token_type->substr(0, 40) + "\" is not " + expected +
                           (dpop ? " although the request carried a DPoP proof (RFC 9449 5)" : " (the only type this request accepts)"));
