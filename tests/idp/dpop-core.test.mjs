@@ -5,7 +5,7 @@
 // DPoP with ath, and a Bearer answer to a DPoP request is refused.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startProvider, completeAuthorization } from './harness.mjs';
+import { startProvider, completeAuthorization, clients } from './harness.mjs';
 import { loadCore } from '../../web/src/core.js';
 import { fetchTransport } from '../../web/src/transport.js';
 import { startDpopApi } from './dpop-api.mjs';
@@ -171,6 +171,32 @@ for (const mode of ['optional', 'nonce']) {
     });
   });
 }
+
+// A client registered with dpop_bound_access_tokens (RFC 9449 5.2): the provider requires DPoP.
+describe('DPoP required by the provider for the client', () => {
+  let idp;
+  before(async () => {
+    idp = await startProvider({ dpop: 'optional', extraClients: [{ ...clients.native, client_id: 'dpop-only', dpop_bound_access_tokens: true }] });
+  });
+  after(async () => { await idp?.stop(); });
+
+  async function callbackFor(client, provider, options) {
+    const { url, transaction } = core.call('authorize.build', { client, provider, options, now: now() });
+    return { transaction, back: await completeAuthorization(url) };
+  }
+
+  test('without a proof the provider refuses the code exchange; with one the sign-in is bound', async () => {
+    const provider = core.call('discovery.process', { issuer: idp.issuer, response: await send(core.call('discovery.request', { issuer: idp.issuer })) });
+    const client = { issuer: idp.issuer, client_id: 'dpop-only', redirect_uri: 'http://127.0.0.1/callback', scope: 'openid' };
+    const plain = await callbackFor(client, provider, {});
+    await assert.rejects(runFlow(core.call('signin.start', { client, provider, transaction: plain.transaction, url: plain.back, now: now() }), null),
+      (e) => e.code === 'token_error' && typeof e.details?.error === 'string');
+    const dpop = await newKey();
+    const bound = await callbackFor({ ...client, dpop: true }, provider, { dpop_jwk: dpop.key.jwk });
+    const result = await runFlow(core.call('signin.start', { client: { ...client, dpop: true }, provider, transaction: bound.transaction, url: bound.back, options: { dpop: dpop.key }, now: now() }), dpop);
+    assert.equal(result.session.tokens.token_type, 'DPoP');
+  });
+});
 
 describe('the loopback resource API (tests/idp/dpop-api.mjs) checks proofs as a resource server does', () => {
   let idp;
