@@ -420,16 +420,17 @@ Status SsoClient::revoke() {
 }
 
 Result<std::string> SsoClient::logout_url(const std::string& post_logout_redirect_uri, const std::string& state) {
-  // Forget locally first, always (offline too); then the provider's logout URL.
+  // Forget locally first, always (offline too); then the provider's logout URL from the core's plan.
   auto current = session();
   SSOKIT_CHECK(forget());
   SSOKIT_TRY(ProviderMetadata provider, discover());
-  LogoutOptions logout;
-  logout.client_id = options_.config.client_id;
-  if (current.ok() && current.value()) logout.id_token_hint = current.value()->tokens.id_token;
-  logout.post_logout_redirect_uri = post_logout_redirect_uri;
-  logout.state = state;
-  return build_logout_url(provider, logout);
+  SignOutRequest ask;
+  ask.logout = true;
+  ask.post_logout_redirect_uri = post_logout_redirect_uri;
+  ask.state = state;
+  const std::optional<Session> ended = current.ok() ? std::move(current).value() : std::nullopt;
+  SSOKIT_TRY(SignOutPlan plan, plan_sign_out(options_.config, provider, ended, ask, clock_()));
+  return plan.logout_url.value_or("");
 }
 
 Status SsoClient::forget() { return save(std::nullopt); }
