@@ -47,8 +47,11 @@ const MethodTable kTables[] = {
 #ifdef SSOKIT_API_SERVER
     twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(), org_server_methods(),
 #endif
-    crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods(),
+    crypto_methods(), jose_methods(), oauth_methods(), profile_methods(), flow_methods(),
     device_methods(), policy_methods(), twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
+#ifndef SSOKIT_API_NO_TOOLS
+    crypto_tool_methods(), url_tool_methods(), jose_tool_methods(), profile_tool_methods(), device_tool_methods(),
+#endif
 };
 
 #ifndef SSOKIT_API_SERVER

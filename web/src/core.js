@@ -23,13 +23,17 @@ export function loadCore(options = {}) {
   return loading;
 }
 
+const variants = ['browser', 'server', 'fallback', 'page-tools'];
+
 /**
  * Loads a separate instance of one build, without touching the shared one: 'browser' (what pages
- * get) or 'server' (Node only). For tests and tools that compare the two.
+ * get), 'server', 'fallback' or 'page-tools' (Node only). For tests and tools that compare them;
+ * 'page-tools' is the page build plus the low-level methods no page calls (url.*, hash,
+ * jws.verify_raw...), built for the tests in a build tree and not in the npm package.
  */
 export function loadCoreVariant(variant) {
-  if (variant !== 'browser' && variant !== 'server' && variant !== 'fallback') {
-    throw new SsoError('invalid_argument', 'variant must be "browser", "server" or "fallback"');
+  if (!variants.includes(variant)) {
+    throw new SsoError('invalid_argument', `variant must be one of ${variants.map((v) => `"${v}"`).join(', ')}`);
   }
   return instantiate({ variant });
 }
