@@ -112,3 +112,20 @@ test('the npm package ships no page-tools build', () => {
   assert.ok(!pkg.files.some((f) => f.includes('page-tools')), 'web/package.json files');
   assert.ok(!Object.values(pkg.exports).some((v) => JSON.stringify(v).includes('page-tools')), 'web/package.json exports');
 });
+
+// The video platforms' browser-safe calls are in ssokit-platforms.wasm (what web/src's platform
+// modules load in a page), not in ssokit-core.wasm (what createSsoClient loads).
+test('the platforms build answers the browser-safe platform calls; the page build points to it', async () => {
+  const page = await loadCoreVariant('browser');
+  const platforms = await loadCoreVariant('platforms');
+  const envelope = { response: { status: 200, headers: [], body: '{"header":{"status":0,"statusmessage":"OK"},"body":null}' } };
+  assert.equal(platforms.call('streamone.parse_envelope', envelope).status, 0);
+  assert.deepEqual(platforms.call('twentythree.validate_return_url', { return_url: '/x' }), { return_url: '/x' });
+  for (const method of ['streamone.parse_envelope', 'twentythree.validate_return_url', 'org.login_url']) {
+    assert.throws(() => page.call(method, envelope), (e) => e.code === 'server_only' && /ssokit-platforms\.wasm/.test(e.message), method);
+  }
+  // The secret-holding calls stay out of both.
+  assert.throws(() => platforms.call('streamone.login', {}), (e) => e.code === 'server_only' && /portal's server/.test(e.message));
+  assert.equal(page.platforms, false);
+  assert.equal(platforms.platforms, true);
+});

@@ -8,7 +8,9 @@
 // it performed by WebCrypto (web/src/verify.js) and continued with flow.step; a transcript scripts
 // every request, response and verify answer itself. The page build leaves the low-level tool
 // methods out (tests/wasm/page-tools.mjs): there a case calling one must answer "unknown method",
-// and every case runs in full on ssokit-page-tools.wasm, the page build with those methods.
+// and every case runs in full on ssokit-page-tools.wasm, the page build with those methods. The
+// platforms' calls are not in ssokit-core.wasm either (ssokit-platforms.wasm, which page-tools
+// includes): there they answer server_only.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -148,6 +150,11 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort
       test(c.name, async () => {
         assert.ok(('result' in c) !== ('error' in c), 'a case has exactly one of result/error');
         assert.ok(!('steps' in c), "a case with steps belongs in the file's transcripts");
+        if (build === 'page' && platformMethod.test(c.method)) {
+          // ssokit-core.wasm has no platform calls (ssokit-platforms.wasm, page-tools has them).
+          assert.throws(() => core.call(c.method, c.params ?? {}), (e) => e.code === 'server_only' && /not in the page build/.test(e.message));
+          return;
+        }
         if (build === 'page' && isToolMethod(c.method)) {
           assert.throws(() => core.call(c.method, c.params ?? {}), unknownMethod, 'left out of the page build');
           return;  // the case itself runs on the page-tools build
@@ -165,8 +172,8 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort
       test(`transcript: ${t.name}`, () => {
         assert.ok(('result' in t) !== ('error' in t), 'a transcript has exactly one of result/error');
         assert.ok(Array.isArray(t.steps) && t.steps.length > 0, 'steps: a non-empty array');
-        if (build === 'page' && isToolMethod(t.method)) {
-          assert.throws(() => core.call(t.method, t.params ?? {}), unknownMethod, 'left out of the page build');
+        if (build === 'page' && (isToolMethod(t.method) || platformMethod.test(t.method))) {
+          assert.throws(() => core.call(t.method, t.params ?? {}), (e) => unknownMethod(e) || (e.code === 'server_only' && /not in the page build/.test(e.message)), 'left out of the page build');
           return;
         }
         if (pageLike(build) && confidentialClient(t)) {

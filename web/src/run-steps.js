@@ -1,7 +1,7 @@
 // Drives a core step machine with fetch: the platform connectors' multi-request operations
 // (start method -> {state, request?, result?} -> send the request -> "<platform>.step" -> ...).
 // The same loop as the sign-in flow's, bounded the same way.
-import { loadCore } from './core.js';
+import { loadPlatformCore } from './platform-core.js';
 import { SsoError } from './errors.js';
 import { fetchTransport } from './transport.js';
 
@@ -15,7 +15,7 @@ const MAX_REQUESTS = 16;
  * @returns {Promise<any>} the operation's result
  */
 export async function runSteps(startMethod, stepMethod, params, { fetch, timeoutMs, now = nowSeconds } = {}) {
-  const core = await loadCore();
+  const core = await loadPlatformCore();  // the platforms' step machines
   const send = fetchTransport(fetch, { timeoutMs });
   let step = core.call(startMethod, params);
   for (let i = 0; i < MAX_REQUESTS && !('result' in step); i++) {
