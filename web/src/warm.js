@@ -5,16 +5,14 @@
 // the P-256 base point and a dummy 2048-bit modulus, its signature zeros) runs that code once.
 // It stops at the verify effect: nothing is verified, kept or imported, and errors are ignored.
 
-const b64url = (bytes) => btoa(String.fromCharCode(...bytes)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
-const json64 = (value) => b64url(new TextEncoder().encode(JSON.stringify(value)));
-const hex64 = (hex) => b64url(hex.match(/../g).map((byte) => parseInt(byte, 16)));
+// ASCII-only JSON, so btoa sees no character above 0xFF.
+const json64 = (value) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
 
 const ISSUER = 'https://warm-up.invalid';
 const KEYS = {
   keys: [
-    { kty: 'EC', crv: 'P-256', kid: 'warm-ec',
-      x: hex64('6b17d1f2e12c4247f8bce6e563a440f277037d812deb33a0f4a13945d898c296'),
-      y: hex64('4fe342e2fe1a7f9b8ee7eb4a7c0f9e162bce33576b315ececbb6406837bf51f5') },
+    // P-256's base point G (SEC 2, 2.4.2): a point on the curve, as the JWK rules require.
+    { kty: 'EC', crv: 'P-256', kid: 'warm-ec', x: 'axfR8uEsQkf4vOblY6RA8ncDfYEt6zOg9KE5RdiYwpY', y: 'T-NC4v4af5uO5-tKfA-eFivOM1drMV7Oy7ZAaDe_UfU' },
     { kty: 'RSA', kid: 'warm-rsa', e: 'AQAB', n: 'w' + 'A'.repeat(341) },
   ],
 };
