@@ -4,12 +4,7 @@
 
 namespace ssokit {
 
-using detail::append_int;
-using detail::append_uint;
-using detail::decimal_to_double;
-using detail::format_double;
-using detail::is_digit;
-using detail::utf8_sequence;
+using namespace detail;  // json_internal.hpp
 
 namespace {
 
