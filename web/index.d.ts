@@ -1,8 +1,8 @@
 // Type declarations for the ssokit web package.
 /**
  * The `ssokit` web package: sign-in with OpenID Connect for portal pages and Node
- * (`createSsoClient`), the low-level core (`loadCore`) and the video platforms' connectors
- * (`twentythree`, `streamone`, `muvi`, `org`). Generated into docs/api/ by tools/apidoc.
+ * (`createSsoClient`) and the low-level steps and core (`loadCore`); the video platforms'
+ * connectors are `ssokit/platforms`. Generated into docs/api/ by tools/apidoc.
  * @packageDocumentation
  * @module ssokit
  */
@@ -521,13 +521,4 @@ export function revocationRequest(options: { client: ClientSettings; provider: P
 export function processRevocation(response: HttpResponse): Promise<void>;
 export function revoke(options: { client: ClientSettings; provider: ProviderMetadata; token: string; tokenTypeHint?: 'access_token' | 'refresh_token' } & FetchOptions): Promise<void>;
 
-/** Drives a core step machine with fetch (the platform connectors' multi-request operations). */
-export function runSteps(startMethod: string, stepMethod: string, params: object,
-  options?: { fetch?: typeof fetch; timeoutMs?: number; now?: () => number }): Promise<any>;
-
-// Video platform connectors (docs/platforms/): secret-holding calls work in Node only; in a
-// browser page they reject with SsoError 'server_only'.
-export * as twentythree from './types/twentythree.js';
-export * as streamone from './types/streamone.js';
-export * as muvi from './types/muvi.js';
-export * as org from './types/org.js';
+// The video platform connectors and runSteps: 'ssokit/platforms' (types/platforms.d.ts).

@@ -23,7 +23,7 @@ async function files(dir) {
   return out.sort();
 }
 
-test('docs/api matches what typedoc generates from web/index.d.ts and web/types/react.d.ts', async () => {
+test('docs/api matches what typedoc generates from web/index.d.ts, web/types/react.d.ts and web/types/platforms.d.ts', async () => {
   const out = await mkdtemp(join(tmpdir(), 'ssokit-apidoc-'));
   try {
     await run(process.execPath, [join(TOOL, 'node_modules/typedoc/bin/typedoc'), '--options', 'typedoc.json', '--out', out],

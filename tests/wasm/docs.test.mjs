@@ -76,7 +76,7 @@ test('README and docs snippets that use the package type-check under tsc --stric
       for (const m of text.matchAll(/^```(js|ts|jsx|tsx)\n([\s\S]*?)^```$/gm)) {
         const code = m[2];
         const ext = m[1].endsWith('x') ? 'tsx' : 'ts';
-        if (!/from 'ssokit(\/react)?'|\bsso\./.test(code)) continue;  // only snippets of this package
+        if (!/from 'ssokit(\/react|\/platforms)?'|\bsso\./.test(code)) continue;  // only snippets of this package
         const name = `${relative(ROOT, file).replace(/[^\w]+/g, '_')}_${++i}.${ext}`;
         // A snippet that uses the README's `sso` client without creating it gets it declared.
         const head = /\bsso\./.test(code) && !/const sso\b/.test(code) ? "declare const sso: import('ssokit').SsoClient;\n" : '';
@@ -90,7 +90,7 @@ test('README and docs snippets that use the package type-check under tsc --stric
       compilerOptions: {
         strict: true, noEmit: true, target: 'ES2022', module: 'ESNext', moduleResolution: 'bundler',
         lib: ['ES2022', 'DOM'], types: [], skipLibCheck: false, jsx: 'react-jsx',
-        paths: { ssokit: [join(ROOT, 'web/index.d.ts')], 'ssokit/react': [join(ROOT, 'web/types/react.d.ts')], 'ssokit/*': [join(ROOT, 'web/*')],
+        paths: { ssokit: [join(ROOT, 'web/index.d.ts')], 'ssokit/react': [join(ROOT, 'web/types/react.d.ts')], 'ssokit/platforms': [join(ROOT, 'web/types/platforms.d.ts')], 'ssokit/*': [join(ROOT, 'web/*')],
           // The snippets live in a temporary folder: React's types from the repository's node_modules.
           react: [join(ROOT, 'node_modules/@types/react/index.d.ts')],
           'react/jsx-runtime': [join(ROOT, 'node_modules/@types/react/jsx-runtime.d.ts')] },

@@ -27,9 +27,5 @@ export {
   userinfoRequest, processUserinfo, userinfo, mapProfile, profileRequest, processProfile, fetchProfile, buildLogoutUrl,
   revocationRequest, processRevocation, revoke,
 } from './steps.js';
-export { runSteps } from './run-steps.js';
-// Video platform connectors (docs/platforms/).
-export * as twentythree from './twentythree.js';
-export * as streamone from './streamone.js';
-export * as muvi from './muvi.js';
-export * as org from './org.js';
+// The video platform connectors and runSteps are 'ssokit/platforms' (src/platforms.js): a page
+// that imports only this entry has no reference to their WebAssembly build, so bundlers emit none.

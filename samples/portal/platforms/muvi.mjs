@@ -15,7 +15,8 @@
 //
 //   import { muviRoutes } from './platforms/muvi.mjs';
 //   const portal = await startPortal({ routes: muviRoutes({ store, authToken, jwtSecret }) });
-import { muvi, discover, validateIdToken, userinfo, SsoError } from '../../../web/src/index.js';
+import { discover, validateIdToken, userinfo, SsoError } from '../../../web/src/index.js';
+import { muvi } from '../../../web/src/platforms.js';
 
 const MAX_BODY = 16 * 1024;
 const PROVIDER_CACHE_SECONDS = 600;

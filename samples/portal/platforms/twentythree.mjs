@@ -21,7 +21,8 @@
 import { readFile } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { twentythree, discover, validateIdToken, userinfo, SsoError } from '../../../web/src/index.js';
+import { discover, validateIdToken, userinfo, SsoError } from '../../../web/src/index.js';
+import { twentythree } from '../../../web/src/platforms.js';
 
 const PAGE = fileURLToPath(new URL('../public/twentythree-login.html', import.meta.url));
 const MAX_BODY = 16 * 1024;

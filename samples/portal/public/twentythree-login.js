@@ -5,7 +5,8 @@
 //      user-info) to the portal's server, which validates it and asks the site for a session token;
 //   3. go to the redeem URL it answers: the site sets its cookie and redirects to return_url.
 // The page holds no TwentyThree secret: get-token runs on the portal's server.
-import { createSsoClient, customStorage, twentythree } from '/ssokit/src/index.js';
+import { createSsoClient, customStorage } from '/ssokit/src/index.js';
+import { twentythree } from '/ssokit/src/platforms.js';
 
 const $ = (id) => document.getElementById(id);
 const STORAGE_KEY = 'twentythree-login';

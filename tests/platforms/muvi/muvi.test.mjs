@@ -11,7 +11,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { start, AUTH_TOKEN, JWT_SECRET } from './simulator.mjs';
 import { runCli } from '../../idp/run-cli.mjs';
-import { muvi, SsoError } from '../../../web/src/index.js';
+import { SsoError } from '../../../web/src/index.js';
+import { muvi } from '../../../web/src/platforms.js';
 import { loadCoreVariant } from '../../../web/src/core.js';
 
 let store;

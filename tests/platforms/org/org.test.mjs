@@ -8,7 +8,8 @@ import {
   start, ACME_ID, GLOBEX_ID, OWNER_KEY, MEMBER_KEY, PINNED_KEY, BEARER_NO_MFA, BEARER_MFA,
 } from './simulator.mjs';
 import { runCli } from '../../idp/run-cli.mjs';
-import { org, SsoError } from '../../../web/src/index.js';
+import { SsoError } from '../../../web/src/index.js';
+import { org } from '../../../web/src/platforms.js';
 import { loadCore, loadCoreVariant } from '../../../web/src/core.js';
 
 const CLIENT_SECRET = 'idp-client-secret-4f9a7c';

@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 
-import { SsoError, streamone } from '../../../web/src/index.js';
+import { SsoError } from '../../../web/src/index.js';
+import { streamone } from '../../../web/src/platforms.js';
 import { loadCoreVariant } from '../../../web/src/core.js';
 import { cliPath, runCli } from '../../idp/run-cli.mjs';
 import { sign, ssoResponse, start, STATUS, STATUS_NAME } from './simulator.mjs';

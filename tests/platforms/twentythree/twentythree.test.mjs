@@ -8,7 +8,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, ERROR_CODES, baseString, hmacSha1 } from './simulator.mjs';
 import { runCli } from '../../idp/run-cli.mjs';
-import { twentythree, SsoError } from '../../../web/src/index.js';
+import { SsoError } from '../../../web/src/index.js';
+import { twentythree } from '../../../web/src/platforms.js';
 import { loadCore, loadCoreVariant } from '../../../web/src/core.js';
 
 let site;
