@@ -8,6 +8,7 @@
 
 #include "api.hpp"
 #include "ssokit/platforms/org.hpp"
+#include "ssokit/step_state.hpp"
 
 namespace ssokit {
 namespace {
@@ -786,9 +787,22 @@ TEST(OrgRun, IsBounded) {
 
 TEST(OrgState, TamperedOrFinishedStatesAreRefused) {
   const HttpResponse ok = answer(200, kPass);
+  auto started = org::sso_test(admin());
+  ASSERT_TRUE(started.ok());
+  Json other_version = started->state;
+  other_version["v"] = 2;
+  Json other_machine = started->state;
+  other_machine["machine"] = "muvi.ensure_user";
+  Json unknown_op = started->state;
+  unknown_op["machine"] = "org.rm -rf";
+  Json no_request = started->state;
+  no_request["data"].erase("request");
+  Json typed_base = started->state;
+  typed_base["data"]["base"] = 1;
   for (const Json& state : {Json(nullptr), Json::array(), Json{{"v", 2}}, Json{{"v", 1}, {"op", "rm -rf"}},
                             Json{{"v", 1}, {"op", "sso_test"}}, Json{{"v", 1}, {"op", "sso_test"}, {"base", 1}, {"request", {}}},
-                            Json{{"v", 1}, {"op", "sso_test"}, {"done", true}}}) {
+                            Json{{"v", 1}, {"op", "sso_test"}, {"done", true}}, other_version, other_machine, unknown_op,
+                            no_request, typed_base, done_step_state("org.sso_test")}) {
     auto r = org_step(state, ok, kNow);
     ASSERT_FALSE(r.ok()) << state.dump();
     EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
@@ -796,12 +810,12 @@ TEST(OrgState, TamperedOrFinishedStatesAreRefused) {
   // A state whose request is broken cannot be retried.
   auto step = org::sso_test(admin());
   Json broken = step->state;
-  broken["request"] = {{"method", 1}};
+  broken["data"]["request"] = {{"method", 1}};
   EXPECT_EQ(org_step(broken, rate_limited("1"), kNow).error().code, ErrorCode::invalid_argument);
   // The guard's saved request is required too.
   auto guard = org::set_security(admin(), require_sso());
   Json no_save = guard->state;
-  no_save.erase("save");
+  no_save["data"].erase("save");
   EXPECT_EQ(org_step(no_save, answer(200, kPass), kNow).error().code, ErrorCode::invalid_argument);
 }
 
