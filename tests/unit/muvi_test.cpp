@@ -13,6 +13,7 @@
 #include "ssokit/jose.hpp"
 #include "ssokit/platforms/muvi.hpp"
 #include "ssokit/step_state.hpp"
+#include "ssokit/native/drive.hpp"
 
 namespace ssokit {
 namespace {
@@ -437,10 +438,12 @@ class FakeStore final : public HttpTransport {
   }
 };
 
-TEST(MuviSteps, RunStepsDrivesEnsureUser) {
+TEST(MuviSteps, TheDriverDrivesEnsureUser) {
   FakeStore store;
   store.answers = {muvi(422, "Failed", "This email id already exists!"), muvi(200, "OK", "Success", {{"user_uuid", "u-9"}})};
-  auto r = run_steps(store, muvi_ensure_user(user_request()), muvi_step, [] { return kNow; });
+  DriveOptions drive;
+  drive.clock = [] { return kNow; };
+  auto r = drive_steps(store, muvi_ensure_user(user_request()), platform_machine(muvi_step), drive);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r.value(), (Json{{"user_uuid", "u-9"}, {"created", false}}));
   ASSERT_EQ(store.sent.size(), 2u);

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "ssokit/platforms/twentythree.hpp"
+#include "ssokit/native/drive.hpp"
 
 namespace ssokit::twentythree {
 namespace {
@@ -399,7 +400,9 @@ TEST(TwentyThree, RunsWithRunSteps) {
   GetTokenParams p;
   p.return_url = "/x";
   auto random = rng();
-  auto result = run_steps(fake, get_token(options(), p, *random, kNow), twentythree_step, [] { return kNow; }, 2);
+  DriveOptions drive;
+  drive.clock = [] { return kNow; };
+  auto result = drive_steps(fake, get_token(options(), p, *random, kNow), platform_machine(twentythree_step), drive);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result.value()["redirect_url"], "https://videos.example.com/api/session/redeem-token?session_token=T0K");
   EXPECT_EQ(fake.seen.url, "https://videos.example.com/api/session/get-token");

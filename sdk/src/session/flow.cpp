@@ -752,48 +752,4 @@ Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, st
   return advance(std::move(state), &response, std::nullopt, now, random);
 }
 
-Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step_fn,
-                       const std::function<std::int64_t()>& clock, int max_requests) {
-  if (!first.ok()) return first.take_error();
-  FlowStep step = std::move(first).value();
-  for (int i = 0; i < max_requests; ++i) {
-    if (step.result) return std::move(*step.result);
-    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
-    if (step.wait_seconds > 0) {
-      return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
-    }
-    if (!step.request->sign.empty() && !transport.completes_signatures()) {
-      // Never sent unsigned: the caller's transport would drop the sign effect.
-      return make_error(ErrorCode::invalid_argument,
-                        "this request must be signed (private_key_jwt): send it through a SigningTransport with the key");
-    }
-    SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
-    SSOKIT_TRY(step, step_fn(step.state, response, clock()));
-  }
-  if (step.result) return std::move(*step.result);
-  return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
-}
-
-Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock,
-                      const SignatureVerifier& verify) {
-  if (!first.ok()) return first.take_error();
-  FlowStep step = std::move(first).value();
-  int requests = 0;
-  while (!step.result) {
-    if (step.verify) {
-      const bool verified = verify(*step.verify);
-      SSOKIT_TRY(step, flow_verified(std::move(step), verified, clock()));
-      continue;
-    }
-    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
-    if (requests++ == kMaxFlowRequests) return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
-    if (step.wait_seconds > 0) {
-      return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
-    }
-    SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
-    SSOKIT_TRY(step, flow_step(std::move(step), response, clock()));
-  }
-  return std::move(*step.result);
-}
-
 }  // namespace ssokit
