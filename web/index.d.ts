@@ -521,9 +521,12 @@ export function revocationRequest(options: { client: ClientSettings; provider: P
 export function processRevocation(response: HttpResponse): Promise<void>;
 export function revoke(options: { client: ClientSettings; provider: ProviderMetadata; token: string; tokenTypeHint?: 'access_token' | 'refresh_token' } & FetchOptions): Promise<void>;
 
-/** Drives a core step machine with fetch (the platform connectors' multi-request operations). */
+/** Drives a core step machine with fetch (the platform connectors' multi-request operations):
+ * the operation's state carries its request budget; a step's wait_seconds is waited (`sleep`,
+ * default setTimeout) and `signal` cancels it (SsoError 'cancelled'). */
 export function runSteps(startMethod: string, stepMethod: string, params: object,
-  options?: { fetch?: typeof fetch; timeoutMs?: number; now?: () => number }): Promise<any>;
+  options?: { fetch?: typeof fetch; timeoutMs?: number; now?: () => number; signal?: AbortSignal;
+    sleep?: (ms: number) => Promise<void> }): Promise<any>;
 
 // Video platform connectors (docs/platforms/): secret-holding calls work in Node only; in a
 // browser page they reject with SsoError 'server_only'.
