@@ -365,8 +365,14 @@ TEST(TwentyThree, BackendLoginNeedsTheExplicitFlag) {
 
   const std::string json = R"({"status":"ok","message":"The user login token is ready to use","permission_level":"super",
     "cached":"0","logintoken":{"login_token":"sdjhfjlaskdf87","return_url":"/manage","user_id":"12345"}})";
+  EXPECT_EQ(step->state["machine"], "twentythree.get_login_token");
+  EXPECT_EQ(step->state["budget"], 1);
   auto done = twentythree_step(step->state, answer(json), kNow);
   ASSERT_TRUE(done.ok()) << done.error().message;
+  // The finished state keeps nothing: not the user, not the token the answer carried.
+  EXPECT_EQ(done->state, Json({{"v", 1}, {"machine", "twentythree.get_login_token"}, {"phase", "done"}}));
+  EXPECT_EQ(done->state.dump().find("sdjhfjlaskdf87"), std::string::npos);
+  EXPECT_EQ(twentythree_step(done->state, answer(json), kNow).error().code, ErrorCode::invalid_argument);
   EXPECT_EQ((*done->result)["redirect_url"], "https://videos.example.com/api/user/redeem-login-token?login_token=sdjhfjlaskdf87");
   EXPECT_EQ((*done->result)["user_id"], "12345");
   EXPECT_EQ((*done->result)["return_url"], "/manage");
