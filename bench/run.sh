@@ -23,6 +23,8 @@ echo "== Node start-up to the first authorization URL, ssokit vs openid-client (
 node bench/node_startup.mjs --runs 10
 echo "== Page load to the provider redirect in Chromium, ssokit vs oidc-client-ts (bench/portal_startup.mjs)"
 node bench/portal_startup.mjs --runs 10
+echo "== The minimal page's phases to the redirect (bench/startup_breakdown.mjs)"
+node bench/startup_breakdown.mjs --runs 10
 echo "== Set-top footprint (bench/settop_footprint.mjs)"
 node bench/settop_footprint.mjs
 echo "== Fuzzing: every libFuzzer target for 10 minutes (scripts/fuzz.sh --seconds 600; about 3 hours)"

@@ -17,7 +17,7 @@ const profDir = `${root}build/wasm-prof`;
 if (!process.argv.includes('--no-build')) {
   const env = { ...process.env, NODE_PATH: '/usr/share/nodejs' };
   execFileSync('cmake', ['--preset', 'wasm', '-B', profDir, '-DCMAKE_EXE_LINKER_FLAGS_MINSIZEREL=-Oz -flto --profiling-funcs',
-    `-DSSOKIT_WEB_DIST=${profDir}/dist`], { cwd: root, env, stdio: 'ignore' });
+    `-DSSOKIT_WEB_DIST=${profDir}/dist`, '-DSSOKIT_WASM_OPT_KEEP_NAMES=ON'], { cwd: root, env, stdio: 'ignore' });
   execFileSync('cmake', ['--build', profDir, '-j2', '--target', 'ssokit_wasm'], { cwd: root, env, stdio: 'ignore' });
 }
 

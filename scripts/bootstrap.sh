@@ -30,7 +30,7 @@ APT_PACKAGES=(
   build-essential cmake pkg-config ninja-build git ca-certificates dpkg-dev
   emscripten libmbedtls-dev libsodium-dev libcurl4-openssl-dev libqrencode-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  nodejs chromium valgrind clang-14 libclang-rt-14-dev
+  nodejs chromium valgrind clang-14 libclang-rt-14-dev binaryen
 )
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }

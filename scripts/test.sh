@@ -30,6 +30,39 @@ run_ctest() {
   [ "$bad" = 0 ] || suite_failures+=("$name")
 }
 
+# The shared cases (one GoogleTest test each: Cases/SharedCases.*, capi.Cases/CapiCases.*) in
+# one process per runner: ctest starts a process per test, and under ASan or qemu that start-up
+# (and loading every case file again) cost ~20 minutes for a few seconds of tests. GoogleTest
+# prints "[  PASSED  ] N tests." and "[  FAILED  ] N tests, listed below:".
+run_gtest() {
+  local name=$1; shift
+  local log=build/test-logs/$name.log
+  echo "== $name"
+  "$@" >"$log" 2>&1
+  local rc=$? p f
+  p=$(grep -E '^\[  PASSED  \] [0-9]+ tests?\.' "$log" | tail -1 | awk '{print $4}')
+  f=$(grep -E '^\[  FAILED  \] [0-9]+ tests?, listed below' "$log" | tail -1 | awk '{print $4}')
+  echo "$name: ${p:-0} passed, ${f:-0} failed (exit $rc)"
+  if [ "${p:-0}" = 0 ] && [ -z "$f" ]; then  # nothing ran: a missing binary or cases
+    failed=$((failed + 1)); suite_failures+=("$name (did not run; see $log)"); tail -30 "$log"; return
+  fi
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ "${f:-0}" != 0 ] || [ $rc != 0 ]; then
+    suite_failures+=("$name")
+    [ "${f:-0}" != 0 ] || failed=$((failed + 1))
+    grep -E '^\[  FAILED  \]' "$log" | head -40
+  fi
+}
+
+# The ctest suites without the per-case entries, then each case runner once ($1: preset,
+# $2: its build directory, the rest: the emulator command, if any).
+run_preset_with_cases() {
+  local preset=$1 dir=$2; shift 2
+  run_ctest "$preset" ctest --preset "$preset" -j2 -E 'Cases/'
+  run_gtest "$preset-cases" "$@" "$dir/bin/ssokit_unit_tests" --gtest_filter='Cases/*'
+  run_gtest "$preset-capi-cases" "$@" "$dir/bin/ssokit_capi_cases_tests"
+}
+
 # Every file's report counts: no --test-force-exit (it ended files before their last reports
 # were written, and every test file now exits by itself once its tests are done). A hung test
 # fails after 10 minutes; the whole node run is bounded too (timeout), so a file that stays
@@ -69,7 +102,7 @@ echo "== building asan"
 if cmake --preset asan >build/test-logs/asan-build.log 2>&1 &&
    cmake --build --preset asan -j"$(nproc)" >>build/test-logs/asan-build.log 2>&1; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    run_ctest asan ctest --preset asan -j2
+    run_preset_with_cases asan build/asan
 else
   tail -30 build/test-logs/asan-build.log
   failed=$((failed + 1)); suite_failures+=("asan build (see build/test-logs/asan-build.log)")
@@ -77,10 +110,8 @@ fi
 
 echo "== building armhf and aarch64 (cross, tests under qemu-user)"
 if bash scripts/cross.sh armhf aarch64 >build/test-logs/cross.log 2>&1; then
-  # Under qemu the shared cases run once, through the C++ runner: the C API runner (capi.Cases)
-  # repeats the same cases through ssokit_call and runs natively and under ASan above.
-  run_ctest armhf ctest --preset armhf -j2 -E '^capi[.]Cases/'
-  run_ctest aarch64 ctest --preset aarch64 -j2 -E '^capi[.]Cases/'
+  run_preset_with_cases armhf build/armhf qemu-arm -L /usr/arm-linux-gnueabihf
+  run_preset_with_cases aarch64 build/aarch64 qemu-aarch64 -L /usr/aarch64-linux-gnu
 else
   tail -30 build/test-logs/cross.log
   failed=$((failed + 1)); suite_failures+=("cross build (see build/test-logs/cross.log)")

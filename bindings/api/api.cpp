@@ -47,8 +47,14 @@ const MethodTable kTables[] = {
 #ifdef SSOKIT_API_SERVER
     twentythree_server_methods(), streamone_server_methods(), muvi_server_methods(), org_server_methods(),
 #endif
-    crypto_methods(), jose_methods(), oauth_methods(), url_methods(), profile_methods(), flow_methods(),
-    device_methods(), policy_methods(), twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
+    crypto_methods(), jose_methods(), oauth_methods(), profile_methods(), flow_methods(),
+    device_methods(), policy_methods(),
+#ifndef SSOKIT_API_NO_PLATFORMS
+    twentythree_methods(), streamone_methods(), muvi_methods(), org_methods(),
+#endif
+#ifndef SSOKIT_API_NO_TOOLS
+    crypto_tool_methods(), url_tool_methods(), jose_tool_methods(), profile_tool_methods(), device_tool_methods(),
+#endif
 };
 
 #ifndef SSOKIT_API_SERVER
@@ -73,9 +79,18 @@ Result<Json> call(std::string_view method, const Json& params) {
   }
 #ifndef SSOKIT_API_SERVER
   if (is_platform_method(method)) {
+#ifdef SSOKIT_API_NO_PLATFORMS
+    // ssokit-core.wasm: the platforms' browser-safe calls are in ssokit-platforms.wasm, which the
+    // platform modules (web/src/twentythree.js...) load; the secret-holding ones only on a server.
+    return make_error(ErrorCode::server_only, "\"" + std::string(method.substr(0, 64)) +
+                                                  "\" is not in the page build: the platform modules load "
+                                                  "ssokit-platforms.wasm; calls that need the platform's secret "
+                                                  "belong on the portal's server (Node or native)");
+#else
     return make_error(ErrorCode::server_only, "\"" + std::string(method.substr(0, 64)) +
                                                   "\" needs the platform's secret and is not in the browser build: "
                                                   "call it from the portal's server (Node or native)");
+#endif
   }
 #endif
   return make_error(ErrorCode::invalid_argument, "unknown method \"" + std::string(method.substr(0, 64)) + "\"");

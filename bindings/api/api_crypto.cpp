@@ -104,6 +104,10 @@ Result<Json> m_error_codes(const Json&) {
 
 constexpr Method kCryptoMethods[] = {
     {"pkce", m_pkce},
+};
+
+// Low-level helpers no page module calls (api_internal.hpp: tool tables).
+constexpr Method kCryptoToolMethods[] = {
     {"random.token", m_random_token},
     {"random.bytes", m_random_bytes},
     {"base64url.encode", m_base64url_encode},
@@ -119,5 +123,8 @@ constexpr Method kCryptoMethods[] = {
 }  // namespace
 
 MethodTable crypto_methods() { return {kCryptoMethods, sizeof kCryptoMethods / sizeof kCryptoMethods[0]}; }
+MethodTable crypto_tool_methods() {
+  return {kCryptoToolMethods, sizeof kCryptoToolMethods / sizeof kCryptoToolMethods[0]};
+}
 
 }  // namespace ssokit::api

@@ -75,13 +75,20 @@ constexpr Method kDeviceMethods[] = {
     {"device.retry", m_device_retry},
     {"device.start", m_device_start},
     {"device.process", m_device_process},
+    {"device.flow_start", m_device_flow_start},
+};
+
+// The single polling steps: the JS driver runs device.flow_start through flow.step instead.
+constexpr Method kDeviceToolMethods[] = {
     {"device.token_request", m_device_token_request},
     {"device.poll", m_device_poll},
-    {"device.flow_start", m_device_flow_start},
 };
 
 }  // namespace
 
 MethodTable device_methods() { return {kDeviceMethods, sizeof kDeviceMethods / sizeof kDeviceMethods[0]}; }
+MethodTable device_tool_methods() {
+  return {kDeviceToolMethods, sizeof kDeviceToolMethods / sizeof kDeviceToolMethods[0]};
+}
 
 }  // namespace ssokit::api

@@ -26,14 +26,23 @@ struct MethodTable {
   std::size_t size;
 };
 
-MethodTable jose_methods();    // api_jose.cpp: JWS/JWK verification, JWT decode, ID token validation
+MethodTable jose_methods();    // api_jose.cpp: JWT decode, ID token validation
 MethodTable verify_native_methods();  // api_verify_native.cpp: verify.native (fallback page build only)
-MethodTable crypto_methods();  // api_crypto.cpp: pkce, random, base64url, hashes, json
+MethodTable crypto_methods();  // api_crypto.cpp: pkce
 MethodTable oauth_methods();   // api_oauth.cpp: discovery, authorize, callback, token, user-info, logout
-MethodTable url_methods();     // api_url.cpp: URLs, percent/form encoding, origins, return URLs
 MethodTable profile_methods(); // api_profile.cpp: profile mapping (claims + user-info -> profile)
 MethodTable flow_methods();    // api_flow.cpp: sign-in completion and refresh as step machines
 MethodTable device_methods();  // api_device.cpp: device authorization grant (RFC 8628)
+
+// Tool tables: the low-level methods no page module (web/src) calls. In every build but the page
+// build (ssokit-core.wasm), where leaving them out saves their code; ssokit-page-tools.wasm (tests
+// only, never in the npm package) is the page build with them, so the shared cases, Wycheproof and
+// the SHA-2 checks still reach the page core's own code.
+MethodTable crypto_tool_methods();   // api_crypto.cpp: random, base64(url), hash, hmac, json.parse, error.codes
+MethodTable url_tool_methods();      // api_url.cpp: URLs, percent/form encoding, origins, return URLs
+MethodTable jose_tool_methods();     // api_jose.cpp: jws.verify, jws.verify_raw
+MethodTable profile_tool_methods();  // api_profile.cpp: profile.presets, profile.preset, profile.validate
+MethodTable device_tool_methods();   // api_device.cpp: device.token_request, device.poll
 MethodTable policy_methods();  // api_policy.cpp: ending a session (signout.plan)
 
 // Video platforms: <platform>_methods() are safe in a browser page (no secret involved);

@@ -171,14 +171,18 @@ Result<FlowStep> id_token_verified(const Json& state, bool verified) {
 namespace {
 
 constexpr Method kJoseMethods[] = {
-    {"jws.verify", m_jws_verify},
-    {"jws.verify_raw", m_jws_verify_raw},
     {"jwt.decode", m_jwt_decode},
     {"id_token.validate", m_id_token_validate},
+};
+
+constexpr Method kJoseToolMethods[] = {
+    {"jws.verify", m_jws_verify},
+    {"jws.verify_raw", m_jws_verify_raw},
 };
 
 }  // namespace
 
 MethodTable jose_methods() { return {kJoseMethods, sizeof kJoseMethods / sizeof kJoseMethods[0]}; }
+MethodTable jose_tool_methods() { return {kJoseToolMethods, sizeof kJoseToolMethods / sizeof kJoseToolMethods[0]}; }
 
 }  // namespace ssokit::api

@@ -65,15 +65,21 @@ Result<Json> m_profile_validate(const Json& p) {
 
 constexpr Method kProfileMethods[] = {
     {"profile.map", m_profile_map},
+    {"profile.request", m_profile_request},
+    {"profile.process", m_profile_process},
+};
+
+constexpr Method kProfileToolMethods[] = {
     {"profile.presets", m_profile_presets},
     {"profile.preset", m_profile_preset},
     {"profile.validate", m_profile_validate},
-    {"profile.request", m_profile_request},
-    {"profile.process", m_profile_process},
 };
 
 }  // namespace
 
 MethodTable profile_methods() { return {kProfileMethods, sizeof kProfileMethods / sizeof kProfileMethods[0]}; }
+MethodTable profile_tool_methods() {
+  return {kProfileToolMethods, sizeof kProfileToolMethods / sizeof kProfileToolMethods[0]};
+}
 
 }  // namespace ssokit::api

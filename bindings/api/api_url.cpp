@@ -182,6 +182,6 @@ constexpr Method kUrlMethods[] = {
 
 }  // namespace
 
-MethodTable url_methods() { return {kUrlMethods, sizeof kUrlMethods / sizeof kUrlMethods[0]}; }
+MethodTable url_tool_methods() { return {kUrlMethods, sizeof kUrlMethods / sizeof kUrlMethods[0]}; }
 
 }  // namespace ssokit::api

@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { driveProvider, launchChromium, newLoopbackContext, serveStatic } from './browser.mjs';
@@ -74,13 +74,21 @@ after(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-test('the page bundles hold no node:* import and no server build, and one .wasm each', async () => {
+// Vite emits the asset of every `new URL('x.wasm', import.meta.url)` it reaches, used or not: the
+// platforms build (web/src/platform-core.js, reachable through index.js's platform namespaces) is
+// emitted beside the page build, but a page without the platform modules never names or fetches it.
+test('the page bundles hold no node:* import and no server build, and load one .wasm each', async () => {
+  const platformsWasm = await readFile(join(ROOT, 'web', 'dist', 'ssokit-platforms.wasm'));
   for (const bundler of BUNDLERS) {
     const files = await filesUnder(builds[bundler]);
-    const wasm = files.filter((f) => f.endsWith('.wasm'));
+    const js = (await Promise.all(files.filter((f) => f.endsWith('.js')).map((f) => readFile(f, 'utf8')))).join('\n');
+    const wasm = [];
+    for (const f of files.filter((name) => name.endsWith('.wasm'))) {
+      if (!(await readFile(f)).equals(platformsWasm)) wasm.push(f);
+      else assert.ok(!js.includes(basename(f)), `${bundler}: the page's JavaScript names the platforms build ${basename(f)}`);
+    }
     assert.equal(wasm.length, 1, `${bundler}: one .wasm expected, got ${files.join(', ')}`);
     assert.ok((await readFile(wasm[0])).equals(await readFile(join(ROOT, 'web', 'dist', 'ssokit-core.wasm'))), `${bundler}: the page build`);
-    const js = (await Promise.all(files.filter((f) => f.endsWith('.js')).map((f) => readFile(f, 'utf8')))).join('\n');
     assert.ok(js.length > 0, `${bundler}: JavaScript emitted`);
     assert.doesNotMatch(js, /["'`]node:[a-z]/, `${bundler}: a node:* import reached the page bundle`);
     assert.ok(!js.includes('ssokit-server'), `${bundler}: the server build's file name reached the page bundle`);

@@ -12,9 +12,9 @@ test('the browser build refuses secret-holding platform calls with server_only',
   }
   // Not a platform method: still an ordinary unknown-method error.
   assert.throws(() => browser.call('no.such_method', {}), (e) => e.code === 'invalid_argument');
-  // The shared core is the same in both.
+  // The shared core is the same in both (base64url.encode: a tool method, on the page-tools build).
   const server = await loadCoreVariant('server');
-  assert.equal(browser.call('base64url.encode', { hex: '00ff10' }), 'AP8Q');
+  assert.equal((await loadCoreVariant('page-tools')).call('base64url.encode', { hex: '00ff10' }), 'AP8Q');
   assert.equal(server.call('base64url.encode', { hex: '00ff10' }), 'AP8Q');
 });
 
@@ -30,9 +30,10 @@ test('loadCoreVariant rejects an unknown variant', () => {
 
 test('the page build has no generator: randomness is the host\'s bytes, used as given', async () => {
   const page = await loadCoreVariant('browser');
+  const tools = await loadCoreVariant('page-tools');
   const server = await loadCoreVariant('server');
   // Without `random` the page build refuses (no CTR_DRBG in it); the server build draws its own.
-  assert.throws(() => page.call('random.token', {}), (e) => e.code === 'invalid_argument' && /random/.test(e.message));
+  assert.throws(() => tools.call('random.token', {}), (e) => e.code === 'invalid_argument' && /random/.test(e.message));
   assert.match(server.call('random.token', {}), /^[A-Za-z0-9_-]{43}$/);
   // With the host's bytes both builds use exactly them: state, nonce and verifier in that order.
   const bytes = Array.from({ length: 96 }, (_, i) => i);
@@ -72,4 +73,59 @@ test('the page build is a public client: confidential client authentication answ
   }
   // A public client's request is the same in both builds.
   assert.deepEqual(page.call('token.code_request', params(base)), server.call('token.code_request', params(base)));
+});
+
+// The page build leaves out the low-level tool methods (tests/wasm/page-tools.mjs); every method a
+// page module calls must still be in it, and the test-only page-tools build has both.
+test('the page build holds every method web/src calls and none of the tool methods', async () => {
+  const { TOOL_METHODS } = await import('./page-tools.mjs');
+  const { readdirSync } = await import('node:fs');
+  const page = await loadCoreVariant('browser');
+  const tools = await loadCoreVariant('page-tools');
+  const known = (core, method) => {
+    try {
+      core.call(method, {});
+      return true;
+    } catch (e) {
+      return !/unknown method/.test(e.message);
+    }
+  };
+  const src = new URL('../../web/src/', import.meta.url);
+  const called = new Set();
+  for (const f of readdirSync(src).filter((n) => n.endsWith('.js'))) {
+    for (const m of readFileSync(new URL(f, src), 'utf8').matchAll(/call\('([a-z_0-9]+(?:\.[a-z_0-9]+)?)'/g)) called.add(m[1]);
+  }
+  assert.ok(called.size > 30, `found the page modules' calls (${called.size})`);
+  for (const method of called) {
+    assert.ok(!TOOL_METHODS.includes(method), `${method} is called by web/src: it must not be a tool method`);
+    // A platform's secret-holding call answers server_only in the page build: known, not missing.
+    assert.ok(known(page, method), `${method}: missing from the page build`);
+  }
+  for (const method of TOOL_METHODS) {
+    assert.equal(known(page, method), false, `${method}: still in the page build`);
+    assert.equal(known(tools, method), true, `${method}: missing from the page-tools build`);
+  }
+});
+
+test('the npm package ships no page-tools build', () => {
+  const pkg = JSON.parse(readFileSync(new URL('../../web/package.json', import.meta.url), 'utf8'));
+  assert.ok(!pkg.files.some((f) => f.includes('page-tools')), 'web/package.json files');
+  assert.ok(!Object.values(pkg.exports).some((v) => JSON.stringify(v).includes('page-tools')), 'web/package.json exports');
+});
+
+// The video platforms' browser-safe calls are in ssokit-platforms.wasm (what web/src's platform
+// modules load in a page), not in ssokit-core.wasm (what createSsoClient loads).
+test('the platforms build answers the browser-safe platform calls; the page build points to it', async () => {
+  const page = await loadCoreVariant('browser');
+  const platforms = await loadCoreVariant('platforms');
+  const envelope = { response: { status: 200, headers: [], body: '{"header":{"status":0,"statusmessage":"OK"},"body":null}' } };
+  assert.equal(platforms.call('streamone.parse_envelope', envelope).status, 0);
+  assert.deepEqual(platforms.call('twentythree.validate_return_url', { return_url: '/x' }), { return_url: '/x' });
+  for (const method of ['streamone.parse_envelope', 'twentythree.validate_return_url', 'org.login_url']) {
+    assert.throws(() => page.call(method, envelope), (e) => e.code === 'server_only' && /ssokit-platforms\.wasm/.test(e.message), method);
+  }
+  // The secret-holding calls stay out of both.
+  assert.throws(() => platforms.call('streamone.login', {}), (e) => e.code === 'server_only' && /portal's server/.test(e.message));
+  assert.equal(page.platforms, false);
+  assert.equal(platforms.platforms, true);
 });

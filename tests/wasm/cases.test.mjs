@@ -6,16 +6,24 @@
 // A case whose method is one of the platforms' secret-holding calls runs fully on the server
 // build; the page build must answer it server_only. A single call that answers a verify effect has
 // it performed by WebCrypto (web/src/verify.js) and continued with flow.step; a transcript scripts
-// every request, response and verify answer itself.
+// every request, response and verify answer itself. The page build leaves the low-level tool
+// methods out (tests/wasm/page-tools.mjs): there a case calling one must answer "unknown method",
+// and every case runs in full on ssokit-page-tools.wasm, the page build with those methods. The
+// platforms' calls are not in ssokit-core.wasm either (ssokit-platforms.wasm, which page-tools
+// includes): there they answer server_only.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { SsoError } from '../../web/src/index.js';
 import { loadCoreVariant } from '../../web/src/core.js';
 import { performVerify } from '../../web/src/verify.js';
+import { isToolMethod, unknownMethod } from './page-tools.mjs';
 
 const casesDir = new URL('../cases/', import.meta.url);
-const builds = { server: await loadCoreVariant('server'), page: await loadCoreVariant('browser') };
+const builds = {
+  server: await loadCoreVariant('server'), page: await loadCoreVariant('browser'), 'page-tools': await loadCoreVariant('page-tools'),
+};
+const pageLike = (build) => build !== 'server';
 const platformMethod = /^(twentythree|streamone|muvi|org)\./;
 
 async function callWithHost(core, method, params) {
@@ -142,8 +150,17 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort
       test(c.name, async () => {
         assert.ok(('result' in c) !== ('error' in c), 'a case has exactly one of result/error');
         assert.ok(!('steps' in c), "a case with steps belongs in the file's transcripts");
-        if (build === 'page' && await pageServerOnly(core, c)) return;
-        if (build === 'page' && await pagePublicOnly(core, c)) return;
+        if (build === 'page' && platformMethod.test(c.method)) {
+          // ssokit-core.wasm has no platform calls (ssokit-platforms.wasm, page-tools has them).
+          assert.throws(() => core.call(c.method, c.params ?? {}), (e) => e.code === 'server_only' && /not in the page build/.test(e.message));
+          return;
+        }
+        if (build === 'page' && isToolMethod(c.method)) {
+          assert.throws(() => core.call(c.method, c.params ?? {}), unknownMethod, 'left out of the page build');
+          return;  // the case itself runs on the page-tools build
+        }
+        if (pageLike(build) && await pageServerOnly(core, c)) return;
+        if (pageLike(build) && await pagePublicOnly(core, c)) return;
         if ('error' in c) {
           await assert.rejects(() => callWithHost(core, c.method, c.params ?? {}), (e) => assertError(e, c));
         } else {
@@ -155,7 +172,11 @@ for (const file of readdirSync(casesDir).filter((f) => f.endsWith('.json')).sort
       test(`transcript: ${t.name}`, () => {
         assert.ok(('result' in t) !== ('error' in t), 'a transcript has exactly one of result/error');
         assert.ok(Array.isArray(t.steps) && t.steps.length > 0, 'steps: a non-empty array');
-        if (build === 'page' && confidentialClient(t)) {
+        if (build === 'page' && (isToolMethod(t.method) || platformMethod.test(t.method))) {
+          assert.throws(() => core.call(t.method, t.params ?? {}), (e) => unknownMethod(e) || (e.code === 'server_only' && /not in the page build/.test(e.message)), 'left out of the page build');
+          return;
+        }
+        if (pageLike(build) && confidentialClient(t)) {
           // The page build is a public client: the machine's first call already refuses.
           assert.throws(() => core.call(t.method, t.params ?? {}), (e) => e.code === 'unsupported' && /public client/.test(e.message));
           return;

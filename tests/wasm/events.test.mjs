@@ -10,8 +10,11 @@ import { completeAuthorization } from '../idp/user-agent.mjs';
 const REDIRECT = 'http://127.0.0.1:7890/callback';
 const SCOPE = 'openid profile email offline_access';
 let idp;
-before(async () => { idp = await startProvider({ accessTokenTtl: 300 }); });
-after(async () => { await idp?.stop(); });
+// Bounded hooks and tests: a stall under load fails with the step's name instead of running into
+// scripts/test.sh's per-file limit without a report.
+const LIMIT = { timeout: 120_000 };
+before(async () => { idp = await startProvider({ accessTokenTtl: 300 }); }, LIMIT);
+after(async () => { await idp?.stop(); }, LIMIT);
 
 let keyCounter = 0;
 const freshKey = () => `ev${process.pid}-${++keyCounter}`;
@@ -46,7 +49,7 @@ async function signIn(sso) {
   return sso.handleRedirectCallback(await completeAuthorization(url, { login: 'viewer', password: 'test' }));
 }
 
-test('events reach every tab that shares the session: sign-in, refresh, a failed refresh, sign-out', async () => {
+test('events reach every tab that shares the session: sign-in, refresh, a failed refresh, sign-out', LIMIT, async () => {
   const storage = sharedStorage();
   let failRefresh = false;
   const fetchImpl = async (url, init = {}) => {
@@ -89,7 +92,7 @@ test('events reach every tab that shares the session: sign-in, refresh, a failed
   }
 });
 
-test('autoRefresh: the token is renewed before expiry by one tab; every tab hears tokenExpiring and tokenRefreshed', async () => {
+test('autoRefresh: the token is renewed before expiry by one tab; every tab hears tokenExpiring and tokenRefreshed', LIMIT, async () => {
   const storage = sharedStorage();
   const storageKey = freshKey();
   let offset = 0;  // seconds added to the real clock, to bring the expiry near

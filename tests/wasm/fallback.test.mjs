@@ -10,7 +10,7 @@ import { SsoError } from '../../web/src/errors.js';
 import { FILES, expected } from './wycheproof-vectors.mjs';
 
 const core = await loadCoreVariant('fallback');
-const page = await loadCoreVariant('browser');
+const page = await loadCoreVariant('page-tools');  // the page build with jws.verify_raw (page-tools.mjs)
 
 // A method whose answer comes from a verify effect's continuation: the fallback core continues it
 // itself and hands back the continuation's step ({result}), as performVerify does for the others.

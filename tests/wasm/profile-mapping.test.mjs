@@ -95,7 +95,8 @@ test('the browser build maps profiles and builds profile requests too (no secret
 });
 
 test('every preset, new ones included, validates and maps a sub-only document in both builds', async () => {
-  const browser = await loadCoreVariant('browser');
+  // profile.presets/preset/validate are tool methods: the page build's core with them (page-tools.mjs).
+  const browser = await loadCoreVariant('page-tools');
   const names = browser.call('profile.presets', {});
   for (const name of ['webcastcloud', 'novi', 'imis', 'wordpress', 'yourmembership']) assert.ok(names.includes(name), name);
   for (const name of names) {

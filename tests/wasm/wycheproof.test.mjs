@@ -10,8 +10,9 @@ import { loadCore, loadCoreVariant } from '../../web/src/core.js';
 import { FILES, expected, verdicts } from './wycheproof-vectors.mjs';
 
 const dir = new URL('../vectors/wycheproof/', import.meta.url);
-// Both builds' verify rules: the server build Node loads and the page build browsers load.
-const builds = { server: await loadCore(), page: await loadCoreVariant('browser') };
+// Both builds' verify rules: the server build Node loads and the page build browsers load (its
+// core code as ssokit-page-tools.wasm: the page build plus jws.verify_raw, tests/wasm/page-tools.mjs).
+const builds = { server: await loadCore(), page: await loadCoreVariant('page-tools') };
 
 function load(name) {
   const url = new URL(name, dir);

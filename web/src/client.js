@@ -14,6 +14,7 @@ import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from '.
 import { driveSteps } from './drive.js';
 import { fetchTransport } from './transport.js';
 import { performVerify } from './verify.js';
+import { warmValidationSoon } from './warm.js';
 import { waitForPopupCallback, openPopup, isSigninPopup, reportPopupCallbackNotCompleted } from './popup.js';
 import { checkOptionNames, discoveryFetchFailed } from './checks.js';
 import { createEvents, createExpiryTimer } from './events.js';
@@ -464,6 +465,7 @@ export async function createSsoClient(options = {}) {
         throw new SsoError('login_required', 'the DPoP key of this sign-in is gone (site data cleared?); sign in again');
       }
       const step = core.call('signin.start', { client, provider: metadata, transaction, url, options: flowOptions(dpopKey), now: clock(), ...flowRandom() });
+      warmValidationSoon(core);  // while the code exchange is on the network
       const session = await runFlow(step, dpopKey);
       await keepSessionKey(session, dpopKey);
       await writeSession(session);

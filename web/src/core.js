@@ -10,6 +10,7 @@ const wasmUrl = new URL('../dist/ssokit-core.wasm', import.meta.url);
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
 
 let loading = null;
+let platformLoading = null;  // a separate platforms build, when the shared core lacks the platforms
 
 /**
  * Loads the core once. Options: { wasmBinary } (bytes) or { wasmUrl } (where to fetch it from).
@@ -23,13 +24,18 @@ export function loadCore(options = {}) {
   return loading;
 }
 
+const variants = ['browser', 'server', 'fallback', 'platforms', 'page-tools'];
+
 /**
  * Loads a separate instance of one build, without touching the shared one: 'browser' (what pages
- * get) or 'server' (Node only). For tests and tools that compare the two.
+ * get), 'server', 'fallback', 'platforms' (what the platform modules load in a page) or
+ * 'page-tools' (Node only). For tests and tools that compare them;
+ * 'page-tools' is the page build plus the low-level methods no page calls (url.*, hash,
+ * jws.verify_raw...), built for the tests in a build tree and not in the npm package.
  */
 export function loadCoreVariant(variant) {
-  if (variant !== 'browser' && variant !== 'server' && variant !== 'fallback') {
-    throw new SsoError('invalid_argument', 'variant must be "browser", "server" or "fallback"');
+  if (!variants.includes(variant)) {
+    throw new SsoError('invalid_argument', `variant must be one of ${variants.map((v) => `"${v}"`).join(', ')}`);
   }
   return instantiate({ variant });
 }
@@ -46,6 +52,26 @@ export function useCoreBuild(build) {
   });
 }
 
+/**
+ * The core for the video platform modules (platform-core.js passes ssokit-platforms' build).
+ * Under Node, and when the shared core already has the platforms' calls (the fallback build), the
+ * shared core. In a browser before the first load, the platforms build becomes the shared core, so
+ * a page using both createSsoClient and a platform loads one wasm. Once the page build (without
+ * the platforms) is loaded, a separate instance of the platforms build is loaded once.
+ * @param {{factory: Function, wasmUrl: URL | string}} build
+ */
+export async function loadCoreWithPlatforms(build) {
+  if (isNode) return loadCore();
+  if (!loading) useCoreBuild({ ...build, platforms: true });
+  const core = await loadCore();
+  if (core.platforms) return core;
+  platformLoading ??= instantiate({ ...build, platforms: true }).catch((e) => {
+    platformLoading = null;
+    throw new SsoError('internal_error', `could not load the ssokit platforms WebAssembly: ${e && e.message ? e.message : e}`);
+  });
+  return platformLoading;
+}
+
 // Only evaluated in Node: a page never asks for it (and a bundle maps it to no-node-host.js).
 async function nodeBuild(variant) {
   const host = await import('#node-host');
@@ -55,12 +81,14 @@ async function nodeBuild(variant) {
 
 async function instantiate(options) {
   const args = {};
+  let nodeVariant = null;
   let factory = options.factory ?? createSsokitCore;
   const verifyInCore = options.verifyInCore || options.variant === 'fallback';
   if (options.wasmBinary) {
     args.wasmBinary = options.wasmBinary;
   } else if (isNode && (!options.wasmUrl || options.variant || verifyInCore)) {
-    const build = await nodeBuild(options.variant ?? (verifyInCore ? 'fallback' : 'server'));
+    nodeVariant = options.variant ?? (verifyInCore ? 'fallback' : 'server');
+    const build = await nodeBuild(nodeVariant);
     factory = build.factory;
     args.wasmBinary = build.wasmBinary;
   } else {
@@ -68,11 +96,14 @@ async function instantiate(options) {
     args.locateFile = () => href;
   }
   const module = await factory(args);
-  if (!verifyInCore) return { call: (method, params = {}) => invoke(module, method, params) };
+  // Whether the build answers the platforms' browser-safe calls: all but ssokit-core.wasm.
+  const platforms = !!options.platforms || verifyInCore || (nodeVariant !== null && nodeVariant !== 'browser');
+  if (!verifyInCore) return { platforms, call: (method, params = {}) => invoke(module, method, params) };
   // The fallback build answers its own verify effects (verify.native, mbedTLS), so the driver
   // never asks WebCrypto: a reply holding a `verify` effect is continued here at once, and the
   // caller gets the continuation's step, as performVerify (verify.js) would have returned it.
   return {
+    platforms,
     call(method, params = {}) {
       let reply = invoke(module, method, params);
       for (let i = 0; i < 4 && reply && typeof reply === 'object' && reply.verify; i++) {

@@ -2,7 +2,7 @@
 // and its signed auto-login link (Thirdpartylogin, HS256 JWT). Every call needs the store's auth
 // token or the JWT secret shared with the store, so they run in Node (the server build of the
 // core); in a browser page they reject with SsoError 'server_only'.
-import { loadCore } from './core.js';
+import { loadPlatformCore as loadCore } from './platform-core.js';  // ssokit-platforms.wasm in a page
 import { runSteps, nowSeconds } from './run-steps.js';
 
 const userParams = ({ store, authToken, email, name }) => {

@@ -8,9 +8,12 @@ const files = {
   server: { glue: '../dist/ssokit-server.js', wasm: '../dist/ssokit-server.wasm' },
   browser: { glue: '../dist/ssokit-core.js', wasm: '../dist/ssokit-core.wasm' },
   fallback: { glue: '../dist/ssokit-fallback.js', wasm: '../dist/ssokit-fallback.wasm' },
+  platforms: { glue: '../dist/ssokit-platforms.js', wasm: '../dist/ssokit-platforms.wasm' },
+  // Tests only: in a build tree's web/dist, never in the npm package.
+  'page-tools': { glue: '../dist/ssokit-page-tools.js', wasm: '../dist/ssokit-page-tools.wasm' },
 };
 
-/** The emscripten factory and the wasm bytes of one build: 'server', 'browser' or 'fallback'. */
+/** The emscripten factory and the wasm bytes of one build: 'server', 'browser', 'fallback', 'platforms' or 'page-tools'. */
 export async function nodeBuild(variant) {
   const f = files[variant];
   const factory = (await import(new URL(f.glue, import.meta.url).href)).default;

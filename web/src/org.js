@@ -3,7 +3,7 @@
 // key and runs in Node (the server build of the core); in a browser page its calls reject with
 // SsoError 'server_only'. A 429 is waited out for the platform's Retry-After (at most 60 s, at
 // most 2 retries), then rate_limited with details.retry_after.
-import { loadCore } from './core.js';
+import { loadPlatformCore as loadCore } from './platform-core.js';  // ssokit-platforms.wasm in a page
 import { driveSteps } from './drive.js';
 import { fetchTransport } from './transport.js';
 import { nowSeconds } from './run-steps.js';

@@ -1,7 +1,7 @@
 // Runs a core step machine with fetch: the platform connectors' multi-request operations
 // (start method -> {state, request?, result?} -> send the request -> "<platform>.step" -> ...),
 // through the one driver (drive.js); the request budget is the operation's state's.
-import { loadCore } from './core.js';
+import { loadPlatformCore } from './platform-core.js';
 import { driveSteps } from './drive.js';
 import { fetchTransport } from './transport.js';
 
@@ -13,7 +13,7 @@ import { fetchTransport } from './transport.js';
  * @returns {Promise<any>} the operation's result
  */
 export async function runSteps(startMethod, stepMethod, params, { fetch, timeoutMs, now = nowSeconds, signal, sleep } = {}) {
-  const core = await loadCore();
+  const core = await loadPlatformCore();  // the platforms' step machines
   return driveSteps(core.call(startMethod, params), {
     send: fetchTransport(fetch, { timeoutMs }),
     step: (state, response) => core.call(stepMethod, { state, response, now: now() }),

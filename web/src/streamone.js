@@ -4,7 +4,7 @@
 // Every StreamOne API v3 request is signed with the application's pre-shared key, so login,
 // linkToken, clearToken, createWithSso, createUser and call belong on the portal's server.
 // parseEnvelope and statusName need no secret and work anywhere.
-import { loadCore } from './core.js';
+import { loadPlatformCore as loadCore } from './platform-core.js';  // ssokit-platforms.wasm in a page
 import { SsoError } from './errors.js';
 import { nowSeconds, runSteps } from './run-steps.js';
 import { fetchTransport } from './transport.js';

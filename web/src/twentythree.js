@@ -5,7 +5,7 @@
 // ?return_url=<relative path>; the portal signs the visitor in, then (on its server) getToken()
 // asks the site for a session token with the site's OAuth 1.0a "super" credentials and answers the
 // redeem URL the browser goes to. validateReturnUrl and redeemUrl need no secret and work anywhere.
-import { loadCore } from './core.js';
+import { loadPlatformCore as loadCore } from './platform-core.js';  // ssokit-platforms.wasm in a page
 import { SsoError } from './errors.js';
 import { nowSeconds, runSteps } from './run-steps.js';
 

@@ -461,7 +461,7 @@ describe('org through the JavaScript API', () => {
   });
 
   test('the browser build refuses the API-key calls with server_only', async () => {
-    const browser = await loadCoreVariant('browser');
+    const browser = await loadCoreVariant('platforms');  // what the platform modules load in a page
     const params = { base: 'https://api.example.com', organization_id: ACME_ID, api_key: OWNER_KEY };
     for (const method of ['org.sso_set', 'org.sso_delete', 'org.sso_test', 'org.domain_add', 'org.domain_verify', 'org.security']) {
       assert.throws(() => browser.call(method, params), (e) => e instanceof SsoError && e.code === 'server_only', method);

@@ -236,7 +236,7 @@ describe('JS API', () => {
   });
 
   test('the browser build answers server_only for every call that signs, and still reads envelopes', async () => {
-    const browser = await loadCoreVariant('browser');
+    const browser = await loadCoreVariant('platforms');  // what the platform modules load in a page
     for (const method of ['streamone.login', 'streamone.step', 'streamone.link_token', 'streamone.clear_token',
       'streamone.create_with_sso', 'streamone.create_user', 'streamone.request']) {
       assert.throws(() => browser.call(method, { server: 'https://api.example.com', application: 'a', application_key: 'k' }),

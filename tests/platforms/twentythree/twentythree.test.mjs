@@ -326,7 +326,7 @@ test('browser-safe helpers work in the page build; secret calls answer server_on
   assert.equal(await twentythree.redeemLoginUrl({ site: 'https://videos.example.com', loginToken: 'xyz' }),
     'https://videos.example.com/api/user/redeem-login-token?login_token=xyz');
 
-  const page = await loadCoreVariant('browser');
+  const page = await loadCoreVariant('platforms');  // what the platform modules load in a page
   assert.deepEqual(page.call('twentythree.validate_return_url', { return_url: '/x' }), { return_url: '/x' });
   assert.equal(page.call('twentythree.redeem_url', { site: site.url, session_token: 't' }).redirect_url,
     `${site.url}/api/session/redeem-token?session_token=t`);
