@@ -424,7 +424,7 @@ TEST(MuviSteps, HostileState) {
   EXPECT_EQ(r.error().code, ErrorCode::invalid_url);
 }
 
-// A scripted store for run_steps.
+// A scripted store for the driver.
 class FakeStore final : public HttpTransport {
  public:
   std::deque<HttpResponse> answers;
