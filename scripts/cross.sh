@@ -32,27 +32,22 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-# curl's source package, once (bootstrap.sh has set up deb-src and fetched mbedtls the same way).
+# A Debian source package unpacked into DIR, once, unless DIR already holds FILE (bootstrap.sh
+# has set up deb-src and fetched mbedtls the same way).
+fetch_source_package() {
+  local package=$1 dir=$2 file=$3 tmp
+  [ -f "$dir/$file" ] && return 0
+  echo "[cross] fetching the $package source package" >&2
+  tmp=$(mktemp -d)
+  (cd "$tmp" && apt-get source -qq --download-only "$package" >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
+  rm -rf "$dir"
+  mv "$tmp/src" "$dir"
+  rm -rf "$tmp"
+}
 CURL_DIR=.deps/curl
-if [ ! -f "$CURL_DIR/include/curl/curl.h" ]; then
-  echo "[cross] fetching the curl source package" >&2
-  tmp=$(mktemp -d)
-  (cd "$tmp" && apt-get source -qq --download-only curl >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
-  rm -rf "$CURL_DIR"
-  mv "$tmp/src" "$CURL_DIR"
-  rm -rf "$tmp"
-fi
-
-# libsodium's source package, once.
 SODIUM_DIR=.deps/libsodium
-if [ ! -f "$SODIUM_DIR/configure.ac" ]; then
-  echo "[cross] fetching the libsodium source package" >&2
-  tmp=$(mktemp -d)
-  (cd "$tmp" && apt-get source -qq --download-only libsodium >/dev/null && dpkg-source -x --no-check ./*.dsc src >/dev/null)
-  rm -rf "$SODIUM_DIR"
-  mv "$tmp/src" "$SODIUM_DIR"
-  rm -rf "$tmp"
-fi
+fetch_source_package curl "$CURL_DIR" include/curl/curl.h
+fetch_source_package libsodium "$SODIUM_DIR" configure.ac
 # Debian builds it with dh_autoreconf: the configure script is generated, once.
 [ -f "$SODIUM_DIR/configure" ] || (cd "$SODIUM_DIR" && autoreconf -fi >/dev/null 2>&1)
 

@@ -284,6 +284,24 @@ Result<Json> m_resource_request(const Json& p) {
   return request_to_json(out);
 }
 
+// {session, url, response, attempt, nonces?} -> {retry, nonce, nonces}: what the driver does with
+// the answer to a resource.request it sent (attempt 1, then 2 for the retry): resource_response.
+// `nonces` comes back with the answer's DPoP-Nonce kept for the url's origin.
+Result<Json> m_resource_response(const Json& p) {
+  const Json* s = json_member(p, "session");
+  if (s == nullptr) return bad_param("session", "is required");
+  SSOKIT_TRY(Session session, Session::from_json(*s));
+  SSOKIT_TRY(std::string url, need_string(p, "url"));
+  SSOKIT_TRY(HttpResponse response, response_from_json(p));
+  const auto attempt = json_int(p, "attempt");
+  if (!attempt || *attempt < 1) return bad_param("attempt", "must be the attempt's number: 1 for the first send, 2 for the retry");
+  const Json* given = json_member(p, "nonces");
+  Json nonces = given != nullptr && given->is_object() ? *given : Json::object();
+  const ResourceAnswer answer = resource_response(response, session, *attempt > 2 ? 3 : static_cast<int>(*attempt));
+  if (answer.nonce) remember_dpop_nonce(nonces, url, response);
+  return Json{{"retry", answer.retry}, {"nonce", answer.nonce ? Json(*answer.nonce) : Json(nullptr)}, {"nonces", std::move(nonces)}};
+}
+
 Result<Json> m_userinfo_request(const Json& p) {
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(std::string access_token, need_string(p, "access_token"));
@@ -361,6 +379,7 @@ constexpr Method kOauthMethods[] = {
     {"dpop.wanted", m_dpop_wanted},
     {"dpop.remember", m_dpop_remember},
     {"resource.request", m_resource_request},
+    {"resource.response", m_resource_response},
     {"userinfo.request", m_userinfo_request},
     {"userinfo.process", m_userinfo_process},
     {"revocation.request", m_revocation_request},

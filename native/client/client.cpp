@@ -288,7 +288,8 @@ Result<Session> SsoClient::usable_session() {
 
 Result<HttpResponse> SsoClient::authorized_request(HttpRequest request) {
   SSOKIT_TRY(Session current, usable_session());
-  for (int attempt = 0;; ++attempt) {
+  // The core decides (resource_response): at most one retry, on a use_dpop_nonce challenge.
+  for (int attempt = 1;; ++attempt) {
     Json nonces;
     {
       std::lock_guard<std::mutex> lock(state_mutex_);
@@ -296,13 +297,12 @@ Result<HttpResponse> SsoClient::authorized_request(HttpRequest request) {
     }
     SSOKIT_TRY(HttpRequest built, ssokit::authorized_request(request, current, nonces, clock_(), random_));
     SSOKIT_TRY(HttpResponse response, transport_.send(built));
-    const bool challenged = current.dpop && dpop_nonce_challenge(response).has_value();
-    if (current.dpop) {
+    const ResourceAnswer answer = resource_response(response, current, attempt);
+    if (answer.nonce) {
       std::lock_guard<std::mutex> lock(state_mutex_);
       remember_dpop_nonce(dpop_nonces_, request.url, response);
     }
-    // One retry with the nonce the server just gave; a second challenge goes to the app.
-    if (!challenged || attempt > 0) return response;
+    if (!answer.retry) return response;
   }
 }
 

@@ -7,13 +7,11 @@
 
 #include <memory>
 
-#include "ssokit/jose.hpp"
 #include "ssokit/ssokit.h"
 
 namespace {
 
 using ssokit::Json;
-using ssokit::cases::Case;
 using ssokit::cases::Outcome;
 
 Outcome call_c(const std::string& method, const Json& params) {
@@ -44,16 +42,6 @@ Outcome call_c(const std::string& method, const Json& params) {
   return o;
 }
 
-bool verify_host(const Json& effect) {
-  auto request = ssokit::VerifyRequest::from_json(effect);
-  return request.ok() && ssokit::verify_signature(request.value());
-}
-
-class CapiCases : public ::testing::TestWithParam<Case> {};
-
-TEST_P(CapiCases, MatchExpected) { ssokit::cases::run_case(GetParam(), call_c, verify_host); }
-
-INSTANTIATE_TEST_SUITE_P(Cases, CapiCases, ::testing::ValuesIn(ssokit::cases::load_cases(SSOKIT_CASES_DIR)),
-                         [](const auto& info) { return ssokit::cases::test_name(info.param); });
+SSOKIT_SHARED_CASES(CapiCases, call_c, ssokit::cases::verify_natively);
 
 }  // namespace

@@ -9,16 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "capi_browser_signin.h"
 #include "ssokit/ssokit.h"
-
-static int fail(ssokit_client *client, ssokit_error *err) {
-  printf("error: %s\n", ssokit_error_name(err));
-  fflush(stdout);
-  fprintf(stderr, "%s\n", ssokit_error_message(err));
-  ssokit_error_free(err);
-  ssokit_client_free(client);
-  return 1;
-}
 
 /* One request to the API; prints its status (and the body when asked). */
 static int call(ssokit_client *client, const char *url, int post, const char *label, int show_body, ssokit_error *err) {
@@ -51,10 +43,8 @@ static int call(ssokit_client *client, const char *url, int post, const char *la
 int main(int argc, char **argv) {
   ssokit_client *client = NULL;
   ssokit_error *err = ssokit_error_new();
-  char *url = NULL;
   char *session = NULL;
   char *token_type = NULL;
-  char line[8192];
   int count;
   int i;
   if (argc != 4 || err == NULL) {
@@ -62,28 +52,22 @@ int main(int argc, char **argv) {
     return 2;
   }
   count = atoi(argv[3]);
-  if (ssokit_client_new(argv[1], NULL, &client, err) != SSOKIT_OK) return fail(client, err);
-  if (ssokit_login_url(client, &url, err) != SSOKIT_OK) return fail(client, err);
-  printf("Open: %s\n", url);
-  fflush(stdout);
-  ssokit_free(url);
-  if (fgets(line, sizeof line, stdin) == NULL) return fail(client, err);
-  line[strcspn(line, "\r\n")] = '\0';
-  if (ssokit_handle_callback(client, line, &session, err) != SSOKIT_OK) return fail(client, err);
+  if (ssokit_client_new(argv[1], NULL, &client, err) != SSOKIT_OK) return capi_fail(client, err);
+  if (capi_browser_signin(client, &session, err) != 0) return capi_fail(client, err);
   if (ssokit_json_get(session, "/tokens/token_type", &token_type, err) != SSOKIT_OK) {
     ssokit_free(session);
-    return fail(client, err);
+    return capi_fail(client, err);
   }
   printf("token_type: %s\n", token_type);
   ssokit_free(token_type);
   ssokit_free(session);
   session = NULL;
   for (i = 0; i < count; ++i) {
-    if (!call(client, argv[2], i == 0, "status", i == 0, err)) return fail(client, err);
+    if (!call(client, argv[2], i == 0, "status", i == 0, err)) return capi_fail(client, err);
   }
-  if (ssokit_refresh(client, &session, err) != SSOKIT_OK) return fail(client, err);
+  if (ssokit_refresh(client, &session, err) != SSOKIT_OK) return capi_fail(client, err);
   ssokit_free(session);
-  if (!call(client, argv[2], 0, "after refresh", 0, err)) return fail(client, err);
+  if (!call(client, argv[2], 0, "after refresh", 0, err)) return capi_fail(client, err);
   ssokit_client_free(client);
   ssokit_error_free(err);
   printf("status: done\n");

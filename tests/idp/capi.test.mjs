@@ -5,9 +5,9 @@
 // serialized, as ssokit.h documents). This test plays the viewer who confirms on the phone.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { startProvider, completeDeviceAuthorization } from './harness.mjs';
+import { startProvider } from './harness.mjs';
+import { runApprovingDevice } from './device-approval.mjs';
 
 const program = fileURLToPath(new URL('../../build/bin/ssokit_capi_device', import.meta.url));
 const suppressions = fileURLToPath(new URL('../c/helgrind.supp', import.meta.url));
@@ -18,29 +18,7 @@ after(async () => { await provider?.stop(); });
 
 // Runs the program (under `wrapper`), confirming the code as the viewer once "Visit:" appears.
 function run(mode, { wrapper = [], confirm = true } = {}) {
-  return new Promise((resolve, reject) => {
-    const argv = [...wrapper, program, provider.issuer, 'ssokit-native', mode];
-    const child = spawn(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let approving;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${mode} timed out: ${stdout} ${stderr}`)); }, 120000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /^Visit: (\S+)$/m.exec(stdout);
-      if (m && confirm && !approving) {
-        approving = completeDeviceAuthorization(m[1], { login: 'viewer@example.com', password: 'x' });
-        approving.catch(() => {});
-      }
-    });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      if (approving) await approving;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runApprovingDevice([...wrapper, program, provider.issuer, 'ssokit-native', mode], { approve: confirm, timeoutMs: 120000, label: mode });
 }
 
 const memcheck = ['valgrind', '--error-exitcode=99', '--leak-check=full', '--errors-for-leak-kinds=definite,indirect', '-q'];

@@ -5,7 +5,6 @@
 // Node; the default method from discovery; a method the client is not registered for.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,6 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from './run-cli.mjs';
 import { startProvider, completeAuthorization, completeDeviceAuthorization } from './harness.mjs';
+import { runApprovingDevice } from './device-approval.mjs';
 // The web package (WebAssembly build) is imported by its tests only.
 const createSsoClient = async (options) => (await import('../../web/src/index.js')).createSsoClient(options);
 
@@ -172,28 +172,7 @@ describe('CLI (C++ SsoClient)', { concurrency: 2 }, () => {
 // The C API: the step device sign-in (device authorization + token polls), access token, sign-out.
 const capiProgram = fileURLToPath(new URL('../../build/bin/ssokit_capi_device', import.meta.url));
 function runCapi(clientId, extra) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(capiProgram, [idp.issuer, clientId, 'steps', extra], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let approving;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`timed out: ${stdout} ${stderr}`)); }, 90000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /^Visit: (\S+)$/m.exec(stdout);
-      if (m && !approving) {
-        approving = completeDeviceAuthorization(m[1]);
-        approving.catch(() => {});
-      }
-    });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      if (approving) await approving.catch(() => {});
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runApprovingDevice([capiProgram, idp.issuer, clientId, 'steps', extra], { credentials: {}, approvalMayFail: true, timeoutMs: 90000, label: '' });
 }
 const member = (name, value) => `${JSON.stringify(name)}:${JSON.stringify(value)}`;
 

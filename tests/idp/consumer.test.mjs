@@ -7,12 +7,13 @@
 // SSOKIT_NATIVE_BUILD=dir picks the build to install (default build/native, the native preset).
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProvider, completeDeviceAuthorization } from './harness.mjs';
+import { startProvider } from './harness.mjs';
+import { runApprovingDevice } from './device-approval.mjs';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const buildDir = process.env.SSOKIT_NATIVE_BUILD ?? join(root, 'build/native');
@@ -46,28 +47,7 @@ after(async () => {
 
 // Runs a player; confirms the code as the viewer once it prints "Visit: URL".
 function run(argv) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, SSOKIT_STORE_KEY: STORE_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let approving;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`${argv[0]} timed out: ${stdout} ${stderr}`)); }, 120000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /^Visit: (\S+)$/m.exec(stdout);
-      if (m && !approving) {
-        approving = completeDeviceAuthorization(m[1], { login: 'viewer@example.com', password: 'x' });
-        approving.catch(() => {});
-      }
-    });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      if (approving) await approving;
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runApprovingDevice(argv, { env: { ...process.env, SSOKIT_STORE_KEY: STORE_KEY }, timeoutMs: 120000 });
 }
 
 describe('installed SDK', { concurrency: true }, () => {

@@ -2,12 +2,12 @@
 // device sign-in on the first start, signed in on the next, refresh, sign-out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProvider, completeDeviceAuthorization } from './harness.mjs';
+import { startProvider } from './harness.mjs';
+import { runApprovingDevice } from './device-approval.mjs';
 
 const player = fileURLToPath(new URL('../../samples/node/player.mjs', import.meta.url));
 let provider;
@@ -16,20 +16,7 @@ before(async () => { provider = await startProvider({}); dir = mkdtempSync(join(
 after(async () => { await provider?.stop(); if (dir) rmSync(dir, { recursive: true, force: true }); });
 
 function run(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [player, '--issuer', provider.issuer, '--client-id', 'ssokit-native', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let approving;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`player timed out: ${stdout} ${stderr}`)); }, 60000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /^Visit: (\S+)$/m.exec(stdout);
-      if (m && !approving) { approving = completeDeviceAuthorization(m[1], { login: 'viewer@example.com', password: 'x' }); approving.catch(() => {}); }
-    });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('close', async (code) => { clearTimeout(timer); if (approving) await approving; resolve({ code, stdout, stderr, prompted: Boolean(approving) }); });
-  });
+  return runApprovingDevice([process.execPath, player, '--issuer', provider.issuer, '--client-id', 'ssokit-native', ...args], { label: 'player' });
 }
 
 test('node player: device sign-in, then signed in without prompting, refresh, sign-out', async () => {

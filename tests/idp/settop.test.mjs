@@ -4,12 +4,13 @@
 // The full device sign-in also runs under valgrind memcheck: no leak, no invalid access.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startProvider, completeDeviceAuthorization } from './harness.mjs';
+import { startProvider } from './harness.mjs';
+import { runApprovingDevice } from './device-approval.mjs';
 
 const settop = fileURLToPath(new URL('../../build/bin/settop', import.meta.url));
 const STORE_KEY = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
@@ -27,29 +28,8 @@ after(async () => {
 
 // Runs the sample; when it shows a "Visit:" line, completes the device sign-in as the viewer.
 function run(args, { wrapper = [], timeoutMs = 60000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const argv = [...wrapper, settop, '--issuer', provider.issuer, '--client-id', 'ssokit-native', ...args];
-    const child = spawn(argv[0], argv.slice(1), { env: { ...process.env, SSOKIT_STORE_KEY: STORE_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let approving;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`settop timed out: ${stdout} ${stderr}`)); }, timeoutMs);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /^Visit: (\S+)$/m.exec(stdout);
-      if (m && !approving) {
-        approving = completeDeviceAuthorization(m[1], { login: 'viewer@example.com', password: 'x' });
-        approving.catch(() => {});
-      }
-    });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      if (approving) await approving;
-      resolve({ code, stdout, stderr, prompted: Boolean(approving) });
-    });
-  });
+  const argv = [...wrapper, settop, '--issuer', provider.issuer, '--client-id', 'ssokit-native', ...args];
+  return runApprovingDevice(argv, { env: { ...process.env, SSOKIT_STORE_KEY: STORE_KEY }, timeoutMs, label: 'settop' });
 }
 
 const status = (out) => /^status: (.*)$/m.exec(out)?.[1];

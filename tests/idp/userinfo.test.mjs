@@ -10,7 +10,6 @@
 // A middleware on the provider records each user-info request and the type of its answer.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,6 +17,7 @@ import { join } from 'node:path';
 import { createSsoClient, SsoError } from '../../web/src/index.js';
 import { startProvider, completeAuthorization, completeDeviceAuthorization } from './harness.mjs';
 import { runCli } from './run-cli.mjs';
+import { runApprovingDevice } from './device-approval.mjs';
 
 const REDIRECT = 'http://127.0.0.1:7893/callback';
 const SCOPE = 'openid profile email';
@@ -103,28 +103,7 @@ function cliDevice(args) {
 
 // The C program's device sign-in, confirmed as the viewer once "Visit:" appears.
 function capi(clientId, members) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(capiSignin, [idp.issuer, clientId, members], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let approving;
-    const timer = setTimeout(() => { child.kill('SIGKILL'); reject(new Error(`capi_signin timed out: ${stdout} ${stderr}`)); }, 60000);
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      const m = /^Visit: (\S+)$/m.exec(stdout);
-      if (m && !approving) {
-        approving = completeDeviceAuthorization(m[1], { login: 'viewer@example.com', password: 'x' });
-        approving.catch(() => {});
-      }
-    });
-    child.stderr.on('data', (d) => { stderr += d; });
-    child.on('error', reject);
-    child.on('close', async (code) => {
-      clearTimeout(timer);
-      if (approving) await approving.catch(() => {});
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return runApprovingDevice([capiSignin, idp.issuer, clientId, members], { approvalMayFail: true, label: 'capi_signin' });
 }
 
 describe('signed user-info (application/jwt)', () => {

@@ -29,6 +29,7 @@
 #include <string>
 #include <vector>
 
+#include "ssokit/jose.hpp"
 #include "ssokit/json.hpp"
 #include "ssokit/url.hpp"
 
@@ -258,4 +259,18 @@ inline void run_case(const Case& c, const Call& call, const Verify& verify) {
   }
 }
 
+// A C++ or C host's verifier for single calls' verify effects: the core's mbedTLS one.
+inline bool verify_natively(const Json& effect) {
+  auto request = VerifyRequest::from_json(effect);
+  return request.ok() && verify_signature(request.value());
+}
+
 }  // namespace ssokit::cases
+
+// One test per shared case of SSOKIT_CASES_DIR, named Cases/SUITE.MatchExpected/<file_index_words>,
+// each run with the host's call (a Call) and verifier (a Verify).
+#define SSOKIT_SHARED_CASES(SUITE, CALL, VERIFY)                                                          \
+  class SUITE : public ::testing::TestWithParam<::ssokit::cases::Case> {};                                \
+  TEST_P(SUITE, MatchExpected) { ::ssokit::cases::run_case(GetParam(), CALL, VERIFY); }                  \
+  INSTANTIATE_TEST_SUITE_P(Cases, SUITE, ::testing::ValuesIn(::ssokit::cases::load_cases(SSOKIT_CASES_DIR)), \
+                           [](const auto& info) { return ::ssokit::cases::test_name(info.param); })

@@ -6,12 +6,10 @@
 #include "case_runner.hpp"
 
 #include "api.hpp"
-#include "ssokit/jose.hpp"
 
 namespace {
 
 using ssokit::Json;
-using ssokit::cases::Case;
 using ssokit::cases::Outcome;
 
 Outcome call_native(const std::string& method, const Json& params) {
@@ -28,16 +26,6 @@ Outcome call_native(const std::string& method, const Json& params) {
   return o;
 }
 
-bool verify_native(const Json& effect) {
-  auto request = ssokit::VerifyRequest::from_json(effect);
-  return request.ok() && ssokit::verify_signature(request.value());
-}
-
-class SharedCases : public ::testing::TestWithParam<Case> {};
-
-TEST_P(SharedCases, MatchExpected) { ssokit::cases::run_case(GetParam(), call_native, verify_native); }
-
-INSTANTIATE_TEST_SUITE_P(Cases, SharedCases, ::testing::ValuesIn(ssokit::cases::load_cases(SSOKIT_CASES_DIR)),
-                         [](const auto& info) { return ssokit::cases::test_name(info.param); });
+SSOKIT_SHARED_CASES(SharedCases, call_native, ssokit::cases::verify_natively);
 
 }  // namespace

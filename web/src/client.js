@@ -159,20 +159,18 @@ export async function createSsoClient(options = {}) {
     if (FETCH_METHODS.includes(method.toUpperCase())) method = method.toUpperCase();
     // The proof's htu is absolute: a page's relative URL is resolved as fetch resolves it.
     const url = new URL(isRequest ? input.url : String(input), globalThis.location?.href).href;
-    for (let attempt = 0; ; attempt++) {
+    // The core decides (resource.response): at most one retry, on a use_dpop_nonce challenge.
+    for (let attempt = 1; ; attempt++) {
       const built = core.call('resource.request', { session, request: { method, url }, nonces: dpopNonces, now: clock(), ...flowRandom() });
       const signed = await signDpop(built, dpopKey?.privateKey);
       const headers = new Headers(init.headers ?? (isRequest ? input.headers : undefined));
       for (const [name, value] of signed.headers) headers.set(name, value);
       const response = await rawFetch(isRequest ? input.clone() : input, { ...init, method, headers });
       const seen = { status: response.status, headers: [...response.headers], body: '' };
-      dpopNonces = core.call('dpop.remember', { nonces: dpopNonces, url, response: seen }).nonces;
-      // Once: a server that asks for a new nonce every time gets its second 401 back.
-      if (attempt === 0 && session.dpop && core.call('dpop.nonce_challenge', { response: seen }).nonce !== null) {
-        await response.body?.cancel().catch(() => {});
-        continue;
-      }
-      return response;
+      const answer = core.call('resource.response', { session, url, response: seen, attempt, nonces: dpopNonces });
+      dpopNonces = answer.nonces;
+      if (!answer.retry) return response;
+      await response.body?.cancel().catch(() => {});
     }
   }
 

@@ -3,7 +3,7 @@
 // Why our own type instead of nlohmann/json: size and strictness. nlohmann's templates were
 // inlined into every one of the ~500 functions that build or read JSON, and its number handling
 // pulled strtod/printf and 128-bit soft-float into the WebAssembly build. Here every non-trivial
-// member is defined once, out of line, in sdk/src/json/json.cpp, so a call site compiles to a
+// member is defined once, out of line, in sdk/src/json/json_value.cpp, so a call site compiles to a
 // call. The parser (parse_json in json.hpp) is strict RFC 8259 and rejects duplicate members.
 //
 // The API is the subset of nlohmann's that the code base uses, with the same meaning: objects

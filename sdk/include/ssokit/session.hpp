@@ -168,10 +168,21 @@ bool access_token_fresh(const Session& session, std::int64_t now, std::int64_t l
 // The app's own API call with the session's access token (RFC 6750 / RFC 9449 7): a
 // DPoP-bound session gets "Authorization: DPoP <token>" and a proof (sign entry "dpop") with ath
 // and the nonce `nonces` holds for the request's origin; a Bearer session "Authorization:
-// Bearer <token>". login_required without an access token. The driver sends it, keeps the
-// answer's DPoP-Nonce (remember_dpop_nonce) and, on a use_dpop_nonce challenge
-// (dpop_nonce_challenge) to its first try, builds and sends it once more: never a second retry.
+// Bearer <token>". login_required without an access token. The driver sends it and does what
+// resource_response says with the answer.
 Result<HttpRequest> authorized_request(HttpRequest request, const Session& session, const Json& nonces,
                                        std::int64_t now, RandomSource& random = system_random());
+
+// What the driver does with the answer to an authorized_request it sent, `attempt` 1 for the
+// first send and 2 for the retry. The rule (RFC 9449 9): a DPoP-bound session's first attempt
+// answered by a use_dpop_nonce challenge (dpop_nonce_challenge) is built again with the server's
+// nonce and sent exactly once more; every other answer, a second challenge included, goes to the
+// app. `nonce` is the DPoP-Nonce a DPoP-bound session's answer carries (none for Bearer): the
+// driver keeps it for the request's origin (remember_dpop_nonce) before it builds the retry.
+struct ResourceAnswer {
+  bool retry = false;               // false: done, the response goes to the app
+  std::optional<std::string> nonce;  // the nonce to remember (and to retry with)
+};
+ResourceAnswer resource_response(const HttpResponse& response, const Session& session, int attempt);
 
 }  // namespace ssokit

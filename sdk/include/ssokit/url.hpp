@@ -43,7 +43,7 @@ struct Url {
 // Parses an absolute URL (scheme required, http/https/ws/wss/ftp require "//" and a host).
 // invalid_url on anything malformed: bad scheme, bad port, spaces or control characters,
 // non-ASCII bytes, backslashes, bad percent-escapes, unbalanced IPv6 brackets, more than one '@'.
-// IPv6 hosts come back in RFC 5952 canonical form; the full rule list is in url.cpp.
+// IPv6 hosts come back in RFC 5952 canonical form; the full rule list is in url_parse.cpp.
 Result<Url> parse_url(std::string_view text);
 
 // localhost, ::1 or 127.0.0.0/8 in dotted decimal (not "127.example.com").
@@ -85,7 +85,7 @@ Result<bool> same_origin(std::string_view a, std::string_view b);
 // and the same tricks percent-encoded (%2F, %5C, %09, %0A, %2e, ..., decoded up to 4 times).
 // Returns the input unchanged when it is safe. Error: invalid_return_url, with details.reason
 // (e.g. "scheme", "protocol_relative", "encoded_backslash"); the message quotes at most the
-// first 12 characters. The rules and why: url.cpp.
+// first 12 characters. The rules and why: url_return.cpp.
 Result<std::string> validate_return_url(std::string_view candidate);
 
 }  // namespace ssokit

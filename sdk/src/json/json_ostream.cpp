@@ -1,4 +1,4 @@
-// operator<< for Json (test diagnostics): apart from json.cpp so that only its users link iostreams.
+// operator<< for Json (test diagnostics): apart from json_value.cpp so that only its users link iostreams.
 #include <ostream>
 
 #include "ssokit/json_value.hpp"

@@ -24,4 +24,13 @@ Result<HttpRequest> authorized_request(HttpRequest request, const Session& sessi
   return request;
 }
 
+ResourceAnswer resource_response(const HttpResponse& response, const Session& session, int attempt) {
+  ResourceAnswer answer;
+  if (!session.dpop) return answer;  // a Bearer token has no nonce and no challenge to answer
+  if (auto nonce = response.header("DPoP-Nonce"); nonce && !nonce->empty()) answer.nonce = std::move(nonce);
+  // Once: a server that asks for a new nonce every time gets its second challenge back.
+  answer.retry = attempt == 1 && dpop_nonce_challenge(response).has_value();
+  return answer;
+}
+
 }  // namespace ssokit
