@@ -1,6 +1,6 @@
 // streamone: calls that need the platform secret (server build only). Every StreamOne request is
 // signed with the application's pre-shared key; the operations are step machines driven with
-// "streamone.step" (runSteps in JavaScript, ssokit_run in C, run_steps natively).
+// "streamone.step" (runSteps in JavaScript, ssokit_run in C, drive_steps natively).
 #include <iterator>
 
 #include "api_internal.hpp"

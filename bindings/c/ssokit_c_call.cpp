@@ -4,6 +4,7 @@
 #include "c_internal.hpp"
 #ifdef SSOKIT_WITH_PLATFORMS
 #include "api.hpp"
+#include "ssokit/native/drive.hpp"
 #include "ssokit/signing.hpp"
 #endif
 
@@ -59,13 +60,22 @@ ssokit_code ssokit_run(const char* start_method, const char* step_method, const 
     if (!r.ok()) return r.take_error();
     return ssokit::api::step_from_json(r.value());
   };
-  auto result = ssokit::run_steps(
-      unsigned_only, step_of(ssokit::api::call(start_method, params.value())),
+  // The native driver: the budget is the state's; waits honour the cancel callback.
+  ssokit::StepMachine machine = ssokit::platform_machine(
       [&](const Json& state, const ssokit::HttpResponse& response, std::int64_t now) {
         return step_of(ssokit::api::call(
             next, Json{{"state", state}, {"response", ssokit::api::response_to_json(response)}, {"now", now}}));
-      },
-      ssokit::c::now_seconds, 16);
+      });
+  machine.verified = [&](ssokit::FlowStep&& previous, bool verified, std::int64_t now) {
+    return step_of(ssokit::api::call(next, Json{{"state", std::move(previous.state)}, {"verified", verified}, {"now", now}}));
+  };
+  ssokit::DriveOptions options;
+  options.clock = ssokit::c::now_seconds;
+  if (callbacks != nullptr && callbacks->size >= offsetof(ssokit_callbacks, cancel) + sizeof(ssokit_cancel_fn) &&
+      callbacks->cancel != nullptr) {
+    options.cancelled = [callbacks] { return callbacks->cancel(callbacks->user) != 0; };
+  }
+  auto result = ssokit::drive_steps(unsigned_only, step_of(ssokit::api::call(start_method, params.value())), machine, options);
   if (!result.ok()) return fail(err, result.error());
   return give_out(result_json_out, ssokit::dump_json(result.value()), err);
 #else

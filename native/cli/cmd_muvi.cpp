@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "cli.hpp"
+#include "ssokit/native/drive.hpp"
 #include "ssokit/platforms/muvi.hpp"
 
 namespace ssokit::cli {
@@ -29,7 +30,11 @@ Result<MuviUserRequest> user_request(const Args& args) {
   return r;
 }
 
-Result<Json> drive(Result<FlowStep> first) { return run_steps(transport(), std::move(first), muvi_step, now_seconds); }
+Result<Json> drive(Result<FlowStep> first) {
+  DriveOptions options;
+  options.clock = now_seconds;
+  return drive_steps(transport(), std::move(first), platform_machine(muvi_step), options);
+}
 
 Result<Json> run_register(const Args& args) {
   SSOKIT_TRY(MuviUserRequest r, user_request(args));

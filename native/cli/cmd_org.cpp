@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cli.hpp"
+#include "ssokit/native/drive.hpp"
 #include "ssokit/platforms/org.hpp"
 
 namespace ssokit::cli {
@@ -18,13 +19,17 @@ std::string env_or_empty(const char* name) {
   return v != nullptr ? v : "";
 }
 
-void sleep_seconds(std::int64_t seconds) {
-  std::cerr << "rate limited by the organization API: retrying in " << seconds << " s" << std::endl;
-  std::this_thread::sleep_for(std::chrono::seconds(seconds));
+void sleep_noting(std::chrono::milliseconds wait) {
+  std::cerr << "rate limited by the organization API: retrying in " << (wait.count() + 999) / 1000 << " s" << std::endl;
+  std::this_thread::sleep_for(wait);
 }
 
 Result<Json> run(Result<FlowStep> first) {
-  return org::run_with_waits(transport(), std::move(first), now_seconds, sleep_seconds);
+  DriveOptions options;
+  options.clock = now_seconds;
+  options.sleep = sleep_noting;
+  options.max_wait_seconds = org::kMaxWaitSeconds;
+  return drive_steps(transport(), std::move(first), platform_machine(org_step), options);
 }
 
 Result<org::Admin> admin_of(const Args& args) {

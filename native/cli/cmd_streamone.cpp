@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli.hpp"
+#include "ssokit/native/drive.hpp"
 #include "ssokit/platforms/streamone.hpp"
 
 namespace ssokit::cli {
@@ -61,7 +62,9 @@ Result<std::vector<std::string>> roles(const Args& args) {
 }
 
 Result<Json> run(Result<FlowStep> first) {
-  return run_steps(transport(), std::move(first), streamone_step, now_seconds, 8);
+  DriveOptions options;
+  options.clock = now_seconds;
+  return drive_steps(transport(), std::move(first), platform_machine(streamone_step), options);
 }
 
 Result<Json> run_login(const Args& args) {

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "cli.hpp"
+#include "ssokit/native/drive.hpp"
 #include "ssokit/platforms/twentythree.hpp"
 
 namespace ssokit::cli {
@@ -40,7 +41,9 @@ Result<SiteOptions> site_options(const Args& args) {
 }
 
 Result<Json> run(Result<FlowStep> first) {
-  return run_steps(transport(), std::move(first), twentythree_step, now_seconds, 2);
+  DriveOptions options;
+  options.clock = now_seconds;
+  return drive_steps(transport(), std::move(first), platform_machine(twentythree_step), options);
 }
 
 Result<Json> run_get_token(const Args& args) {

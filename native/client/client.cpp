@@ -1,33 +1,15 @@
 #include "ssokit/client.hpp"
 #include "ssokit/native/dpop_key.hpp"
+#include "ssokit/native/drive.hpp"
 #include "ssokit/native/key_signer.hpp"
 
 #include <algorithm>
-#include <thread>
 
 #include "ssokit/redact.hpp"
 #include "ssokit/signout.hpp"
 
 namespace ssokit {
 namespace {
-
-Error cancelled_error() { return make_error(ErrorCode::cancelled, "the device sign-in was cancelled"); }
-
-// Waits `seconds` through `sleep`, in slices short enough to notice a cancellation promptly.
-Status wait_seconds(const std::function<void(std::chrono::milliseconds)>& sleep, std::int64_t seconds,
-                    const std::function<bool()>& cancelled) {
-  constexpr std::chrono::milliseconds kSlice(250);
-  std::chrono::milliseconds left = std::chrono::seconds(seconds);
-  while (left.count() > 0) {
-    if (cancelled && cancelled()) return cancelled_error();
-    const auto d = cancelled ? std::min(left, kSlice) : left;
-    sleep(d);
-    left -= d;
-  }
-  return {};
-}
-
-void default_sleep(std::chrono::milliseconds d) { std::this_thread::sleep_for(d); }
 
 // The store entry of the session's DPoP private key, and of a pending browser sign-in's.
 constexpr const char* kDpopKeyName = "dpop_key";
@@ -100,7 +82,10 @@ Result<std::string> SsoClient::login_url(const AuthorizationOptions& given) {
 }
 
 Result<Json> SsoClient::run(Result<FlowStep> first) {
-  SSOKIT_TRY(Json result, run_flow(transport_, std::move(first), clock_));
+  DriveOptions drive;
+  drive.clock = clock_;
+  drive.sleep = options_.sleep;
+  SSOKIT_TRY(Json result, drive_steps(transport_, std::move(first), flow_machine(), drive));
   keep_jwks(result);
   return result;
 }
@@ -209,38 +194,18 @@ Result<Session> SsoClient::device_sign_in(const std::function<void(const DeviceA
                                           const std::function<bool()>& cancelled) {
   SSOKIT_TRY(DeviceStart start, device_start(show));
   const DeviceAuthorization& device = start.device;
-  FlowStep step = std::move(start.step);
-  const std::function<void(std::chrono::milliseconds)> sleep =
-      options_.sleep ? options_.sleep : std::function<void(std::chrono::milliseconds)>(default_sleep);
-  // The step machine stops polling at the code's expiry; this budget also bounds network retries
-  // under a clock that does not move (polls are at least a second apart, plus the sign-in's requests).
-  const std::int64_t budget = std::max<std::int64_t>(device.expires_at - clock_(), 0) + 16;
-  std::int64_t backoff = 0;
-  for (std::int64_t i = 0; i < budget && !step.result; ++i) {
-    if (step.verify) {
-      const bool verified = verify_signature(*step.verify);
-      SSOKIT_TRY(step, flow_verified(std::move(step), verified, clock_()));
-      continue;
-    }
-    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
-    SSOKIT_CHECK(wait_seconds(sleep, std::max(step.wait_seconds, backoff), cancelled));
-    if (cancelled && cancelled()) return cancelled_error();
-    auto answer = transport_.send(*step.request);
-    if (!answer.ok()) {
-      // Network trouble while polling: the core says whether and how long to wait (RFC 8628 3.5).
-      auto retry = device_retry_wait(answer.error().code, backoff, step.wait_seconds, clock_(), device.expires_at);
-      if (!retry) return answer.take_error();
-      backoff = *retry;
-      continue;
-    }
-    backoff = 0;
-    SSOKIT_TRY(step, flow_step(std::move(step), answer.value(), clock_()));
-  }
-  if (!step.result) {
-    return make_error(ErrorCode::device_code_expired,
-                      "the device code expired before the sign-in was confirmed; start the device sign-in again");
-  }
-  return device_finish(*step.result);
+  // The one driver: it waits each poll's interval (cancellable), and on network trouble the core
+  // says whether and how long to back off (RFC 8628 3.5). The budget is the flow state's.
+  DriveOptions drive;
+  drive.clock = clock_;
+  drive.sleep = options_.sleep;
+  drive.cancelled = cancelled;
+  drive.cancelled_message = "the device sign-in was cancelled";
+  drive.retry_wait = [this, expires_at = device.expires_at](const Error& error, std::int64_t backoff, const FlowStep& step) {
+    return device_retry_wait(error.code, backoff, step.wait_seconds, clock_(), expires_at);
+  };
+  SSOKIT_TRY(Json result, drive_steps(transport_, std::move(start.step), flow_machine(), drive));
+  return device_finish(result);
 }
 
 Result<Session> SsoClient::handle_callback(std::string_view callback_url) {

@@ -4,6 +4,7 @@
 // details.
 #include "fuzz_common.hpp"
 #include "ssokit/platforms/twentythree.hpp"
+#include "ssokit/step_state.hpp"
 
 using namespace ssokit;
 
@@ -23,14 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(!envelope.error().details.is_null());
   }
 
-  Json state = {{"v", 1},
-                {"op", session ? "get_token" : "get_login_token"},
-                {"site", "https://videos.example.com"},
-                {"return_url", "/video/1"},
-                {"user_id", "42"}};
+  const Json state = make_step_state(session ? "twentythree.get_token" : "twentythree.get_login_token", "token", 1,
+                                     {{"site", "https://videos.example.com"}, {"return_url", "/video/1"}, {"user_id", "42"}});
   auto step = twentythree_step(state, response, 1700000000);
   if (step.ok()) {
     FUZZ_CHECK(step->result.has_value());
+    FUZZ_CHECK(json_string(step->state, "phase") == std::optional<std::string>("done"));
     const std::string url = json_string(*step->result, "redirect_url").value_or("");
     FUZZ_CHECK(url.rfind("https://videos.example.com/api/", 0) == 0);
   }

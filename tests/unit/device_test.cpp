@@ -9,6 +9,7 @@
 #include "ssokit/client.hpp"
 #include "ssokit/crypto.hpp"
 #include "ssokit/device.hpp"
+#include "ssokit/native/drive.hpp"
 
 namespace ssokit {
 namespace {
@@ -331,11 +332,19 @@ TEST(DeviceFlow, StepsCarryTheWaitAndTheStateRoundTrips) {
   auto next = flow_step(step->state, answer(400, R"({"error":"slow_down"})"), kStart + 5);
   ASSERT_TRUE(next.ok()) << next.error().to_string();
   EXPECT_EQ(next->wait_seconds, 10);
-  // run_flow cannot wait: it refuses a device flow instead of hammering the provider.
+  // The driver waits each poll's interval before sending it (never hammers the provider), and a
+  // cancellation during the wait stops it before the first poll.
   DeviceProvider provider;
-  auto run = run_flow(provider, device_flow(client_config(), provider_metadata(), d, {}, kStart), [] { return kStart; });
+  std::int64_t slept_ms = 0;
+  DriveOptions drive;
+  drive.clock = [] { return kStart; };
+  drive.sleep = [&slept_ms](std::chrono::milliseconds ms) { slept_ms += ms.count(); };
+  drive.cancelled = [&slept_ms] { return slept_ms >= 1000; };
+  auto run = drive_steps(provider, device_flow(client_config(), provider_metadata(), d, {}, kStart), flow_machine(), drive);
   ASSERT_FALSE(run.ok());
-  EXPECT_EQ(run.error().code, ErrorCode::invalid_argument);
+  EXPECT_EQ(run.error().code, ErrorCode::cancelled);
+  EXPECT_EQ(slept_ms, 1000);
+  EXPECT_TRUE(provider.polls.empty());
   // An already expired code does not start.
   auto late = device_flow(client_config(), provider_metadata(), d, {}, kStart + 60);
   ASSERT_FALSE(late.ok());

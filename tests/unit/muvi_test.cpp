@@ -12,6 +12,8 @@
 #include "ssokit/crypto.hpp"
 #include "ssokit/jose.hpp"
 #include "ssokit/platforms/muvi.hpp"
+#include "ssokit/step_state.hpp"
+#include "ssokit/native/drive.hpp"
 
 namespace ssokit {
 namespace {
@@ -395,19 +397,23 @@ TEST(MuviSteps, EnsureUserErrors) {
 TEST(MuviSteps, HostileState) {
   auto first = muvi_ensure_user(user_request());
   Json unknown_op = first->state;
-  unknown_op["op"] = "delete_user";
+  unknown_op["machine"] = "muvi.delete_user";
   Json wrong_phase = first->state;
   wrong_phase["phase"] = "lookup";
-  wrong_phase["op"] = "register_user";
+  wrong_phase["machine"] = "muvi.register_user";
   Json no_token = first->state;
-  no_token.erase("auth_token");
+  no_token["data"].erase("auth_token");
   Json typed = first->state;
-  typed["email"] = 42;
+  typed["data"]["email"] = 42;
+  Json other_machine = first->state;
+  other_machine["machine"] = "streamone.login";
+  Json other_version = first->state;
+  other_version["v"] = 2;
   Json bad_store = first->state;
-  bad_store["store"] = "http://evil.example.com";
+  bad_store["data"]["store"] = "http://evil.example.com";
   bad_store["phase"] = "register";
   for (const Json& state : {Json(), Json::array(), Json("x"), Json::object(), unknown_op, wrong_phase, no_token, typed,
-                            Json{{"op", "ensure_user"}, {"phase", "done"}}}) {
+                            other_machine, other_version, done_step_state("muvi.ensure_user")}) {
     auto r = muvi_step(state, muvi(200, "OK", "", {{"user_uuid", "u"}}), kNow);
     ASSERT_FALSE(r.ok()) << state.dump();
     EXPECT_EQ(r.error().code, ErrorCode::invalid_argument) << state.dump();
@@ -418,7 +424,7 @@ TEST(MuviSteps, HostileState) {
   EXPECT_EQ(r.error().code, ErrorCode::invalid_url);
 }
 
-// A scripted store for run_steps.
+// A scripted store for the driver.
 class FakeStore final : public HttpTransport {
  public:
   std::deque<HttpResponse> answers;
@@ -432,10 +438,12 @@ class FakeStore final : public HttpTransport {
   }
 };
 
-TEST(MuviSteps, RunStepsDrivesEnsureUser) {
+TEST(MuviSteps, TheDriverDrivesEnsureUser) {
   FakeStore store;
   store.answers = {muvi(422, "Failed", "This email id already exists!"), muvi(200, "OK", "Success", {{"user_uuid", "u-9"}})};
-  auto r = run_steps(store, muvi_ensure_user(user_request()), muvi_step, [] { return kNow; });
+  DriveOptions drive;
+  drive.clock = [] { return kNow; };
+  auto r = drive_steps(store, muvi_ensure_user(user_request()), platform_machine(muvi_step), drive);
   ASSERT_TRUE(r.ok()) << r.error().to_string();
   EXPECT_EQ(r.value(), (Json{{"user_uuid", "u-9"}, {"created", false}}));
   ASSERT_EQ(store.sent.size(), 2u);

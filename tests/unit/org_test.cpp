@@ -8,6 +8,8 @@
 
 #include "api.hpp"
 #include "ssokit/platforms/org.hpp"
+#include "ssokit/native/drive.hpp"
+#include "ssokit/step_state.hpp"
 
 namespace ssokit {
 namespace {
@@ -759,13 +761,19 @@ class ScriptTransport final : public HttpTransport {
   std::deque<HttpResponse> answers_;
 };
 
+DriveOptions recording(std::vector<std::int64_t>* slept_ms) {
+  DriveOptions o;
+  o.clock = [] { return kNow; };
+  o.sleep = [slept_ms](std::chrono::milliseconds d) { slept_ms->push_back(d.count()); };
+  return o;
+}
+
 TEST(OrgRun, SleepsThroughRetries) {
   ScriptTransport transport({rate_limited("2"), answer(200, kPass)});
   std::vector<std::int64_t> slept;
-  auto r = org::run_with_waits(transport, org::sso_test(admin()), [] { return kNow; },
-                               [&](std::int64_t s) { slept.push_back(s); });
+  auto r = drive_steps(transport, org::sso_test(admin()), platform_machine(org_step), recording(&slept));
   ASSERT_TRUE(r.ok()) << r.error().message;
-  EXPECT_EQ(slept, (std::vector<std::int64_t>{2}));
+  EXPECT_EQ(slept, (std::vector<std::int64_t>{2000}));
   EXPECT_EQ(transport.sent.size(), 2u);
 }
 
@@ -773,22 +781,57 @@ TEST(OrgRun, IsBounded) {
   std::deque<HttpResponse> many(20, rate_limited("0"));
   ScriptTransport transport(many);
   auto a = admin();
-  auto r = org::run_with_waits(transport, org::sso_test(a), [] { return kNow; }, [](std::int64_t) {}, 8);
+  std::vector<std::int64_t> slept;
+  auto r = drive_steps(transport, org::sso_test(a), platform_machine(org_step), recording(&slept));
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, ErrorCode::rate_limited);
   EXPECT_EQ(transport.sent.size(), 3u);
   ScriptTransport failing({});
-  EXPECT_EQ(org::run_with_waits(failing, org::sso_test(a), [] { return kNow; }, [](std::int64_t) {}).error().code,
+  EXPECT_EQ(drive_steps(failing, org::sso_test(a), platform_machine(org_step), recording(&slept)).error().code,
             ErrorCode::network_error);
+  // The state's budget is the rule: a state with none left sends nothing more.
+  auto started = org::sso_test(a);
+  ASSERT_TRUE(started.ok());
+  started->state["budget"] = 0;
+  ScriptTransport limited({rate_limited("0"), answer(200, kPass)});
+  auto spent = drive_steps(limited, std::move(started), platform_machine(org_step), recording(&slept));
+  ASSERT_FALSE(spent.ok());
+  EXPECT_EQ(spent.error().code, ErrorCode::internal_error);
+  EXPECT_NE(spent.error().message.find("request budget"), std::string::npos);
+}
+
+TEST(OrgRun, ACancelledWaitStops) {
+  ScriptTransport transport({rate_limited("30"), answer(200, kPass)});
+  std::vector<std::int64_t> slept;
+  DriveOptions o = recording(&slept);
+  o.cancelled = [&slept] { return slept.size() >= 4; };  // one second in 250 ms slices
+  auto r = drive_steps(transport, org::sso_test(admin()), platform_machine(org_step), o);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, ErrorCode::cancelled);
+  EXPECT_EQ(slept.size(), 4u);
+  EXPECT_EQ(transport.sent.size(), 1u);
 }
 
 // ---- state handling ----
 
 TEST(OrgState, TamperedOrFinishedStatesAreRefused) {
   const HttpResponse ok = answer(200, kPass);
+  auto started = org::sso_test(admin());
+  ASSERT_TRUE(started.ok());
+  Json other_version = started->state;
+  other_version["v"] = 2;
+  Json other_machine = started->state;
+  other_machine["machine"] = "muvi.ensure_user";
+  Json unknown_op = started->state;
+  unknown_op["machine"] = "org.rm -rf";
+  Json no_request = started->state;
+  no_request["data"].erase("request");
+  Json typed_base = started->state;
+  typed_base["data"]["base"] = 1;
   for (const Json& state : {Json(nullptr), Json::array(), Json{{"v", 2}}, Json{{"v", 1}, {"op", "rm -rf"}},
                             Json{{"v", 1}, {"op", "sso_test"}}, Json{{"v", 1}, {"op", "sso_test"}, {"base", 1}, {"request", {}}},
-                            Json{{"v", 1}, {"op", "sso_test"}, {"done", true}}}) {
+                            Json{{"v", 1}, {"op", "sso_test"}, {"done", true}}, other_version, other_machine, unknown_op,
+                            no_request, typed_base, done_step_state("org.sso_test")}) {
     auto r = org_step(state, ok, kNow);
     ASSERT_FALSE(r.ok()) << state.dump();
     EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
@@ -796,12 +839,12 @@ TEST(OrgState, TamperedOrFinishedStatesAreRefused) {
   // A state whose request is broken cannot be retried.
   auto step = org::sso_test(admin());
   Json broken = step->state;
-  broken["request"] = {{"method", 1}};
+  broken["data"]["request"] = {{"method", 1}};
   EXPECT_EQ(org_step(broken, rate_limited("1"), kNow).error().code, ErrorCode::invalid_argument);
   // The guard's saved request is required too.
   auto guard = org::set_security(admin(), require_sso());
   Json no_save = guard->state;
-  no_save.erase("save");
+  no_save["data"].erase("save");
   EXPECT_EQ(org_step(no_save, answer(200, kPass), kNow).error().code, ErrorCode::invalid_argument);
 }
 

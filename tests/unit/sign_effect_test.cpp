@@ -15,6 +15,7 @@
 #include "ssokit/signing.hpp"
 #include "ssokit/session.hpp"
 #include "ssokit/url.hpp"
+#include "ssokit/native/drive.hpp"
 
 namespace ssokit {
 namespace {
@@ -230,28 +231,27 @@ TEST(SignEffect, JsonCodecCarriesTheEntries) {
 namespace ssokit {
 namespace {
 
-// run_steps never hands a request with sign entries to a transport that would drop them.
-TEST(SignEffect, RunStepsRefusesAPlainTransportForASignedRequest) {
+// The driver never hands a request with sign entries to a transport that would drop them.
+TEST(SignEffect, TheDriverRefusesAPlainTransportForASignedRequest) {
   FlowStep first;
   first.state = Json::object();
   first.request = form_request("RS256");
   RecordingTransport plain;
-  auto refused = run_steps(plain, first, [](const Json&, const HttpResponse&, std::int64_t) -> Result<FlowStep> {
+  const StepMachine finishes = platform_machine([](const Json&, const HttpResponse&, std::int64_t) -> Result<FlowStep> {
     FlowStep done;
     done.result = Json::object();
     return done;
-  }, [] { return std::int64_t{1700000000}; }, 4);
+  });
+  DriveOptions drive;
+  drive.clock = [] { return std::int64_t{1700000000}; };
+  auto refused = drive_steps(plain, first, finishes, drive);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::invalid_argument);
   EXPECT_TRUE(plain.sent.empty());
   auto signer = std::make_shared<native::KeySigner>();
   ASSERT_TRUE(signer->add_key("client", rsa_key().pem).ok());
   SigningTransport signing(plain, signer);
-  auto sent = run_steps(signing, first, [](const Json&, const HttpResponse&, std::int64_t) -> Result<FlowStep> {
-    FlowStep done;
-    done.result = Json::object();
-    return done;
-  }, [] { return std::int64_t{1700000000}; }, 4);
+  auto sent = drive_steps(signing, first, finishes, drive);
   ASSERT_TRUE(sent.ok());
   ASSERT_EQ(plain.sent.size(), 1u);
   EXPECT_TRUE(plain.sent[0].body.find("client_assertion=") != std::string::npos);

@@ -548,9 +548,19 @@ TEST(StreamOneStep, MalformedOrFinishedStateIsInvalidArgument) {
   }
   auto first = streamone::create_with_sso(app(), "idp", kResponse, kNow);
   ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->state["machine"], "streamone.create_with_sso");
+  EXPECT_EQ(first->state["budget"], 5);  // 6, one spent on the request it asks for
   auto done = streamone_step(first->state, ok, kNow);
   ASSERT_TRUE(done.ok());
+  // The finished state is the envelope's done state: neither the key nor the SSO response.
+  EXPECT_EQ(done->state, Json({{"v", 1}, {"machine", "streamone.create_with_sso"}, {"phase", "done"}}));
+  EXPECT_EQ(done->state.dump().find(kKey), std::string::npos);
+  EXPECT_EQ(done->state.dump().find(kResponse), std::string::npos);
   EXPECT_EQ(streamone_step(done->state, ok, kNow).error().code, ErrorCode::invalid_argument);
+  // Another machine's envelope goes no further.
+  Json other = first->state;
+  other["machine"] = "muvi.ensure_user";
+  EXPECT_EQ(streamone_step(other, ok, kNow).error().code, ErrorCode::invalid_argument);
 }
 
 TEST(StreamOneStep, AnyAnswersEndWithinTheBudgetAndNeverLeakSecrets) {

@@ -8,6 +8,7 @@
 #include <cctype>
 
 #include "ssokit/platforms/twentythree.hpp"
+#include "ssokit/native/drive.hpp"
 
 namespace ssokit::twentythree {
 namespace {
@@ -364,8 +365,14 @@ TEST(TwentyThree, BackendLoginNeedsTheExplicitFlag) {
 
   const std::string json = R"({"status":"ok","message":"The user login token is ready to use","permission_level":"super",
     "cached":"0","logintoken":{"login_token":"sdjhfjlaskdf87","return_url":"/manage","user_id":"12345"}})";
+  EXPECT_EQ(step->state["machine"], "twentythree.get_login_token");
+  EXPECT_EQ(step->state["budget"], 1);
   auto done = twentythree_step(step->state, answer(json), kNow);
   ASSERT_TRUE(done.ok()) << done.error().message;
+  // The finished state keeps nothing: not the user, not the token the answer carried.
+  EXPECT_EQ(done->state, Json({{"v", 1}, {"machine", "twentythree.get_login_token"}, {"phase", "done"}}));
+  EXPECT_EQ(done->state.dump().find("sdjhfjlaskdf87"), std::string::npos);
+  EXPECT_EQ(twentythree_step(done->state, answer(json), kNow).error().code, ErrorCode::invalid_argument);
   EXPECT_EQ((*done->result)["redirect_url"], "https://videos.example.com/api/user/redeem-login-token?login_token=sdjhfjlaskdf87");
   EXPECT_EQ((*done->result)["user_id"], "12345");
   EXPECT_EQ((*done->result)["return_url"], "/manage");
@@ -399,7 +406,9 @@ TEST(TwentyThree, RunsWithRunSteps) {
   GetTokenParams p;
   p.return_url = "/x";
   auto random = rng();
-  auto result = run_steps(fake, get_token(options(), p, *random, kNow), twentythree_step, [] { return kNow; }, 2);
+  DriveOptions drive;
+  drive.clock = [] { return kNow; };
+  auto result = drive_steps(fake, get_token(options(), p, *random, kNow), platform_machine(twentythree_step), drive);
   ASSERT_TRUE(result.ok()) << result.error().message;
   EXPECT_EQ(result.value()["redirect_url"], "https://videos.example.com/api/session/redeem-token?session_token=T0K");
   EXPECT_EQ(fake.seen.url, "https://videos.example.com/api/session/get-token");

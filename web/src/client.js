@@ -11,6 +11,7 @@
 import { loadCore } from './core.js';
 import { SsoError } from './errors.js';
 import { defaultTransactionStorage, isSharedAcrossTabs, resolveStorage } from './storage.js';
+import { driveSteps } from './drive.js';
 import { fetchTransport } from './transport.js';
 import { performVerify } from './verify.js';
 import { warmValidationSoon } from './warm.js';
@@ -21,9 +22,6 @@ import { callbackFromHiddenFrame, handOffToParent, isCheckFrame } from './check-
 import { hostRandom, AUTHORIZE_RANDOM_BYTES } from './random.js';
 import { createDpopKey, dpopKeyStore, sameKey, signDpop } from './dpop.js';
 
-// Code exchange, JWKS (and one refetch), user-info, the profile request; with DPoP each may be
-// retried once for a nonce.
-const MAX_FLOW_REQUESTS = 12;
 // Randomness for the proofs' jti in every step of a flow (the page build has no generator).
 const flowRandom = () => ({ random: hostRandom(64) });
 // fetch() upper-cases these method names itself; a DPoP proof's htm must be what is sent.
@@ -40,17 +38,6 @@ function realmLock(name, fn) {
   realmLocks.set(name, tail);
   tail.then(() => { if (realmLocks.get(name) === tail) realmLocks.delete(name); });
   return run;
-}
-
-// Device flow: waits `ms`, or rejects with SsoError('cancelled') as soon as `signal` aborts.
-function waitOrCancel(ms, signal) {
-  const cancelled = () => new SsoError('cancelled', 'the device sign-in was cancelled');
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) { reject(cancelled()); return; }
-    const onAbort = () => { clearTimeout(timer); reject(cancelled()); };
-    const timer = setTimeout(() => { signal?.removeEventListener('abort', onAbort); resolve(); }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
 
 function defaultLocks() {
@@ -277,16 +264,21 @@ export async function createSsoClient(options = {}) {
   }
 
   // `dpopKey`: the flow's key ({privateKey}), which signs its requests' DPoP proofs.
+  // The one driver (drive.js) with the flow's effects: DPoP proofs on each request, the ID token's
+  // and a signed user-info's signatures checked with WebCrypto. The budget is the flow state's.
+  function flowDriver(dpopKey, more = {}) {
+    return {
+      send: async (request) => send(await signDpop(request, dpopKey?.privateKey)),
+      step: (state, response) => core.call('flow.step', { state, response, now: clock(), ...flowRandom() }),
+      verify: (step) => performVerify(core, step, clock, flowRandom),
+      ...more,
+    };
+  }
+
   async function runFlow(step, dpopKey = null) {
-    for (let i = 0; ; i++) {
-      step = await performVerify(core, step, clock, flowRandom);  // an ID token's signature, with WebCrypto
-      if ('result' in step) break;
-      if (i === MAX_FLOW_REQUESTS) throw new SsoError('internal_error', 'the flow did not finish within its request budget');
-      const response = await send(await signDpop(step.request, dpopKey?.privateKey));
-      step = core.call('flow.step', { state: step.state, response, now: clock(), ...flowRandom() });
-    }
-    keepKeys(step.result);
-    return step.result.session;
+    const result = await driveSteps(step, flowDriver(dpopKey));
+    keepKeys(result);
+    return result.session;
   }
 
   function keepKeys(result) {
@@ -508,38 +500,18 @@ export async function createSsoClient(options = {}) {
         verificationUriComplete: device.verification_uri_complete,
         expiresIn: device.expires_in,
       });
-      let step = core.call('device.flow_start', { client: deviceClient, provider: metadata, device, options: flowOptions(dpopKey), now: clock(), ...flowRandom() });
-      // The core stops polling at the code's expiry; this bound also holds for a clock that stands
-      // still (polls are at least a second apart, plus the sign-in's few requests).
-      const maxSteps = Math.max(device.expires_at - clock(), 0) + 16;
-      let backoff = 0;
-      for (let i = 0; i < maxSteps; i++) {
-        step = await performVerify(core, step, clock, flowRandom);
-        if ('result' in step) break;
-        await waitOrCancel(Math.max(step.wait_seconds ?? 0, backoff) * 1000, signal);
-        let response;
-        try {
-          response = await send(await signDpop(step.request, dpopKey?.privateKey));
-        } catch (e) {
-          // Network trouble while polling: the core says whether and how long to wait (RFC 8628 3.5).
-          if (!(e instanceof SsoError)) throw e;
-          const { wait } = core.call('device.retry', {
-            failure: e.code, backoff, interval: step.wait_seconds ?? 0, now: clock(), expires_at: device.expires_at,
-          });
-          if (wait === null) throw e;
-          backoff = wait;
-          continue;
-        }
-        backoff = 0;
-        stopIfCancelled();
-        step = core.call('flow.step', { state: step.state, response, now: clock(), ...flowRandom() });
-      }
-      step = await performVerify(core, step, clock, flowRandom);
-      if (!('result' in step)) {
-        throw new SsoError('device_code_expired', 'the device code expired before the sign-in was confirmed; start again');
-      }
-      keepKeys(step.result);
-      const session = step.result.session;
+      const first = core.call('device.flow_start', { client: deviceClient, provider: metadata, device, options: flowOptions(dpopKey), now: clock(), ...flowRandom() });
+      // The driver waits each poll's interval (the signal cancels); on network trouble the core
+      // says whether and how long to wait (RFC 8628 3.5). The core stops polling at the expiry.
+      const result = await driveSteps(first, flowDriver(dpopKey, {
+        signal,
+        cancelledMessage: 'the device sign-in was cancelled',
+        retryWait: (e, backoff, step) => core.call('device.retry', {
+          failure: e.code, backoff, interval: step.wait_seconds ?? 0, now: clock(), expires_at: device.expires_at,
+        }).wait,
+      }));
+      keepKeys(result);
+      const session = result.session;
       await keepSessionKey(session, dpopKey);
       await writeSession(session);
       return { profile: session.profile, claims: session.claims };

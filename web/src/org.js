@@ -4,28 +4,23 @@
 // SsoError 'server_only'. A 429 is waited out for the platform's Retry-After (at most 60 s, at
 // most 2 retries), then rate_limited with details.retry_after.
 import { loadPlatformCore as loadCore } from './platform-core.js';  // ssokit-platforms.wasm in a page
-import { SsoError } from './errors.js';
+import { driveSteps } from './drive.js';
 import { fetchTransport } from './transport.js';
 import { nowSeconds } from './run-steps.js';
 
-const MAX_REQUESTS = 8;
 const MAX_WAIT_SECONDS = 60;
 
-const sleepMs = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Drives an org step machine: like runSteps, but honours step.wait_seconds (429 retries).
-async function drive(startMethod, params, { fetch, timeoutMs, sleep = sleepMs } = {}) {
+// An org step machine through the one driver (drive.js), which waits out step.wait_seconds (429
+// retries); the request budget is the operation's state's.
+async function drive(startMethod, params, { fetch, timeoutMs, sleep, signal } = {}) {
   const core = await loadCore();
-  const send = fetchTransport(fetch, { timeoutMs });
-  let step = core.call(startMethod, params);
-  for (let i = 0; i < MAX_REQUESTS && !('result' in step); i++) {
-    if (!step.request) throw new SsoError('internal_error', `${startMethod}: a step has neither a request nor a result`);
-    if (step.wait_seconds > 0) await sleep(Math.min(step.wait_seconds, MAX_WAIT_SECONDS) * 1000);
-    const response = await send(step.request);
-    step = core.call('org.step', { state: step.state, response, now: nowSeconds() });
-  }
-  if (!('result' in step)) throw new SsoError('internal_error', `${startMethod} did not finish within ${MAX_REQUESTS} requests`);
-  return step.result;
+  return driveSteps(core.call(startMethod, params), {
+    send: fetchTransport(fetch, { timeoutMs }),
+    step: (state, response) => core.call('org.step', { state, response, now: nowSeconds() }),
+    sleep,
+    signal,
+    maxWaitSeconds: MAX_WAIT_SECONDS,
+  });
 }
 
 function limits({ maxRetries, maxWait }) {

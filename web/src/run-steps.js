@@ -1,11 +1,9 @@
-// Drives a core step machine with fetch: the platform connectors' multi-request operations
-// (start method -> {state, request?, result?} -> send the request -> "<platform>.step" -> ...).
-// The same loop as the sign-in flow's, bounded the same way.
+// Runs a core step machine with fetch: the platform connectors' multi-request operations
+// (start method -> {state, request?, result?} -> send the request -> "<platform>.step" -> ...),
+// through the one driver (drive.js); the request budget is the operation's state's.
 import { loadPlatformCore } from './platform-core.js';
-import { SsoError } from './errors.js';
+import { driveSteps } from './drive.js';
 import { fetchTransport } from './transport.js';
-
-const MAX_REQUESTS = 16;
 
 /**
  * @param {string} startMethod e.g. 'streamone.login'
@@ -14,17 +12,14 @@ const MAX_REQUESTS = 16;
  * @param {{fetch?: typeof fetch, timeoutMs?: number, now?: () => number}} [options]
  * @returns {Promise<any>} the operation's result
  */
-export async function runSteps(startMethod, stepMethod, params, { fetch, timeoutMs, now = nowSeconds } = {}) {
+export async function runSteps(startMethod, stepMethod, params, { fetch, timeoutMs, now = nowSeconds, signal, sleep } = {}) {
   const core = await loadPlatformCore();  // the platforms' step machines
-  const send = fetchTransport(fetch, { timeoutMs });
-  let step = core.call(startMethod, params);
-  for (let i = 0; i < MAX_REQUESTS && !('result' in step); i++) {
-    if (!step.request) throw new SsoError('internal_error', `${startMethod}: a step has neither a request nor a result`);
-    const response = await send(step.request);
-    step = core.call(stepMethod, { state: step.state, response, now: now() });
-  }
-  if (!('result' in step)) throw new SsoError('internal_error', `${startMethod} did not finish within ${MAX_REQUESTS} requests`);
-  return step.result;
+  return driveSteps(core.call(startMethod, params), {
+    send: fetchTransport(fetch, { timeoutMs }),
+    step: (state, response) => core.call(stepMethod, { state, response, now: now() }),
+    signal,
+    sleep,
+  });
 }
 
 export function nowSeconds() {

@@ -8,9 +8,12 @@
  * @module ssokit/platforms
  */
 
-/** Drives a core step machine with fetch (the platform connectors' multi-request operations). */
+/** Drives a core step machine with fetch (the platform connectors' multi-request operations):
+ * the operation's state carries its request budget; a step's wait_seconds is waited (`sleep`,
+ * default setTimeout) and `signal` cancels it (SsoError 'cancelled'). */
 export function runSteps(startMethod: string, stepMethod: string, params: object,
-  options?: { fetch?: typeof fetch; timeoutMs?: number; now?: () => number }): Promise<any>;
+  options?: { fetch?: typeof fetch; timeoutMs?: number; now?: () => number; signal?: AbortSignal;
+    sleep?: (ms: number) => Promise<void> }): Promise<any>;
 
 export * as twentythree from './twentythree.js';
 export * as streamone from './streamone.js';

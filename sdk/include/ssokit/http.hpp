@@ -54,7 +54,8 @@ class HttpTransport {
   // response, not an error: the flow code decides what a status means.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
   // True when send() completes a request's `sign` entries (SigningTransport). The core's drivers
-  // (run_steps, run_flow) refuse to hand a request with sign entries to any other transport.
+  // (drive_steps, ssokit/native/drive.hpp) refuse to hand a request with sign entries to any other
+  // transport.
   virtual bool completes_signatures() const { return false; }
 };
 

@@ -2,7 +2,7 @@
 // sign-in, refreshing) as serializable step machines. A flow never sends or verifies anything
 // itself: each step returns an HttpRequest to send (feed the response to flow_step), a
 // signature to verify (feed the answer to flow_verified) or the result.
-// Natively run_flow drives it with an HttpTransport; web/ drives the same steps with fetch.
+// Natively drive_steps (ssokit/native/drive.hpp) drives it; web/ drives the same steps with fetch.
 #pragma once
 
 #include <cstdint>
@@ -140,17 +140,10 @@ Result<FlowStep> flow_verified(const Json& state, bool verified, std::int64_t no
 Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now,
                                RandomSource& random = system_random());
 
-// Drives a flow with a transport and a verifier until it is done (at most 8 requests). Not for
-// the device flow, whose steps wait between polls (invalid_argument): SsoClient::device_sign_in
-// drives that.
-Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock,
-                      const SignatureVerifier& verify = verify_signature);
-
-// Any step machine (the platform connectors have their own step functions): sends each request,
-// feeds the response to `step`, and stops at the result or after `max_requests` requests.
+// Any step machine's answer to a request (the platform connectors' <platform>_step functions).
+// The hosts drive the machines (natively drive_steps, ssokit/native/drive.hpp; in JavaScript
+// driveSteps, web/src/drive.js): the core never sends, waits or sleeps.
 using StepFunction = std::function<Result<FlowStep>(const Json& state, const HttpResponse& response, std::int64_t now)>;
-Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step,
-                       const std::function<std::int64_t()>& clock, int max_requests = 8);
 
 // ---- Client policy that every host runs (the drivers only read, write and report) ----------
 //

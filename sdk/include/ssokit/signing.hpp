@@ -1,6 +1,6 @@
 // The sign effect, the host's half: the core puts SignRequest entries on an HttpRequest (a client
 // assertion, a DPoP proof) and the host completes them with keys the core never sees, just before
-// the request is sent. Natively `SigningTransport` is that one place (SsoClient, run_flow, the CLI
+// the request is sent. Natively `SigningTransport` is that one place (SsoClient, drive_steps, the CLI
 // and the C API send through it); in JavaScript the fetch path of web/src/ does the same with
 // WebCrypto.
 #pragma once

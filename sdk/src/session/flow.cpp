@@ -7,6 +7,7 @@
 #include "ssokit/id_token.hpp"
 #include "ssokit/profile.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/step_state.hpp"
 #include "ssokit/userinfo.hpp"
 
 namespace ssokit {
@@ -336,6 +337,7 @@ Json base_state(const char* kind, const ClientConfig& client, const ProviderMeta
                 const SignInOptions& options) {
   return {{"kind", kind},
           {"phase", "token"},
+          {"budget", kMaxFlowRequests},
           {"client", client.to_json()},
           {"provider", provider.to_json()},
           {"options", options_to_json(options)},
@@ -466,6 +468,57 @@ Result<FlowStep> device_poll_response(Json state, const FlowContext& ctx, const 
   return signin_with_tokens(std::move(state), ctx, now);
 }
 
+// ---- The envelope (step_state.hpp) --------------------------------------------------------
+//
+// Inside this file a flow's state is one JSON object with its "kind" (the machine), "phase" and
+// "budget" next to its data; across the host boundary it travels as the envelope. Each public
+// function unwraps the state it gets and wraps the step it returns: a step that sends a request
+// spends one of the budget, and a finished flow hands back only {v, machine, phase: "done"}.
+
+bool is_flow_machine(const std::string& machine) {
+  return machine == "signin" || machine == "refresh" || machine == "device";
+}
+
+Result<FlowStep> enveloped(Result<FlowStep> step) {
+  if (!step.ok()) return step;
+  FlowStep& out = step.value();
+  const std::string kind = text(out.state, "kind");
+  if (out.result) {
+    out.state = done_step_state(kind);  // the tokens, code, verifier and client secret stay behind
+    return step;
+  }
+  StepState envelope;
+  envelope.machine = kind;
+  envelope.phase = text(out.state, "phase");
+  envelope.budget = json_int(out.state, "budget").value_or(0);
+  out.state.erase("kind");
+  out.state.erase("phase");
+  out.state.erase("budget");
+  if (out.request) SSOKIT_CHECK(spend_request(envelope));
+  envelope.data = std::move(out.state);
+  out.state = std::move(envelope).to_json();
+  return step;
+}
+
+// The working form of an envelope the host handed back.
+template <typename StateJson>
+Result<Json> unwrapped(StateJson&& input) {
+  const std::string machine = step_state_machine(input);
+  if (!machine.empty() && !is_flow_machine(machine)) {
+    return make_error(ErrorCode::invalid_argument, "step state belongs to the \"" + machine +
+                                                       "\" machine, not to a sign-in, refresh or device flow");
+  }
+  SSOKIT_TRY(StepState envelope, read_step_state(std::forward<StateJson>(input), machine.empty() ? "signin" : machine));
+  if (envelope.phase == kDonePhase) {
+    return make_error(ErrorCode::invalid_argument, "the " + envelope.machine + " flow has finished; start a new one");
+  }
+  Json state = std::move(envelope.data);
+  state["kind"] = envelope.machine;
+  state["phase"] = envelope.phase;
+  state["budget"] = envelope.budget;
+  return state;
+}
+
 }  // namespace
 
 Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata& provider,
@@ -489,7 +542,7 @@ Result<FlowStep> signin_flow(const ClientConfig& client, const ProviderMetadata&
   state["openid"] = !transaction.nonce.empty();
   const FlowContext ctx{client, provider, &random};
   SSOKIT_TRY(HttpRequest request, phase_request(state, ctx, now));
-  return send(std::move(state), std::move(request));
+  return enveloped(send(std::move(state), std::move(request)));
 }
 
 Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata& provider, const Session& session,
@@ -502,7 +555,7 @@ Result<FlowStep> refresh_flow(const ClientConfig& client, const ProviderMetadata
   state["expect"] = Json::object();
   const FlowContext ctx{client, provider, &random};
   SSOKIT_TRY(HttpRequest request, phase_request(state, ctx, now));
-  return send(std::move(state), std::move(request));
+  return enveloped(send(std::move(state), std::move(request)));
 }
 
 Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata& provider,
@@ -525,8 +578,10 @@ Result<FlowStep> device_flow(const ClientConfig& client, const ProviderMetadata&
   state["polls"] = 0;
   // Polls are at least a second apart, so no more than this many fit before the expiry.
   state["max_polls"] = device.expires_at - now + 1;
+  // Its request budget: every poll that fits, then the sign-in's own requests after the tokens.
+  state["budget"] = device.expires_at - now + 1 + kMaxFlowRequests;
   const FlowContext ctx{client, provider, &random};
-  return device_poll_request(std::move(state), ctx, now);
+  return enveloped(device_poll_request(std::move(state), ctx, now));
 }
 
 namespace {
@@ -549,101 +604,129 @@ std::vector<std::string> secrets_of(const Json& state) {
   return out;
 }
 
-// One step of a sign-in, refresh or device flow (flow_step without the redaction).
-Result<FlowStep> step_unredacted(Json state, const HttpResponse& response, std::int64_t now, RandomSource& random) {
-  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
+// The phases of the three flows. Sign-in: token -> [jwks] -> verify -> [userinfo -> [jwks] ->
+// [userinfo_verify]] -> [profile] -> done. Refresh: token -> [jwks -> verify] -> done. Device:
+// poll (again and again) -> then as sign-in after its token answer.
+enum class Phase { token, poll, jwks, verify, userinfo, userinfo_verify, profile, unknown };
+
+Phase phase_of(const Json& state) {
+  const std::string phase = text(state, "phase");
+  if (phase == "token") return Phase::token;
+  if (phase == "poll") return Phase::poll;
+  if (phase == "jwks") return Phase::jwks;
+  if (phase == "verify") return Phase::verify;
+  if (phase == "userinfo") return Phase::userinfo;
+  if (phase == "userinfo_verify") return Phase::userinfo_verify;
+  if (phase == "profile") return Phase::profile;
+  return Phase::unknown;
+}
+
+Error unknown_phase() { return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase"); }
+
+// The transition function: the answer to the phase's request (`response`) or to its verify
+// effect (`verified`) moves the flow on. One of the two is given.
+Result<FlowStep> transition(Json state, const HttpResponse* response, std::optional<bool> verified, std::int64_t now,
+                            RandomSource& random) {
   SSOKIT_TRY(FlowContext ctx, context_of(state, random));
   const std::string kind = text(state, "kind");
-  const std::string phase = text(state, "phase");
   const bool refresh = kind == "refresh";
-  if (kind != "signin" && kind != "device" && !refresh) {
-    return make_error(ErrorCode::invalid_argument, "flow state has an unknown kind");
+  const Phase phase = phase_of(state);
+  const bool waits_for_verify = phase == Phase::verify || phase == Phase::userinfo_verify;
+  if (response != nullptr && waits_for_verify) {
+    return make_error(ErrorCode::invalid_argument, "this step waits for the host's signature check (flow_verified), not a response");
   }
-  if (phase == "token" || phase == "poll" || phase == "userinfo" || phase == "profile") {
-    if (auto again = dpop_retry(state, ctx, response, now)) {
+  if (response == nullptr && !waits_for_verify) {
+    return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
+  }
+  // RFC 9449 8: a use_dpop_nonce answer to a request the flow sent is retried once with the nonce.
+  if (response != nullptr && phase != Phase::jwks && phase != Phase::unknown) {
+    if (auto again = dpop_retry(state, ctx, *response, now)) {
       if (!again->ok()) return again->take_error();
       return send(std::move(state), std::move(*again).value());
     }
   }
-  if (kind == "device" && phase == "poll") return device_poll_response(std::move(state), ctx, response, now);
-
-  if (phase == "token") {
-    auto tokens = process_token_response(response, now, uses_dpop(state));
-    if (!tokens.ok()) return refresh ? refresh_error(tokens.take_error()) : tokens.take_error();
-    state.erase("code");
-    state["tokens"] = tokens->to_json();
-    if (!refresh) return signin_with_tokens(std::move(state), ctx, now);
-    if (tokens->id_token.empty()) return session_ends_on_error(refresh_done(std::move(state), ctx, now));
-    return session_ends_on_error(validate_or_fetch_keys(std::move(state), ctx, now));
-  }
-  if (phase == "verify" || phase == "userinfo_verify") {
-    return make_error(ErrorCode::invalid_argument, "this step waits for the host's signature check (flow_verified), not a response");
-  }
-  if (phase == "jwks") {
-    auto jwks = parse_jwks_response(response);
-    if (!jwks.ok()) return refresh ? session_ends_on_error(jwks.take_error()) : jwks.take_error();
-    state["jwks"] = std::move(jwks).value();
-    state["jwks_fetched_at"] = now;
-    auto next = validate_or_fetch_keys(std::move(state), ctx, now);
-    return refresh ? session_ends_on_error(std::move(next)) : next;
-  }
-  if (phase == "userinfo" && !refresh) {
-    const std::string sub = text(member(state, "claims"), "sub");
-    SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(response, sub));
-    if (answer.jwt) {
-      // OIDC Core 5.3.2: signed; verified with the provider's keys like the ID token.
-      state["userinfo_jwt"] = answer.jwt->signing_input + "." +
-                              base64url_encode(answer.jwt->signature.data(), answer.jwt->signature.size());
-      state["jwks_for"] = "userinfo";
-      return validate_or_fetch_keys(std::move(state), ctx, now);
+  switch (phase) {
+    case Phase::poll: {
+      if (kind != "device") return unknown_phase();
+      return device_poll_response(std::move(state), ctx, *response, now);
     }
-    state["userinfo"] = std::move(answer.claims);
-    return signin_after_userinfo(std::move(state), ctx, now);
+    case Phase::token: {
+      if (kind == "device") return unknown_phase();
+      auto tokens = process_token_response(*response, now, uses_dpop(state));
+      if (!tokens.ok()) return refresh ? refresh_error(tokens.take_error()) : tokens.take_error();
+      state.erase("code");
+      state["tokens"] = tokens->to_json();
+      if (!refresh) return signin_with_tokens(std::move(state), ctx, now);
+      if (tokens->id_token.empty()) return session_ends_on_error(refresh_done(std::move(state), ctx, now));
+      return session_ends_on_error(validate_or_fetch_keys(std::move(state), ctx, now));
+    }
+    case Phase::jwks: {
+      auto jwks = parse_jwks_response(*response);
+      if (!jwks.ok()) return refresh ? session_ends_on_error(jwks.take_error()) : jwks.take_error();
+      state["jwks"] = std::move(jwks).value();
+      state["jwks_fetched_at"] = now;
+      auto next = validate_or_fetch_keys(std::move(state), ctx, now);
+      return refresh ? session_ends_on_error(std::move(next)) : next;
+    }
+    case Phase::verify: {
+      if (refresh) return session_ends_on_error(id_token_verified(std::move(state), ctx, *verified, now, refresh_done));
+      return id_token_verified(std::move(state), ctx, *verified, now, signin_after_id_token);
+    }
+    case Phase::userinfo: {
+      if (refresh) return unknown_phase();
+      const std::string sub = text(member(state, "claims"), "sub");
+      SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(*response, sub));
+      if (answer.jwt) {
+        // OIDC Core 5.3.2: signed; verified with the provider's keys like the ID token.
+        state["userinfo_jwt"] = answer.jwt->signing_input + "." +
+                                base64url_encode(answer.jwt->signature.data(), answer.jwt->signature.size());
+        state["jwks_for"] = "userinfo";
+        return validate_or_fetch_keys(std::move(state), ctx, now);
+      }
+      state["userinfo"] = std::move(answer.claims);
+      return signin_after_userinfo(std::move(state), ctx, now);
+    }
+    case Phase::userinfo_verify: {
+      if (refresh) return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
+      return userinfo_verified(std::move(state), ctx, *verified, now);
+    }
+    case Phase::profile: {
+      if (refresh) return unknown_phase();
+      SSOKIT_TRY(Json profile, process_profile_response(*response, text(member(state, "options"), "profile_endpoint")));
+      state["profile_source"] = std::move(profile);
+      return signin_done(std::move(state), now);
+    }
+    case Phase::unknown:
+      break;
   }
-  if (phase == "profile" && !refresh) {
-    SSOKIT_TRY(Json profile, process_profile_response(response, text(member(state, "options"), "profile_endpoint")));
-    state["profile_source"] = std::move(profile);
-    return signin_done(std::move(state), now);
-  }
-  return make_error(ErrorCode::invalid_argument, "flow state has an unknown phase");
+  return unknown_phase();
 }
 
-// The host's answer to a verify effect.
-Result<FlowStep> verified_unredacted(Json state, bool verified, std::int64_t now, RandomSource& random) {
-  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
-  SSOKIT_TRY(FlowContext ctx, context_of(state, random));
-  const std::string kind = text(state, "kind");
-  const std::string phase = text(state, "phase");
-  if (kind != "signin" && kind != "device" && kind != "refresh") {
-    return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
-  }
-  if (phase == "userinfo_verify" && kind != "refresh") return userinfo_verified(std::move(state), ctx, verified, now);
-  if (phase != "verify") return make_error(ErrorCode::invalid_argument, "flow state is not waiting for a signature check");
-  if (kind == "refresh") return session_ends_on_error(id_token_verified(std::move(state), ctx, verified, now, refresh_done));
-  return id_token_verified(std::move(state), ctx, verified, now, signin_after_id_token);
+// Unwraps the envelope, runs the transition with the state's secrets kept out of any error, and
+// wraps the next step.
+template <typename StateJson>
+Result<FlowStep> advance(StateJson&& input, const HttpResponse* response, std::optional<bool> verified,
+                         std::int64_t now, RandomSource& random) {
+  SSOKIT_TRY(Json state, unwrapped(std::forward<StateJson>(input)));
+  const std::vector<std::string> secrets = secrets_of(state);
+  const KnownSecrets known(secrets);
+  auto step = enveloped(transition(std::move(state), response, verified, now, random));
+  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
+  return step;
 }
 
 }  // namespace
 
 Result<FlowStep> flow_verified(const Json& input, bool verified, std::int64_t now, RandomSource& random) {
-  auto step = verified_unredacted(input, verified, now, random);
-  if (!step.ok()) return redact_secrets(step.take_error(), secrets_of(input));
-  return step;
+  return advance(input, nullptr, verified, now, random);
 }
 
 Result<FlowStep> flow_verified(FlowStep&& previous, bool verified, std::int64_t now, RandomSource& random) {
-  const std::vector<std::string> secrets = secrets_of(previous.state);
-  auto step = verified_unredacted(std::move(previous.state), verified, now, random);
-  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
-  return step;
+  return advance(std::move(previous.state), nullptr, verified, now, random);
 }
 
 Result<FlowStep> flow_step(const Json& input, const HttpResponse& response, std::int64_t now, RandomSource& random) {
-  const std::vector<std::string> secrets = secrets_of(input);
-  const KnownSecrets known(secrets);
-  auto step = step_unredacted(input, response, now, random);
-  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
-  return step;
+  return advance(input, &response, std::nullopt, now, random);
 }
 
 Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, std::int64_t now, RandomSource& random) {
@@ -651,69 +734,22 @@ Result<FlowStep> flow_step(FlowStep&& previous, const HttpResponse& response, st
   // The device flow's "not yet" answers (most of its steps) repeat the same request: no need to
   // re-read the client and provider from the state and build it again, so polling stays cheap.
   // A request with a client assertion is built anew instead: its jti is single use.
-  if (previous.request && text(state, "kind") == "device" && text(state, "phase") == "poll" &&
-      member(state, "device").is_object() && previous.request->sign.empty() &&
+  if (previous.request && step_state_machine(state) == "device" && json_string(state, "phase") == std::optional<std::string>("poll") &&
+      member(member(state, "data"), "device").is_object() && previous.request->sign.empty() &&
       previous.request->body.find("client_assertion=") == std::string::npos) {
     auto poll = process_device_token_response(response, now);
     const bool waiting = poll.ok() && poll->status != DevicePollStatus::authorized;
     if (waiting) {
-      if (poll->status == DevicePollStatus::slow_down) slow_down(state);
-      auto interval = count_poll(state, now);
+      Json& data = state["data"];
+      if (poll->status == DevicePollStatus::slow_down) slow_down(data);
+      auto interval = count_poll(data, now);
       if (!interval.ok()) return interval.take_error();
+      SSOKIT_CHECK(spend_request(state));
       previous.wait_seconds = interval.value();
       return std::move(previous);
     }
   }
-  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "flow state must be a JSON object");
-  const std::vector<std::string> secrets = secrets_of(state);
-  const KnownSecrets known(secrets);
-  auto step = step_unredacted(std::move(state), response, now, random);
-  if (!step.ok()) return redact_secrets(step.take_error(), secrets);
-  return step;
-}
-
-Result<Json> run_steps(HttpTransport& transport, Result<FlowStep> first, const StepFunction& step_fn,
-                       const std::function<std::int64_t()>& clock, int max_requests) {
-  if (!first.ok()) return first.take_error();
-  FlowStep step = std::move(first).value();
-  for (int i = 0; i < max_requests; ++i) {
-    if (step.result) return std::move(*step.result);
-    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
-    if (step.wait_seconds > 0) {
-      return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
-    }
-    if (!step.request->sign.empty() && !transport.completes_signatures()) {
-      // Never sent unsigned: the caller's transport would drop the sign effect.
-      return make_error(ErrorCode::invalid_argument,
-                        "this request must be signed (private_key_jwt): send it through a SigningTransport with the key");
-    }
-    SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
-    SSOKIT_TRY(step, step_fn(step.state, response, clock()));
-  }
-  if (step.result) return std::move(*step.result);
-  return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
-}
-
-Result<Json> run_flow(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock,
-                      const SignatureVerifier& verify) {
-  if (!first.ok()) return first.take_error();
-  FlowStep step = std::move(first).value();
-  int requests = 0;
-  while (!step.result) {
-    if (step.verify) {
-      const bool verified = verify(*step.verify);
-      SSOKIT_TRY(step, flow_verified(std::move(step), verified, clock()));
-      continue;
-    }
-    if (!step.request) return make_error(ErrorCode::internal_error, "flow step has neither a request nor a result");
-    if (requests++ == kMaxFlowRequests) return make_error(ErrorCode::internal_error, "flow did not finish within its request budget");
-    if (step.wait_seconds > 0) {
-      return make_error(ErrorCode::invalid_argument, "run_flow cannot wait between polls; use SsoClient::device_sign_in");
-    }
-    SSOKIT_TRY(HttpResponse response, transport.send(*step.request));
-    SSOKIT_TRY(step, flow_step(std::move(step), response, clock()));
-  }
-  return std::move(*step.result);
+  return advance(std::move(state), &response, std::nullopt, now, random);
 }
 
 }  // namespace ssokit

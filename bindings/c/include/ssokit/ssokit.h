@@ -332,7 +332,9 @@ SSOKIT_EXTERN ssokit_code ssokit_call(const char *method, const char *params_jso
 /* A multi-request operation (e.g. "streamone.login"): start_method(params) returns a step
  * {"state", "request"?, "result"?}; while a request is pending it is sent with `callbacks->send`
  * (callbacks NULL or send NULL: the built-in libcurl transport) and step_method({"state",
- * "response", "now"}) gives the next step. *result_json_out is the final result. At most 16 requests. */
+ * "response", "now"}) gives the next step (a verify effect: step_method({"state", "verified", "now"}));
+ * a step's wait_seconds is waited, and `callbacks->cancel` stops it (SSOKIT_E_CANCELLED).
+ * *result_json_out is the final result. The operation's own request budget (in its state) bounds it. */
 SSOKIT_EXTERN ssokit_code ssokit_run(const char *start_method, const char *step_method, const char *params_json,
                                      const ssokit_callbacks *callbacks, char **result_json_out, ssokit_error *err);
 

@@ -54,7 +54,7 @@ Result<HttpRequest> muvi_get_user_uuid_request(const MuviUserRequest& request);
 Result<MuviUser> muvi_process_register_user(const HttpResponse& response);
 Result<MuviUser> muvi_process_get_user_uuid(const HttpResponse& response);
 
-// Step machines (FlowStep; drive with run_steps and muvi_step). Results:
+// Step machines (FlowStep; drive with drive_steps and platform_machine(muvi_step)). Results:
 //   muvi_register_user  -> {"user_uuid", "email", "name"}
 //   muvi_get_user_uuid  -> {"user_uuid"}
 //   muvi_ensure_user    -> {"user_uuid", "created"}: RegisterUser; on 422 (e-mail already

@@ -11,8 +11,8 @@
 //
 // Every operation is a step machine (ssokit/session.hpp): start it, send step.request, feed the
 // response to org_step, until step.result. A 429 answer gives a step that repeats the request
-// after step.wait_seconds (the platform's Retry-After); drive it with org::run_with_waits natively,
-// or wait yourself. Responses use the platform's envelope; errors are platform_error with
+// after step.wait_seconds (the platform's Retry-After); drive it with drive_steps natively
+// (ssokit/native/drive.hpp, which waits), or wait yourself. Responses use the platform's envelope; errors are platform_error with
 // details {platform_code, status, errors: [{field, error, location}]}.
 #pragma once
 
@@ -141,12 +141,6 @@ Result<Reply> parse_reply(const HttpResponse& response);
 std::optional<std::int64_t> retry_after_seconds(const HttpResponse& response, std::int64_t now);
 // An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as unix seconds.
 std::optional<std::int64_t> parse_http_date(std::string_view text);
-
-// Drives an org step machine like run_steps, but sleeps through each step's wait_seconds (429
-// retries) with `sleep` (seconds) instead of refusing them. At most `max_requests` requests.
-using SleepFunction = std::function<void(std::int64_t seconds)>;
-Result<Json> run_with_waits(HttpTransport& transport, Result<FlowStep> first, const std::function<std::int64_t()>& clock,
-                            const SleepFunction& sleep, int max_requests = 8);
 
 }  // namespace org
 

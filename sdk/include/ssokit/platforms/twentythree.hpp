@@ -154,6 +154,6 @@ Result<Json> parse_response(const HttpResponse& response, std::string_view objec
 
 namespace ssokit {
 // Advances twentythree::get_token / get_login_token with the response to the step's request
-// (natively: run_steps(transport, first, twentythree_step, clock)).
+// (natively: drive_steps(transport, first, platform_machine(twentythree_step), options)).
 Result<FlowStep> twentythree_step(const Json& state, const HttpResponse& response, std::int64_t now);
 }  // namespace ssokit

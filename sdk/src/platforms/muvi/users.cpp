@@ -5,6 +5,7 @@
 #include "muvi_internal.hpp"
 #include "ssokit/platforms/muvi.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/step_state.hpp"
 
 namespace ssokit {
 namespace {
@@ -119,22 +120,38 @@ Result<std::string> user_uuid_of(const Answer& answer, const char* api) {
 }
 
 // --- step machine ---
+//
+// Machines "muvi.register_user" (register), "muvi.get_user_uuid" (lookup) and "muvi.ensure_user"
+// (register, then lookup after a 422), in the step_state.hpp envelope. At most two requests: that
+// is the budget.
+constexpr std::int64_t kRequestBudget = 2;
 
-Json state_of(const char* op, const char* phase, const MuviUserRequest& r) {
-  return {{"op", op}, {"phase", phase}, {"store", r.store}, {"auth_token", r.auth_token}, {"email", r.email},
-          {"name", r.name}};
+enum class Phase { register_user, lookup, unknown };
+
+Phase phase_named(const std::string& phase) {
+  if (phase == "register") return Phase::register_user;
+  if (phase == "lookup") return Phase::lookup;
+  return Phase::unknown;
 }
 
-FlowStep pending(Json state, HttpRequest request) {
+StepState start_state(const char* op, const MuviUserRequest& r) {
+  return {std::string("muvi.") + op, "",
+          kRequestBudget,
+          {{"store", r.store}, {"auth_token", r.auth_token}, {"email", r.email}, {"name", r.name}}};
+}
+
+Result<FlowStep> pending(StepState state, const char* phase, HttpRequest request) {
+  state.phase = phase;
+  SSOKIT_CHECK(spend_request(state));
   FlowStep step;
-  step.state = std::move(state);
+  step.state = std::move(state).to_json();
   step.request = std::move(request);
   return step;
 }
 
-FlowStep done(const std::string& op, Json result) {
+FlowStep done(const std::string& machine, Json result) {
   FlowStep step;
-  step.state = {{"op", op}, {"phase", "done"}};  // the auth token is dropped with the state
+  step.state = done_step_state(machine);  // the auth token is dropped with the state
   step.result = std::move(result);
   return step;
 }
@@ -200,59 +217,67 @@ Result<MuviUser> muvi_process_get_user_uuid(const HttpResponse& response) {
 
 Result<FlowStep> muvi_register_user(const MuviUserRequest& r) {
   SSOKIT_TRY(HttpRequest request, muvi_register_user_request(r));
-  return pending(state_of("register_user", "register", r), std::move(request));
+  return pending(start_state("register_user", r), "register", std::move(request));
 }
 
 Result<FlowStep> muvi_get_user_uuid(const MuviUserRequest& r) {
   SSOKIT_TRY(HttpRequest request, muvi_get_user_uuid_request(r));
-  return pending(state_of("get_user_uuid", "lookup", r), std::move(request));
+  return pending(start_state("get_user_uuid", r), "lookup", std::move(request));
 }
 
 Result<FlowStep> muvi_ensure_user(const MuviUserRequest& r) {
   SSOKIT_TRY(HttpRequest request, muvi_register_user_request(r));
-  return pending(state_of("ensure_user", "register", r), std::move(request));
+  return pending(start_state("ensure_user", r), "register", std::move(request));
 }
 
 namespace {
 
-// One step of any operation (muvi_step without the redaction).
-Result<FlowStep> step_unredacted(const Json& state, const HttpResponse& response) {
-  if (!state.is_object()) return make_error(ErrorCode::invalid_argument, "the Muvi step state must be an object");
-  const std::string op = json_string(state, "op").value_or("");
-  const std::string phase = json_string(state, "phase").value_or("");
-  SSOKIT_TRY(MuviUserRequest r, request_of(state));
-
-  if (phase == "register" && (op == "register_user" || op == "ensure_user")) {
-    auto registered = muvi_process_register_user(response);
-    if (registered.ok()) {
-      MuviUser user = std::move(registered).value();
-      if (op == "ensure_user") return done(op, {{"user_uuid", user.user_uuid}, {"created", true}});
-      if (user.email.empty()) user.email = r.email;
-      if (user.name.empty()) user.name = r.name;
-      return done(op, user_json(user));
-    }
-    if (op == "ensure_user" && already_registered(registered.error())) {
-      SSOKIT_TRY(HttpRequest lookup, muvi_get_user_uuid_request(r));
-      return pending(state_of("ensure_user", "lookup", r), std::move(lookup));
-    }
-    return registered.take_error();
-  }
-  if (phase == "lookup" && (op == "get_user_uuid" || op == "ensure_user")) {
-    SSOKIT_TRY(MuviUser user, muvi_process_get_user_uuid(response));
-    if (op == "ensure_user") return done(op, {{"user_uuid", user.user_uuid}, {"created", false}});
-    return done(op, {{"user_uuid", user.user_uuid}});
-  }
+Error not_a_state() {
   return make_error(ErrorCode::invalid_argument,
                     "not a Muvi step state (or one that is finished): pass back the state of the previous step");
 }
 
+// The transition function (muvi_step without the redaction).
+Result<FlowStep> transition(StepState state, const HttpResponse& response) {
+  const std::string op = state.machine.substr(std::string_view("muvi.").size());
+  SSOKIT_TRY(MuviUserRequest r, request_of(state.data));
+  switch (phase_named(state.phase)) {
+    case Phase::register_user: {
+      if (op != "register_user" && op != "ensure_user") return not_a_state();
+      auto registered = muvi_process_register_user(response);
+      if (registered.ok()) {
+        MuviUser user = std::move(registered).value();
+        if (op == "ensure_user") return done(state.machine, {{"user_uuid", user.user_uuid}, {"created", true}});
+        if (user.email.empty()) user.email = r.email;
+        if (user.name.empty()) user.name = r.name;
+        return done(state.machine, user_json(user));
+      }
+      if (op == "ensure_user" && already_registered(registered.error())) {
+        SSOKIT_TRY(HttpRequest lookup, muvi_get_user_uuid_request(r));
+        return pending(std::move(state), "lookup", std::move(lookup));
+      }
+      return registered.take_error();
+    }
+    case Phase::lookup: {
+      if (op != "get_user_uuid" && op != "ensure_user") return not_a_state();
+      SSOKIT_TRY(MuviUser user, muvi_process_get_user_uuid(response));
+      if (op == "ensure_user") return done(state.machine, {{"user_uuid", user.user_uuid}, {"created", false}});
+      return done(state.machine, {{"user_uuid", user.user_uuid}});
+    }
+    case Phase::unknown:
+      break;
+  }
+  return not_a_state();
+}
+
 }  // namespace
 
-Result<FlowStep> muvi_step(const Json& state, const HttpResponse& response, std::int64_t /*now*/) {
+Result<FlowStep> muvi_step(const Json& input, const HttpResponse& response, std::int64_t /*now*/) {
+  SSOKIT_TRY(StepState state, read_step_state(input, "muvi."));
   // The state holds the store's auth token, which every request carries: never in an error.
-  const std::vector<std::string> secrets = {json_string(state, "auth_token").value_or("")};
+  const std::vector<std::string> secrets = {json_string(state.data, "auth_token").value_or("")};
   const KnownSecrets known(secrets);
-  auto step = step_unredacted(state, response);
+  auto step = transition(std::move(state), response);
   if (step.ok()) return step;
   return redact_secrets(step.take_error(), secrets);
 }

@@ -5,11 +5,14 @@
 
 #include "org_internal.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/step_state.hpp"
 
 namespace ssokit::org {
 namespace {
 
-constexpr int kStateVersion = 1;
+// The envelope's budget (step_state.hpp, machine "org.<op>"): the two requests of the lock-out
+// guard, each retried kMaxRetries times after a 429, fit well within it (the old driver's 8).
+constexpr std::int64_t kRequestBudget = 8;
 constexpr std::size_t kMaxApiKey = 4096;
 
 const Json& member(const Json& object, std::string_view key) {
@@ -43,11 +46,24 @@ std::optional<HttpRequest> request_from_state(const Json& j) {
   return r;
 }
 
-FlowStep send(Json state, const HttpRequest& request) {
+// Inside this file the state is the envelope's data with "op", "phase" and "budget" beside it;
+// each step that sends a request spends one of the budget and hands the host the envelope.
+Result<Json> to_envelope(Json state) {
+  StepState envelope;
+  envelope.machine = "org." + json_string(state, "op").value_or("");
+  envelope.phase = json_string(state, "phase").value_or("request");
+  envelope.budget = json_int(state, "budget").value_or(0);
+  for (const char* key : {"op", "phase", "budget"}) state.erase(key);
+  SSOKIT_CHECK(spend_request(envelope));
+  envelope.data = std::move(state);
+  return std::move(envelope).to_json();
+}
+
+Result<FlowStep> send(Json state, const HttpRequest& request) {
   state["request"] = request_to_state(request);
   state["retries"] = 0;
   FlowStep step;
-  step.state = std::move(state);
+  SSOKIT_TRY(step.state, to_envelope(std::move(state)));
   step.request = request;
   return step;
 }
@@ -55,14 +71,14 @@ FlowStep send(Json state, const HttpRequest& request) {
 // The final step keeps no request: the state of a finished operation holds no secret.
 FlowStep finish(const Json& state, Json result) {
   FlowStep step;
-  step.state = {{"v", kStateVersion}, {"op", member(state, "op")}, {"done", true}};
+  step.state = done_step_state("org." + json_string(state, "op").value_or(""));
   step.result = std::move(result);
   return step;
 }
 
 Json new_state(const char* op, const Connection& c, const std::string& base) {
-  return {{"v", kStateVersion},
-          {"op", op},
+  return {{"op", op},
+          {"budget", kRequestBudget},
           {"base", base},
           {"max_retries", std::clamp(c.max_retries, 0, kMaxRetries)},
           {"max_wait", std::clamp<std::int64_t>(c.max_wait, 0, kMaxWaitSeconds)}};
@@ -334,7 +350,7 @@ Result<FlowStep> retry_or_give_up(Json state, Error error, const HttpResponse& r
     if (!again) return bad_state();
     state["retries"] = retries + 1;
     FlowStep step;
-    step.state = std::move(state);
+    SSOKIT_TRY(step.state, to_envelope(std::move(state)));
     step.request = std::move(*again);
     step.wait_seconds = wait;
     return step;
@@ -405,10 +421,10 @@ Result<FlowStep> sso_set(const Admin& admin, const SsoSettings& s) {
   const Json body = {{"provider", s.provider}, {"issuerUrl", s.issuer_url}, {"clientId", s.client_id}, {"clientSecret", s.client_secret}};
   SSOKIT_TRY(FlowStep step, start_admin("sso_set", admin, target, "PUT", "/settings/sso", &body));
   if (s.force) {
-    step.state["forced"] = true;
+    step.state["data"]["forced"] = true;
   } else {
     // The guard's check after the save: the platform tests only saved settings.
-    step.state["test"] = request_to_state(
+    step.state["data"]["test"] = request_to_state(
         authorized(json_request("POST", target.org_path + "/settings/sso/test", nullptr), admin));
   }
   return step;
@@ -471,12 +487,17 @@ using OnReply = Result<FlowStep> (*)(Json state, const std::string& op, Result<R
 
 // One step of the operations in `ops`, whose answers `on_reply` reads. Taking both as parameters
 // keeps the administration code out of a build that only links org_identify_step (the browser).
-Result<FlowStep> step_of(const Json& state, const HttpResponse& response, std::int64_t now,
+Result<FlowStep> step_of(const Json& input, const HttpResponse& response, std::int64_t now,
                          std::initializer_list<const char*> ops, OnReply on_reply) {
-  if (!state.is_object() || json_int(state, "v") != 1 || json_bool(state, "done") == true) {
+  SSOKIT_TRY(StepState envelope, read_step_state(input, "org."));
+  if (envelope.phase == kDonePhase) {
     return make_error(ErrorCode::invalid_argument, "org step state is malformed or finished; start the operation again");
   }
-  const std::string op = json_string(state, "op").value_or("");
+  const std::string op = envelope.machine.substr(std::string_view("org.").size());
+  Json state = std::move(envelope.data);
+  state["op"] = op;
+  state["phase"] = envelope.phase;
+  state["budget"] = envelope.budget;
   if (std::none_of(ops.begin(), ops.end(), [&](const char* o) { return op == o; }) ||
       !json_string(state, "base") || !json_member(state, "request")) {
     return make_error(ErrorCode::invalid_argument, "org step state is malformed; start the operation again");
@@ -503,7 +524,7 @@ Result<FlowStep> org_step(const Json& state, const HttpResponse& response, std::
 }
 
 Result<FlowStep> org_identify_step(const Json& state, const HttpResponse& response, std::int64_t now) {
-  if (state.is_object() && json_string(state, "op").value_or("identify") != "identify") {
+  if (const std::string machine = step_state_machine(state); !machine.empty() && machine != "org.identify") {
     return make_error(ErrorCode::server_only,
                       "this org operation carries the organization's API key and advances only in the server build "
                       "(org.step from Node or native)");

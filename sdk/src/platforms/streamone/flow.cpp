@@ -6,9 +6,11 @@
 //                       --434 and create_user--> user/create -> linkssotoken -> createwithsso once
 //         linkssotoken --431 and replace_token--> clearssotoken -> linkssotoken (once)
 // Every phase moves forward (the one clear-and-link happens at most once), so an operation ends
-// after at most kMaxRequests requests whatever the server answers.
+// after at most kMaxRequests requests whatever the server answers: that is its budget in the state
+// envelope (step_state.hpp, machine "streamone.<op>").
 #include "ssokit/platforms/streamone.hpp"
 #include "ssokit/redact.hpp"
+#include "ssokit/step_state.hpp"
 #include "streamone_internal.hpp"
 
 namespace ssokit::streamone {
@@ -99,20 +101,33 @@ std::vector<std::string> roles_of(const Json& s) {
   return roles;
 }
 
-// Signs `call` and records in the state what is pending, when it was sent and how many requests
-// the operation has made.
+// Inside this file the state is the envelope's data with its "op" (the machine's second half) and
+// "budget" beside it; a step hands the host the envelope.
+Json to_envelope(Json state, const char* phase) {
+  StepState envelope;
+  envelope.machine = "streamone." + json_string(state, "op").value_or("");
+  envelope.phase = phase;
+  envelope.budget = json_int(state, "budget").value_or(0);
+  state.erase("op");
+  state.erase("phase");
+  state.erase("budget");
+  envelope.data = std::move(state);
+  return std::move(envelope).to_json();
+}
+
+// Signs `call`, spends one request of the budget and records in the state what is pending and
+// when it was sent.
 Result<FlowStep> send(Json state, const char* phase, const Call& call, std::int64_t now) {
-  const std::int64_t requests = json_int(state, "requests").value_or(0);
-  if (requests >= kMaxRequests) {
+  const std::int64_t budget = json_int(state, "budget").value_or(0);
+  if (budget <= 0) {
     return make_error(ErrorCode::internal_error, "StreamOne: the operation did not finish within its request budget");
   }
   SSOKIT_TRY(Credentials credentials, credentials_from_state(state));
   SSOKIT_TRY(SignedRequest signed_request, build_request(credentials, call, now));
-  state["phase"] = phase;
   state["sent"] = signed_request.timestamp;
-  state["requests"] = requests + 1;
+  state["budget"] = budget - 1;
   FlowStep step;
-  step.state = std::move(state);
+  step.state = to_envelope(std::move(state), phase);
   step.request = std::move(signed_request.request);
   return step;
 }
@@ -124,10 +139,10 @@ Result<FlowStep> send_create_user(Json state, std::int64_t now) {
   return send(std::move(state), "create_user", make_call("user", "create", std::move(arguments)), now);
 }
 
-FlowStep done(Json state, Json result) {
+// The operation's end: the state keeps neither the key nor the SSO response.
+FlowStep done(const Json& state, Json result) {
   FlowStep step;
-  state["phase"] = "done";
-  step.state = std::move(state);
+  step.state = done_step_state("streamone." + json_string(state, "op").value_or(""));
   step.result = std::move(result);
   return step;
 }
@@ -140,7 +155,7 @@ Error in_call(Error error, const std::string& action) {
 }
 
 Json initial_state(const char* op, const Credentials& credentials) {
-  return {{"op", op}, {"credentials", credentials_to_state(credentials)}, {"requests", 0}};
+  return {{"op", op}, {"credentials", credentials_to_state(credentials)}, {"budget", kMaxRequests}};
 }
 
 std::string user_id_of(const Json& body) {
@@ -297,32 +312,63 @@ namespace ssokit {
 
 namespace {
 
-// One step of any operation (streamone_step without the redaction).
-Result<FlowStep> step_unredacted(const Json& state, const HttpResponse& response, std::int64_t now) {
+enum class Phase { createwithsso, create_user, link, clear, retry, unknown };
+
+Phase phase_named(const std::string& phase) {
+  if (phase == "createwithsso") return Phase::createwithsso;
+  if (phase == "create_user") return Phase::create_user;
+  if (phase == "link") return Phase::link;
+  if (phase == "clear") return Phase::clear;
+  if (phase == "retry") return Phase::retry;
+  return Phase::unknown;
+}
+
+// The working form of the envelope the host handed back (its data, op, phase and budget).
+Result<Json> unwrapped(const Json& input) {
   using namespace streamone;
-  if (!state.is_object()) return bad_state();
-  const std::string op = json_string(state, "op").value_or("");
+  auto envelope = read_step_state(input, "streamone.");
+  if (!envelope.ok()) return envelope.take_error();
+  if (envelope->phase == kDonePhase) return make_error(ErrorCode::invalid_argument, "StreamOne: the operation is already finished");
+  Json state = std::move(envelope->data);
+  const std::string op = envelope->machine.substr(std::string_view("streamone.").size());
   const bool known_op = op == "login" || op == "link_token" || op == "clear_token" || op == "create_with_sso" ||
                         op == "create_user";
   if (!known_op || !credentials_from_state(state).ok()) return bad_state();
-  const std::string phase = json_string(state, "phase").value_or("");
+  state["op"] = op;
+  state["phase"] = envelope->phase;
+  state["budget"] = envelope->budget;
+  return state;
+}
+
+// The transition function: what each phase does with its answer.
+Result<FlowStep> transition(Json state, const HttpResponse& response, std::int64_t now) {
+  using namespace streamone;
   const auto answer = parse_envelope(response, json_int(state, "sent"));
-  if (phase == "createwithsso" || phase == "retry") return after_createwithsso(state, answer, now);
-  if (phase == "create_user") return after_create_user(state, answer, now);
-  if (phase == "link") return after_link(state, answer, now);
-  if (phase == "clear") return after_clear(state, answer, now);
-  if (phase == "done") return make_error(ErrorCode::invalid_argument, "StreamOne: the operation is already finished");
+  switch (phase_named(json_string(state, "phase").value_or(""))) {
+    case Phase::createwithsso:
+    case Phase::retry:
+      return after_createwithsso(std::move(state), answer, now);
+    case Phase::create_user:
+      return after_create_user(std::move(state), answer, now);
+    case Phase::link:
+      return after_link(std::move(state), answer, now);
+    case Phase::clear:
+      return after_clear(std::move(state), answer, now);
+    case Phase::unknown:
+      break;
+  }
   return bad_state();
 }
 
 }  // namespace
 
-Result<FlowStep> streamone_step(const Json& state, const HttpResponse& response, std::int64_t now) {
+Result<FlowStep> streamone_step(const Json& input, const HttpResponse& response, std::int64_t now) {
+  SSOKIT_TRY(Json state, unwrapped(input));
   // The state holds the key and the user's SSO response; a server's message may echo the latter.
   std::vector<std::string> secrets = {json_string(state, "response").value_or("")};
   if (const Json* c = json_member(state, "credentials")) secrets.push_back(json_string(*c, "key").value_or(""));
   const KnownSecrets known(secrets);
-  auto step = step_unredacted(state, response, now);
+  auto step = transition(std::move(state), response, now);
   if (step.ok()) return step;
   return redact_secrets(step.take_error(), secrets);
 }

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "ssokit/redact.hpp"
+#include "ssokit/step_state.hpp"
 #include "xml_envelope.hpp"
 
 namespace ssokit::twentythree {
@@ -81,8 +82,11 @@ void add_format(Params& params, ResponseFormat format) {
   }
 }
 
-Result<FlowStep> first_step(const SiteOptions& options, std::string_view path, Params params, Json state,
-                            RandomSource& random, std::int64_t now) {
+// Both operations are one request (phase "token"); their budget is 2, as the driver allowed.
+constexpr std::int64_t kRequestBudget = 2;
+
+Result<FlowStep> first_step(const SiteOptions& options, std::string_view path, Params params, std::string_view op,
+                            Json data, RandomSource& random, std::int64_t now) {
   SSOKIT_TRY(std::string site, normalize_site(options.site));
   add_format(params, options.format);
   OAuth1Request request;
@@ -91,10 +95,11 @@ Result<FlowStep> first_step(const SiteOptions& options, std::string_view path, P
   request.params = std::move(params);
   request.placement = options.placement;
   SSOKIT_TRY(HttpRequest signed_request, oauth1_sign(request, options.credentials, random, now));
-  state["v"] = 1;
-  state["site"] = site;
+  data["site"] = site;
+  StepState state{"twentythree." + std::string(op), "token", kRequestBudget, std::move(data)};
+  SSOKIT_CHECK(spend_request(state));
   FlowStep out;
-  out.state = std::move(state);
+  out.state = std::move(state).to_json();
   out.request = std::move(signed_request);
   return out;
 }
@@ -226,7 +231,7 @@ Result<FlowStep> get_token(const SiteOptions& options, const GetTokenParams& par
     SSOKIT_CHECK(check_full_name(*params.full_name));
     request.emplace_back("full_name", *params.full_name);
   }
-  return first_step(options, kGetTokenPath, std::move(request), {{"op", "get_token"}, {"return_url", return_url}},
+  return first_step(options, kGetTokenPath, std::move(request), "get_token", {{"return_url", return_url}},
                     random, now);
 }
 
@@ -240,13 +245,13 @@ Result<FlowStep> get_login_token(const SiteOptions& options, const LoginTokenPar
   }
   SSOKIT_CHECK(check_user_id(params.user_id));
   Params request = {{"user_id", params.user_id}};
-  Json state = {{"op", "get_login_token"}, {"user_id", params.user_id}};
+  Json state = {{"user_id", params.user_id}};
   if (params.return_url) {
     SSOKIT_TRY(std::string return_url, validate_return_url(*params.return_url));
     request.emplace_back("return_url", return_url);
     state["return_url"] = return_url;
   }
-  return first_step(options, kGetLoginTokenPath, std::move(request), std::move(state), random, now);
+  return first_step(options, kGetLoginTokenPath, std::move(request), "get_login_token", std::move(state), random, now);
 }
 
 Result<std::string> redeem_url(std::string_view site, std::string_view session_token) {
@@ -288,14 +293,19 @@ Result<Json> parse_response(const HttpResponse& response, std::string_view objec
 
 namespace ssokit {
 
-Result<FlowStep> twentythree_step(const Json& state, const HttpResponse& response, std::int64_t now) {
+Result<FlowStep> twentythree_step(const Json& input, const HttpResponse& response, std::int64_t now) {
   using namespace twentythree;
-  const std::string op = json_string(state, "op").value_or("");
+  SSOKIT_TRY(StepState step, read_step_state(input, "twentythree."));
+  const Json& state = step.data;
   const auto site = json_string(state, "site");
-  if (json_int(state, "v").value_or(0) != 1 || !site || (op != "get_token" && op != "get_login_token")) {
+  if (step.machine != "twentythree.get_token" && step.machine != "twentythree.get_login_token") {
     return make_error(ErrorCode::invalid_argument, "not a TwentyThree step state: pass the state the last step returned");
   }
-  const bool session = op == "get_token";
+  // One phase: the token answer. A finished state ("done") or another phase cannot go on.
+  if (step.phase != "token" || !site) {
+    return make_error(ErrorCode::invalid_argument, "this TwentyThree operation has finished or its state is malformed");
+  }
+  const bool session = step.machine == "twentythree.get_token";
   SSOKIT_TRY(Json envelope, parse_response(response, session ? "sessiontoken" : "logintoken"));
   SSOKIT_TRY(std::string token, token_of(envelope, session ? "access_token" : "login_token"));
   Json result = Json::object();
@@ -311,7 +321,7 @@ Result<FlowStep> twentythree_step(const Json& state, const HttpResponse& respons
   if (!session) result["user_id"] = text_member(data, "user_id").value_or(json_string(state, "user_id").value_or(""));
   result["expires_at"] = now + kTokenLifetime;
   FlowStep out;
-  out.state = state;
+  out.state = done_step_state(step.machine);
   out.result = std::move(result);
   return out;
 }
