@@ -257,7 +257,9 @@ test('the simulator answers format=json without raw as "var visual = ..." and th
   assert.match(body, /^var visual = \{"status":"ok"/);
   const core = await loadCore();
   const step = core.call('twentythree.step', {
-    state: { v: 1, op: 'get_token', site: site.url }, response: { status: 200, headers: [], body }, now,
+    // A hand-made state in the step envelope, as twentythree.get_token's first step leaves it.
+    state: { v: 1, machine: 'twentythree.get_token', phase: 'token', budget: 1, data: { site: site.url } },
+    response: { status: 200, headers: [], body }, now,
   });
   assert.match(step.result.redirect_url, /redeem-token\?session_token=/);
   assert.equal(step.result.return_url, '/wrapped');
