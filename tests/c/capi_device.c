@@ -6,6 +6,9 @@
  *   capi_device ISSUER CLIENT_ID steps    step sign-in, then token and session, then sign-out
  *   capi_device ISSUER CLIENT_ID cancel   blocking sign-in, cancelled by the cancel callback
  *   capi_device ISSUER CLIENT_ID threads  step sign-in, then 4 threads share the client
+ *   capi_device ISSUER CLIENT_ID threads-memory
+ *                                  the same with no storage callbacks (the session in the
+ *                                  client's memory) while one of the threads refreshes
  *
  * Prints "Visit: URL" (the test confirms it as the viewer), one "event: ..." line per progress
  * callback, "session: signed-in|signed-out" per session change, and last "status: ok" or
@@ -235,6 +238,8 @@ static int sign_in_by_steps(ssokit_client *client, ssokit_error *err) {
 
 typedef struct worker {
   ssokit_client *client;
+  int refresher; /* this thread also refreshes, so readers meet the session while it is replaced */
+  int refreshes;
   int failures;
 } worker;
 
@@ -243,6 +248,12 @@ static void *use_client(void *arg) {
   ssokit_error *err = ssokit_error_new();
   for (int i = 0; i < 20; i++) {
     char *out = NULL;
+    if (w->refresher && i % 5 == 0) {
+      if (ssokit_refresh(w->client, &out, err) == SSOKIT_OK && out) w->refreshes++;
+      else w->failures++;
+      ssokit_free(out);
+      out = NULL;
+    }
     if (ssokit_access_token(w->client, &out, err) != SSOKIT_OK || !out) w->failures++;
     ssokit_free(out);
     out = NULL;
@@ -262,7 +273,7 @@ int main(int argc, char **argv) {
   ssokit_error *err;
   int rc = 0;
   if (argc != 4 && argc != 5) {
-    fprintf(stderr, "usage: capi_device ISSUER CLIENT_ID steps|cancel|threads [EXTRA_CONFIG_MEMBERS]\n");
+    fprintf(stderr, "usage: capi_device ISSUER CLIENT_ID steps|cancel|threads|threads-memory [EXTRA_CONFIG_MEMBERS]\n");
     return 2;
   }
   curl_global_init(CURL_GLOBAL_DEFAULT);
@@ -276,9 +287,11 @@ int main(int argc, char **argv) {
            argv[1], argv[2], argc == 5 ? "," : "", argc == 5 ? argv[4] : "");
   cb.user = &store;
   cb.send = send_with_curl;
-  cb.store_read = box_read;
-  cb.store_write = box_write;
-  cb.store_remove = box_remove;
+  if (strcmp(argv[3], "threads-memory") != 0) {
+    cb.store_read = box_read;
+    cb.store_write = box_write;
+    cb.store_remove = box_remove;
+  }
   cb.session_changed = on_session;
   if (strcmp(argv[3], "cancel") == 0) cb.cancel = cancel_after_code;
   if (ssokit_client_new(config, &cb, &client, err) != SSOKIT_OK) {
@@ -312,20 +325,23 @@ int main(int argc, char **argv) {
     printf("subject: %s\nstored writes: %d\nresponses with headers: %d\n", sub, store.writes, headers_seen);
     ssokit_free(sub);
     ssokit_free(session);
-    if (strcmp(argv[3], "threads") == 0) {
+    if (strcmp(argv[3], "threads") == 0 || strcmp(argv[3], "threads-memory") == 0) {
       pthread_t threads[4];
       worker workers[4];
-      int failures = 0;
+      int failures = 0, refreshes = 0;
       for (int i = 0; i < 4; i++) {
         workers[i].client = client;
+        workers[i].refresher = strcmp(argv[3], "threads-memory") == 0 && i == 0;
+        workers[i].refreshes = 0;
         workers[i].failures = 0;
         pthread_create(&threads[i], NULL, use_client, &workers[i]);
       }
       for (int i = 0; i < 4; i++) {
         pthread_join(threads[i], NULL);
         failures += workers[i].failures;
+        refreshes += workers[i].refreshes;
       }
-      printf("thread failures: %d\n", failures);
+      printf("thread failures: %d\nrefreshes: %d\n", failures, refreshes);
       if (failures) {
         printf("status: error threads\n");
         rc = 1;

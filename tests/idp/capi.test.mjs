@@ -21,6 +21,7 @@ function run(mode, { wrapper = [], confirm = true } = {}) {
   return runApprovingDevice([...wrapper, program, provider.issuer, 'ssokit-native', mode], { approve: confirm, timeoutMs: 120000, label: mode });
 }
 
+const helgrind = ['valgrind', '--tool=helgrind', '--error-exitcode=99', '-q', `--suppressions=${suppressions}`];
 const memcheck = ['valgrind', '--error-exitcode=99', '--leak-check=full', '--errors-for-leak-kinds=definite,indirect', '-q'];
 
 describe('C API against the provider', { concurrency: true }, () => {
@@ -48,9 +49,21 @@ describe('C API against the provider', { concurrency: true }, () => {
   });
 
   test('four threads sharing one client: no data race (helgrind)', async () => {
-    const r = await run('threads', { wrapper: ['valgrind', '--tool=helgrind', '--error-exitcode=99', '-q', `--suppressions=${suppressions}`] });
+    const r = await run('threads', { wrapper: helgrind });
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.match(r.stdout, /^thread failures: 0$/m);
+    assert.match(r.stdout, /^status: ok$/m);
+    assert.doesNotMatch(r.stderr, /Possible data race|lock order/);
+  });
+
+  // Issue 13: with the session in the client's own memory (no storage callbacks), readers calling
+  // ssokit_access_token() and ssokit_session() while another thread's refresh replaces the session.
+  test('four threads, the session in memory, one of them refreshing: no data race (helgrind)', async () => {
+    const r = await run('threads-memory', { wrapper: helgrind });
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.match(r.stdout, /^thread failures: 0$/m);
+    assert.match(r.stdout, /^refreshes: 4$/m);
+    assert.equal(/^stored writes: (\d+)$/m.exec(r.stdout)[1], '0', 'no storage callback: the session stays in memory');
     assert.match(r.stdout, /^status: ok$/m);
     assert.doesNotMatch(r.stderr, /Possible data race|lock order/);
   });
