@@ -66,7 +66,6 @@ ${hints}
 <body><p>Signing in…</p></body></html>\n`);
 }
 
-/** Prepares the oidc-client-ts comparison page in build/bench-portal/, or null if not installed. */
 /**
  * The same minimal page bundled by esbuild (minified ESM) like the oidc-client-ts page, with a
  * preload hint for the wasm (the bundle names its URL, as an app's bundler would emit it).
@@ -92,6 +91,7 @@ if (!(await sso.getSession())) await sso.login({ returnTo: '/' });
   return true;
 }
 
+/** Prepares the oidc-client-ts comparison page in build/bench-portal/, or null if not installed. */
 async function prepareOidcClientTs() {
   const pkgDir = `${ROOT}node_modules/oidc-client-ts`;
   if (!existsSync(`${pkgDir}/package.json`)) return null;

@@ -95,6 +95,18 @@ async function instantiate(options) {
     const href = String(options.wasmUrl ?? wasmUrl);
     args.locateFile = () => href;
   }
+  // Node compiles the bytes synchronously: there an asynchronous WebAssembly.compile started after
+  // the process's first fetch() waits about 100 ms longer for its result (Node 20; a synchronous
+  // compile of the server build takes about 10 ms: BENCHMARKS.md, "Node start-up"). Browsers keep
+  // the asynchronous path (they refuse large synchronous compiles on the main thread).
+  if (isNode && args.wasmBinary) {
+    const compiled = new WebAssembly.Module(args.wasmBinary);
+    args.instantiateWasm = (imports, receive) => {
+      const instance = new WebAssembly.Instance(compiled, imports);
+      receive(instance, compiled);
+      return instance.exports;
+    };
+  }
   const module = await factory(args);
   // Whether the build answers the platforms' browser-safe calls: all but ssokit-core.wasm.
   const platforms = !!options.platforms || verifyInCore || (nodeVariant !== null && nodeVariant !== 'browser');
