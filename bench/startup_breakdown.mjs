@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Where the minimal ssokit page's time to the provider redirect goes (bench/portal_startup.mjs
 // measures the whole; this splits it). The page of portal_startup's "ssokit-bundled" row (esbuild
-// bundle, wasm preloaded, warmUp), with performance.now() marks it prints to the console:
+// bundle, wasm preloaded, warmUp), with performance.now() marks it prints to the console (and
+// the SDK's own User Timing measures, web/src/timing.js, splitting createSsoClient):
 // script start (navigation, HTML, bundle), config fetched, createSsoClient resolved (the core
 // loaded and the client checked), getSession, login's URL (discovery answer + authorize.build),
 // and the authorization request as Chromium sends it. Medians of --runs (default 10), fresh
@@ -35,6 +36,7 @@ const sso = await createSsoClient({ issuer: config.issuer, clientId: config.clie
   redirectUri: config.redirectUri, scope: config.scope, storage: 'local', transactionStorage: 'session', warmUp: true,
   wasmUrl: '/ssokit/dist/ssokit-core.wasm' });
 mark('client');
+for (const m of performance.getEntriesByType('measure')) console.log('measure ' + m.name + ' ' + m.duration);
 const session = await sso.getSession();
 mark('session');
 if (!session) {
@@ -53,6 +55,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const phases = { 'navigation to script start': ['start', 'script'], 'config.json': ['script', 'config'],
   'createSsoClient (core load, client.check)': ['config', 'client'], getSession: ['client', 'session'],
   'login to its URL (discovery answer, authorize.build)': ['session', 'url'], 'URL to the authorization request': ['url', 'auth'] };
+// Inside createSsoClient, from the SDK's User Timing measures.
+const sdkMeasures = { 'of which the core load (wasm fetch, compile, instantiate)': 'ssokit:core-load',
+  'of which createSsoClient as a whole': 'ssokit:create' };
 
 const portal = await startPortal({ port: 0, mounts: { '/bench/': OUT } });
 let idp;
@@ -61,16 +66,18 @@ try {
   idp = await startProvider({ webRedirectUris: [portal.redirectUri], webPostLogoutRedirectUris: [portal.postLogoutRedirectUri] });
   portal.configure({ issuer: idp.issuer, clientId: idp.clients.web.client_id });
   browser = await launchChromium();
-  const samples = Object.fromEntries(Object.keys(phases).map((k) => [k, []]));
+  const samples = Object.fromEntries([...Object.keys(phases), ...Object.keys(sdkMeasures)].map((k) => [k, []]));
   const totals = [];
   for (let i = 0; i <= RUNS; i++) {  // run 0 warms the browser process and is not counted
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
       const marks = {};
+      const measures = {};  // the SDK's own User Timing measures (web/src/timing.js)
       page.on('console', (m) => {
         const [word, name, at] = m.text().split(' ');
         if (word === 'mark') marks[name] = Number(at);
+        if (word === 'measure') measures[name] = Number(at);
       });
       let reached;
       const authorized = new Promise((resolve) => { reached = resolve; });
@@ -92,6 +99,7 @@ try {
       if (i === 0) continue;
       totals.push(total);
       for (const [name, [from, to]] of Object.entries(phases)) samples[name].push(marks[to] - marks[from]);
+      for (const [name, measureName] of Object.entries(sdkMeasures)) samples[name].push(measures[measureName]);
     } finally {
       await context.close();
     }

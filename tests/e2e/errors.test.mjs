@@ -66,6 +66,8 @@ test('createSsoClient refuses each configuration mistake in the page, before any
     const { context } = await newLoopbackContext(browser, t, { step: STEP });
     const page = await context.newPage();
     await page.goto(`${stack.portal.url}/`, { waitUntil: 'domcontentloaded' });
+    // The portal's own client first (its ssokit:create measure), so the counts below are this test's.
+    await page.waitForFunction(() => performance.getEntriesByName('ssokit:create', 'measure').length === 1, null, { timeout: STEP });
     const toProvider = [];
     page.on('request', (r) => { if (r.url().startsWith(stack.idp.issuer)) toProvider.push(r.url()); });
     const good = { issuer: stack.idp.issuer, clientId: 'ssokit-web', redirectUri: `${stack.portal.url}/callback`, crossTab: false };
@@ -83,6 +85,8 @@ test('createSsoClient refuses each configuration mistake in the page, before any
     ];
     const got = await page.evaluate(async ({ good, mistakes }) => {
       const { createSsoClient } = await import('/ssokit/src/index.js');
+      const measures = (name) => performance.getEntriesByName(name, 'measure').length;
+      const before = measures('ssokit:create');  // the portal page's own client
       const out = [];
       for (const [change] of mistakes) {
         const options = { ...good, ...change };
@@ -98,13 +102,16 @@ test('createSsoClient refuses each configuration mistake in the page, before any
       const sso = await createSsoClient(good);
       out.push({ isCallback: sso.isCallback(), handled: await sso.handleRedirectCallback(location.href) });
       sso.close();
+      // The page's User Timing (web/src/timing.js): the core loaded once, one more client completed.
+      out.push([measures('ssokit:core-load'), measures('ssokit:create') - before]);
       return out;
     }, { good, mistakes });
     mistakes.forEach(([change, code, words], i) => {
       assert.equal(got[i].code, code, `${JSON.stringify(change)}: ${got[i].message}`);
       assert.ok(got[i].message.includes(words), `${JSON.stringify(change)}: "${got[i].message}" should say ${words}`);
     });
-    assert.deepEqual(got.at(-1), { isCallback: false, handled: null });
+    assert.deepEqual(got.at(-2), { isCallback: false, handled: null });
+    assert.deepEqual(got.at(-1), [1, 1], 'one ssokit:core-load and one ssokit:create measure (the refused clients never completed)');
     assert.deepEqual(toProvider, [], 'no request reached the provider');
   });
 

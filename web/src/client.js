@@ -20,6 +20,7 @@ import { checkOptionNames, discoveryFetchFailed } from './checks.js';
 import { createEvents, createExpiryTimer } from './events.js';
 import { callbackFromHiddenFrame, handOffToParent, isCheckFrame } from './check-session.js';
 import { hostRandom, AUTHORIZE_RANDOM_BYTES } from './random.js';
+import { measure, timingStart } from './timing.js';
 import { createDpopKey, dpopKeyStore, sameKey, signDpop } from './dpop.js';
 
 // Randomness for the proofs' jti in every step of a flow (the page build has no generator).
@@ -49,6 +50,7 @@ function defaultLocks() {
  * @param {object} options see index.d.ts (SsoClientOptions)
  */
 export async function createSsoClient(options = {}) {
+  const started = timingStart();
   checkOptionNames(options);
   const {
     issuer, clientId, redirectUri, scope = 'openid profile email', clientSecret, clientAuth,
@@ -629,6 +631,7 @@ export async function createSsoClient(options = {}) {
   // The state the listeners start from, so an announcement that changes nothing stays quiet.
   lastAnnounced = await sessions.get(sessionKey).catch(() => undefined);
   if (lastAnnounced) expiry.schedule(parseSession(lastAnnounced)?.tokens?.expires_at ?? 0);
+  measure('ssokit:create', started);
   return sso;
 }
 

@@ -5,6 +5,7 @@
 // names a Node module or the server files, so a page bundle holds neither.
 import createSsokitCore from '../dist/ssokit-core.js';
 import { SsoError } from './errors.js';
+import { measure, timingStart } from './timing.js';
 
 const wasmUrl = new URL('../dist/ssokit-core.wasm', import.meta.url);
 const isNode = typeof process === 'object' && typeof process.versions === 'object' && !!process.versions.node;
@@ -80,6 +81,7 @@ async function nodeBuild(variant) {
 }
 
 async function instantiate(options) {
+  const started = timingStart();
   const args = {};
   let nodeVariant = null;
   let factory = options.factory ?? createSsokitCore;
@@ -108,6 +110,7 @@ async function instantiate(options) {
     };
   }
   const module = await factory(args);
+  measure('ssokit:core-load', started);
   // Whether the build answers the platforms' browser-safe calls: all but ssokit-core.wasm.
   const platforms = !!options.platforms || verifyInCore || (nodeVariant !== null && nodeVariant !== 'browser');
   if (!verifyInCore) return { platforms, call: (method, params = {}) => invoke(module, method, params) };
