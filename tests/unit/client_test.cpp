@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "hs256_tokens.hpp"
 #include "ssokit/client.hpp"
 #include "ssokit/crypto.hpp"
 
@@ -15,14 +16,7 @@ namespace ssokit {
 namespace {
 
 constexpr const char* kIssuer = "https://id.example.com";
-constexpr const char* kSecret = "a-confidential-client-secret-of-32-bytes";
-
-std::string b64(const std::string& s) { return base64url_encode(Bytes(s.begin(), s.end())); }
-
-std::string mint(const Json& claims) {
-  const std::string input = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims.dump());
-  return input + "." + base64url_encode(hmac_sha256(kSecret, input));
-}
+using namespace hs256_tokens;  // kSecret, b64, mint, json_answer
 
 // A provider answering discovery, token (code and refresh grants) and user-info.
 class ScriptedProvider final : public HttpTransport {

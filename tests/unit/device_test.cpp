@@ -6,6 +6,7 @@
 
 #include <deque>
 
+#include "hs256_tokens.hpp"
 #include "ssokit/client.hpp"
 #include "ssokit/crypto.hpp"
 #include "ssokit/device.hpp"
@@ -15,15 +16,8 @@ namespace ssokit {
 namespace {
 
 constexpr const char* kIssuer = "https://id.example.com";
-constexpr const char* kSecret = "a-confidential-client-secret-of-32-bytes";
+using namespace hs256_tokens;  // kSecret, b64, mint, json_answer
 constexpr std::int64_t kStart = 1'800'000'000;
-
-std::string b64(const std::string& s) { return base64url_encode(Bytes(s.begin(), s.end())); }
-
-std::string mint(const Json& claims) {
-  const std::string input = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims.dump());
-  return input + "." + base64url_encode(hmac_sha256(kSecret, input));
-}
 
 HttpResponse answer(int status, const std::string& body) {
   HttpResponse r;

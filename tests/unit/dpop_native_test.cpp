@@ -8,6 +8,7 @@
 
 #include <mutex>
 
+#include "hs256_tokens.hpp"
 #include "ssokit/client.hpp"
 #include "ssokit/crypto.hpp"
 #include "ssokit/jose.hpp"
@@ -18,9 +19,7 @@ namespace {
 
 constexpr const char* kIssuer = "https://id.example.com";
 constexpr const char* kApi = "https://api.example.com/v1/me";
-constexpr const char* kSecret = "a-confidential-client-secret-of-32-bytes";
-
-std::string b64(const std::string& s) { return base64url_encode(Bytes(s.begin(), s.end())); }
+using namespace hs256_tokens;  // kSecret, b64, mint, json_answer
 
 Json decode_part(const std::string& part) {
   auto bytes = base64url_decode(part);
@@ -134,11 +133,6 @@ TEST(DpopKeyTest, TextThatIsNoP256PrivateKeyIsRefusedWithoutQuotingIt) {
     EXPECT_EQ(key.error().message.find("secret"), std::string::npos);
     EXPECT_EQ(key.error().message.find("c2VjcmV0LWQ"), std::string::npos);
   }
-}
-
-std::string mint(const Json& claims) {
-  const std::string input = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims.dump());
-  return input + "." + base64url_encode(hmac_sha256(kSecret, input));
 }
 
 // A DPoP provider (token endpoint requires a proof and, with `token_nonce`, its nonce first) and a

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "api.hpp"
+#include "hs256_tokens.hpp"
 #include "ssokit/crypto.hpp"
 #include "ssokit/oauth.hpp"
 #include "ssokit/pkce.hpp"
@@ -15,24 +16,8 @@ namespace ssokit {
 namespace {
 
 constexpr const char* kIssuer = "https://id.example.com";
-constexpr const char* kSecret = "a-confidential-client-secret-of-32-bytes";
+using namespace hs256_tokens;  // kSecret, b64, mint, json_answer
 constexpr std::int64_t kNow = 1'800'000'000;
-
-std::string b64(const std::string& s) { return base64url_encode(Bytes(s.begin(), s.end())); }
-
-// An HS256 ID token keyed with the client secret (no private key needed in a unit test).
-std::string mint(const Json& claims) {
-  const std::string input = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims.dump());
-  return input + "." + base64url_encode(hmac_sha256(kSecret, input));
-}
-
-HttpResponse json_answer(int status, const Json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/json"}};
-  r.body = body.dump();
-  return r;
-}
 
 Json metadata_document(const std::string& issuer) {
   return {{"issuer", issuer},

@@ -5,6 +5,7 @@
 
 #include <functional>
 
+#include "hs256_tokens.hpp"
 #include "ssokit/crypto.hpp"
 #include "ssokit/device.hpp"
 #include "ssokit/oauth.hpp"
@@ -15,7 +16,7 @@ namespace ssokit {
 namespace {
 
 constexpr const char* kIssuer = "https://id.example.com";
-constexpr const char* kSecret = "a-confidential-client-secret-of-32-bytes";
+using namespace hs256_tokens;  // kSecret, b64, mint, json_answer
 constexpr std::int64_t kNow = 1'800'000'000;
 
 // ---- The envelope ----
@@ -101,21 +102,6 @@ TEST(StepState, ADoneStateHasNoDataAndIsReadable) {
 }
 
 // ---- The flows: the budget is the envelope's, and a done state keeps no secret ----
-
-std::string b64(const std::string& s) { return base64url_encode(Bytes(s.begin(), s.end())); }
-
-std::string mint(const Json& claims) {
-  const std::string input = b64(R"({"alg":"HS256","typ":"JWT"})") + "." + b64(claims.dump());
-  return input + "." + base64url_encode(hmac_sha256(kSecret, input));
-}
-
-HttpResponse json_answer(int status, const Json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.headers = {{"Content-Type", "application/json"}};
-  r.body = body.dump();
-  return r;
-}
 
 ProviderMetadata provider() {
   const std::string base = kIssuer;
