@@ -5,7 +5,7 @@
 // Node; the default method from discovery; a method the client is not registered for.
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync } from 'node:crypto';
+import { newKeyPair } from '../keys.mjs';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,8 +17,8 @@ import { runApprovingDevice } from './device-approval.mjs';
 const createSsoClient = async (options) => (await import('../../web/src/index.js')).createSsoClient(options);
 
 const SECRET = 'client-auth-secret-for-tests-only-0123456789abcdef';  // > 32 bytes for HS256
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const rsa = newKeyPair('rsa', { modulusLength: 2048 });
+const ec = newKeyPair('ec', { namedCurve: 'P-256' });
 const rsaPem = rsa.privateKey.export({ type: 'pkcs8', format: 'pem' });
 const ecPem = ec.privateKey.export({ type: 'pkcs8', format: 'pem' });
 const rsaJwk = { ...rsa.privateKey.export({ format: 'jwk' }), kid: 'ca-rsa' };

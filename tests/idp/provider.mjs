@@ -16,7 +16,8 @@
 //   name is its own subject (oidc-provider's dev behaviour), e.g. login "viewer" -> sub "viewer".
 //   The subject is the same in the ID token, user-info and introspection.
 import { createServer } from 'node:http';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { newKeyPair } from '../keys.mjs';
 
 // oidc-provider prints an "Unsupported runtime" warning on import under Node 20 and one notice
 // per defaulted helper. They go through console.warn / console.info with a fixed prefix; drop only
@@ -138,16 +139,16 @@ function claimsFor(login, sub, known) {
 function keyFor(alg) {
   const id = () => randomBytes(4).toString('hex');
   const jwk = (pair) => pair.privateKey.export({ format: 'jwk' });
-  if (/^(RS|PS)\d+$/.test(alg)) return { ...jwk(generateKeyPairSync('rsa', { modulusLength: 2048 })), kid: `${alg.toLowerCase()}-${id()}`, use: 'sig', alg };
-  if (alg === 'ES384') return { ...jwk(generateKeyPairSync('ec', { namedCurve: 'P-384' })), kid: `p384-${id()}`, use: 'sig', alg };
-  if (alg === 'ES512') return { ...jwk(generateKeyPairSync('ec', { namedCurve: 'P-521' })), kid: `p521-${id()}`, use: 'sig', alg };
-  if (alg === 'EdDSA' || alg === 'Ed25519') return { ...jwk(generateKeyPairSync('ed25519')), kid: `ed25519-${id()}`, use: 'sig' };
+  if (/^(RS|PS)\d+$/.test(alg)) return { ...jwk(newKeyPair('rsa', { modulusLength: 2048 })), kid: `${alg.toLowerCase()}-${id()}`, use: 'sig', alg };
+  if (alg === 'ES384') return { ...jwk(newKeyPair('ec', { namedCurve: 'P-384' })), kid: `p384-${id()}`, use: 'sig', alg };
+  if (alg === 'ES512') return { ...jwk(newKeyPair('ec', { namedCurve: 'P-521' })), kid: `p521-${id()}`, use: 'sig', alg };
+  if (alg === 'EdDSA' || alg === 'Ed25519') return { ...jwk(newKeyPair('ed25519')), kid: `ed25519-${id()}`, use: 'sig' };
   return null;  // RS256 and ES256 have theirs
 }
 
 function signingKeys(idTokenAlg) {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
-  const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+  const rsa = newKeyPair('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+  const ec = newKeyPair('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
   const extra = idTokenAlg && !['RS256', 'ES256'].includes(idTokenAlg) ? [keyFor(idTokenAlg)].filter(Boolean) : [];
   // The first key of an algorithm signs; RS256 is the default ID token algorithm.
   return {
@@ -364,7 +365,7 @@ export async function startProvider(options = {}) {
    * @returns {string} the new key's kid
    */
   function rotateKeys() {
-    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
+    const rsa = newKeyPair('rsa', { modulusLength: 2048 }).privateKey.export({ format: 'jwk' });
     const kid = 'rsa-' + randomBytes(4).toString('hex');
     jwks = { keys: [{ ...rsa, kid, use: 'sig', alg: 'RS256' }, ...jwks.keys] };
     provider = makeProvider(jwks);

@@ -2,14 +2,15 @@
 // transport, checked with node:crypto; a request that cannot be signed is never fetched.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { generateKeyPairSync, verify, constants } from 'node:crypto';
+import { verify, constants } from 'node:crypto';
+import { newKeyPair } from '../keys.mjs';
 import { createSigner, completeSignatures } from '../../web/src/sign.js';
 import { fetchTransport } from '../../web/src/transport.js';
 
 const b64 = (s) => Buffer.from(s).toString('base64url');
 const input = `${b64('{"alg":"RS256","typ":"JWT"}')}.${b64('{"iss":"client","jti":"x"}')}`;
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const rsa = newKeyPair('rsa', { modulusLength: 2048 });
+const ec = newKeyPair('ec', { namedCurve: 'P-256' });
 const pem = (pair) => pair.privateKey.export({ type: 'pkcs8', format: 'pem' });
 const jwk = (pair, kid) => ({ ...pair.privateKey.export({ format: 'jwk' }), kid });
 

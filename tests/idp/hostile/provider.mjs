@@ -14,21 +14,22 @@
 // refreshClaims(c), userinfo(u), device(body), idToken(jwt) -> jwt, and routes: {'/token':
 // (req, res, ctx) => void} that take a route over entirely (huge, slow, redirecting answers).
 import { createServer } from 'node:http';
-import { createHash, createHmac, generateKeyPairSync, randomBytes, sign, constants } from 'node:crypto';
+import { createHash, createHmac, randomBytes, sign, constants } from 'node:crypto';
+import { newKeyPair } from '../../keys.mjs';
 
 const b64u = (v) => Buffer.from(typeof v === 'string' ? v : JSON.stringify(v)).toString('base64url');
 const MiB = 1024 * 1024;
 export const CLIENT_SECRET = 'hostile-client-secret-0123456789abcdef';  // 38 bytes: enough for HS256
 const WRONG_SECRET = 'not-the-client-secret-0123456789abcdef';
 
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const rsaOther = generateKeyPairSync('rsa', { modulusLength: 2048 });  // in no JWKS
-const rsaSecond = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const rsaPss = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const rsaWeak = generateKeyPairSync('rsa', { modulusLength: 1024 });  // below RFC 7518's 2048 bits
-const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-const ecOther = generateKeyPairSync('ec', { namedCurve: 'P-256' });  // in no JWKS
-const ec384 = generateKeyPairSync('ec', { namedCurve: 'P-384' });
+const rsa = newKeyPair('rsa', { modulusLength: 2048 });
+const rsaOther = newKeyPair('rsa', { modulusLength: 2048 });  // in no JWKS
+const rsaSecond = newKeyPair('rsa', { modulusLength: 2048 });
+const rsaPss = newKeyPair('rsa', { modulusLength: 2048 });
+const rsaWeak = newKeyPair('rsa', { modulusLength: 1024 });  // below RFC 7518's 2048 bits
+const ec = newKeyPair('ec', { namedCurve: 'P-256' });
+const ecOther = newKeyPair('ec', { namedCurve: 'P-256' });  // in no JWKS
+const ec384 = newKeyPair('ec', { namedCurve: 'P-384' });
 const jwk = (pair, extra) => ({ ...pair.publicKey.export({ format: 'jwk' }), ...extra });
 
 const RSA_JWK = jwk(rsa, { kid: 'rsa-1', use: 'sig', alg: 'RS256' });
