@@ -27,20 +27,18 @@ const issuer = `http://127.0.0.1:${server.address().port}`;
 const redirectUri = 'http://127.0.0.1:5173/callback';
 
 // Each probe prints the in-process time (first line of the script to the URL) and the URL.
+// `extra`: more createSsoClient options, as source text.
+const ssokitProbe = (extra = '') => `const t0 = performance.now();
+const { createSsoClient } = await import(${JSON.stringify(new URL('../web/src/index.js', import.meta.url).href)});
+const sso = await createSsoClient({ issuer: ${JSON.stringify(issuer)}, clientId: 'bench', redirectUri: ${JSON.stringify(redirectUri)}${extra} });
+const { url } = await sso.login({ redirect: false });
+console.log(performance.now() - t0, url);`;
 const probes = {
-  ssokit: `const t0 = performance.now();
-const { createSsoClient } = await import(${JSON.stringify(new URL('../web/src/index.js', import.meta.url).href)});
-const sso = await createSsoClient({ issuer: ${JSON.stringify(issuer)}, clientId: 'bench', redirectUri: ${JSON.stringify(redirectUri)} });
-const { url } = await sso.login({ redirect: false });
-console.log(performance.now() - t0, url);`,
-  // The same with warmUp: the discovery request is sent before the core loads, so the core's
-  // WebAssembly is compiled after the process's first fetch() (core.js compiles it synchronously
-  // in Node: asynchronously it waited about 100 ms longer there).
-  'ssokit-warmup': `const t0 = performance.now();
-const { createSsoClient } = await import(${JSON.stringify(new URL('../web/src/index.js', import.meta.url).href)});
-const sso = await createSsoClient({ issuer: ${JSON.stringify(issuer)}, clientId: 'bench', redirectUri: ${JSON.stringify(redirectUri)}, warmUp: true });
-const { url } = await sso.login({ redirect: false });
-console.log(performance.now() - t0, url);`,
+  ssokit: ssokitProbe(),
+  // With warmUp the discovery request is sent before the core loads, so the core's WebAssembly is
+  // compiled after the process's first fetch() (core.js compiles it synchronously in Node:
+  // asynchronously it waited about 100 ms longer there).
+  'ssokit-warmup': ssokitProbe(', warmUp: true'),
   'openid-client': `const t0 = performance.now();
 const client = await import('openid-client');
 const config = await client.discovery(new URL(${JSON.stringify(issuer)}), 'bench', undefined, undefined, { execute: [client.allowInsecureRequests] });

@@ -99,7 +99,7 @@ async function instantiate(options) {
   }
   // Node compiles the bytes synchronously: there an asynchronous WebAssembly.compile started after
   // the process's first fetch() waits about 100 ms longer for its result (Node 20; a synchronous
-  // compile of the server build takes about 10 ms: BENCHMARKS.md, "Node start-up"). Browsers keep
+  // compile of the server build takes 3 to 12 ms: BENCHMARKS.md, "Node start-up"). Browsers keep
   // the asynchronous path (they refuse large synchronous compiles on the main thread).
   if (isNode && args.wasmBinary) {
     const compiled = new WebAssembly.Module(args.wasmBinary);
