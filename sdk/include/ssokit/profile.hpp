@@ -34,9 +34,16 @@ namespace detail {
 struct ProfileRules;
 }
 
-// A validated mapping. Cheap to copy (shared, immutable).
+// A validated mapping. A copy copies the rules (a few per field). Not a shared_ptr: its control
+// block's virtual functions carry the RTTI runtime into the page wasm (about 1 KB gzip).
 struct ProfileMapping {
-  std::shared_ptr<const detail::ProfileRules> rules;
+  ProfileMapping();
+  ProfileMapping(const ProfileMapping& other);
+  ProfileMapping(ProfileMapping&& other) noexcept;
+  ProfileMapping& operator=(const ProfileMapping& other);
+  ProfileMapping& operator=(ProfileMapping&& other) noexcept;
+  ~ProfileMapping();
+  std::unique_ptr<const detail::ProfileRules> rules;
 };
 
 // The built-in presets, in a stable order: "oidc" (the default), "okta", "entra", "google",

@@ -264,7 +264,7 @@ Result<ProfileMapping> build(const Json& spec) {
       return bad_spec("\"" + clip(key) + "\"", "is not a mapping member (allowed: extends, fields, description)");
     }
   }
-  auto rules = std::make_shared<ProfileRules>();
+  auto rules = std::make_unique<ProfileRules>();
   bool user_id_given = false;
   for (auto f = fields.begin(); f != fields.end(); ++f) {
     int field = -1;
@@ -301,5 +301,16 @@ std::string clip(std::string_view s) {
 }  // namespace detail
 
 Result<ProfileMapping> parse_profile_mapping(const Json& spec) { return build(spec); }
+
+ProfileMapping::ProfileMapping() = default;
+ProfileMapping::ProfileMapping(const ProfileMapping& other)
+    : rules(other.rules ? std::make_unique<const ProfileRules>(*other.rules) : nullptr) {}
+ProfileMapping::ProfileMapping(ProfileMapping&& other) noexcept = default;
+ProfileMapping& ProfileMapping::operator=(const ProfileMapping& other) {
+  if (this != &other) rules = other.rules ? std::make_unique<const ProfileRules>(*other.rules) : nullptr;
+  return *this;
+}
+ProfileMapping& ProfileMapping::operator=(ProfileMapping&& other) noexcept = default;
+ProfileMapping::~ProfileMapping() = default;
 
 }  // namespace ssokit
