@@ -218,6 +218,25 @@ TEST(Json, RejectsDuplicateMembersAtAnyDepth) {
   EXPECT_TRUE(parse_json(R"({"a":1,"A":2,"a ":3,"\u00e9":4,"e\u0301":5})").ok());
 }
 
+TEST(Json, SortsScrambledMembersAndFindsDuplicatesFarApart) {
+  // 5000 members in a scrambled order (i * 7919 mod 5000 is a permutation): sorted, all found.
+  std::string members = "{";
+  for (int i = 0; i < 5000; ++i) {
+    const int k = (i * 7919) % 5000;
+    members += (i ? ",\"k" : "\"k") + std::to_string(k) + "\":" + std::to_string(k);
+  }
+  const Json object = parsed(members + "}");
+  ASSERT_EQ(object.size(), 5000u);
+  std::string previous;
+  for (auto it = object.begin(); it != object.end(); ++it) {
+    EXPECT_LT(previous, it.key());
+    EXPECT_EQ(it.value(), Json(std::stoi(it.key().substr(1))));
+    previous = it.key();
+  }
+  // The first member again at the end: a duplicate 5000 members apart.
+  expect_rejected(members + ",\"k0\":1}", "duplicate member \"k0\"");
+}
+
 TEST(Json, DepthLimit) {
   EXPECT_TRUE(parse_json(nested_arrays(64)).ok());
   expect_rejected(nested_arrays(65), "nested deeper than 64 levels");

@@ -5,6 +5,7 @@
 #include "ssokit/base64.hpp"
 #include "ssokit/json.hpp"
 #include "ssokit/url.hpp"
+#include "heap_sort.hpp"
 
 namespace ssokit {
 namespace {
@@ -47,7 +48,7 @@ std::vector<std::string> forms_of(const std::vector<std::string>& secrets) {
     }
   }
   // Longest first: a secret that contains another is masked whole.
-  std::sort(forms.begin(), forms.end(), [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  detail::heap_sort(forms, [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
   return forms;
 }
 

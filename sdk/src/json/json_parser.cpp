@@ -1,6 +1,7 @@
 // The strict RFC 8259 Json parser: bounded depth and size, duplicate names refused, exact number text kept.
 #include "ssokit/json.hpp"
 #include "json_internal.hpp"
+#include "../core/heap_sort.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -118,7 +119,7 @@ class JsonParser {
       skip_space();
     }
     auto& items = out.items_;
-    std::sort(items.begin(), items.end(), [](const Json::Slot& a, const Json::Slot& b) { return a->key_ < b->key_; });
+    detail::heap_sort(items, [](const Json::Slot& a, const Json::Slot& b) { return a->key_ < b->key_; });
     for (std::size_t k = 1; k < items.size(); ++k) {
       if (items[k - 1]->key_ == items[k]->key_) {
         message = "JSON object has a duplicate member \"" + items[k]->key_.substr(0, 64) + "\"";
