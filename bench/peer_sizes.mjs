@@ -21,5 +21,5 @@ for (const [name, entry] of Object.entries(peers)) {
   rows.push({ sdk: `${name} ${version(name)}`, js_gzip9: gz(js), wasm_gzip9: 0, total_gzip9: gz(js) });
 }
 const ssokit = await measureBrowserPayload();
-rows.unshift({ sdk: 'ssokit (JS incl. emscripten glue + .wasm)', js_gzip9: ssokit.js_gzip9, wasm_gzip9: ssokit.wasm_gzip9, total_gzip9: ssokit.total_gzip9 });
+rows.unshift({ sdk: 'ssokit (JS + .wasm)', js_gzip9: ssokit.js_gzip9, wasm_gzip9: ssokit.wasm_gzip9, total_gzip9: ssokit.total_gzip9 });
 console.log(JSON.stringify({ bundler: `esbuild ${version('esbuild')}`, raw_js_ssokit: ssokit.js_raw, raw_wasm: ssokit.wasm_raw, rows }, null, 2));

@@ -50,7 +50,6 @@ async function prepareSsokitMinimal() {
   const hints = [
     '<link rel="preload" href="/config.json" as="fetch" crossorigin>',
     ...modules.map((f) => `<link rel="modulepreload" href="/ssokit/src/${f}">`),
-    '<link rel="modulepreload" href="/ssokit/dist/ssokit-core.js">',
     '<link rel="preload" href="/ssokit/dist/ssokit-core.wasm" as="fetch" type="application/wasm" crossorigin>',
   ].join('\n');
   await writeFile(`${OUT}/ssokit-minimal.mjs`, `import { createSsoClient } from '/ssokit/src/index.js';

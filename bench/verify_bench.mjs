@@ -19,9 +19,9 @@
 import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { createPublicKey, verify, constants } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { resolve } from 'node:path';
 import { ALGS, rate, rateSync, validate, validateParams, webCryptoMeasures } from './verify_common.mjs';
+import { loadCore } from '../web/src/core.js';
 
 const argv = process.argv.slice(2);
 const option = (name, fallback) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : fallback);
@@ -36,8 +36,7 @@ const cpu = () => {
 };
 
 async function loadModule() {
-  const factory = (await import(pathToFileURL(`${dist}/ssokit-core.js`).href)).default;
-  return factory({ wasmBinary: readFileSync(`${dist}/ssokit-core.wasm`) });
+  return loadCore({ wasmBinary: readFileSync(`${dist}/ssokit-core.wasm`) });
 }
 
 if (coldChild) {

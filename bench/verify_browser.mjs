@@ -22,12 +22,12 @@ const benchDir = fileURLToPath(new URL('.', import.meta.url));
 const webSrc = fileURLToPath(new URL('../web/src/', import.meta.url));
 
 const page = `<!doctype html><meta charset="utf-8"><script type="module">
-import createCore from '/dist/ssokit-core.js';
+import { loadCore } from '/web/src/core.js';
 import { ALGS, callCore, rate, validate, validateParams, webCryptoMeasures } from '/bench/verify_common.mjs';
 import { verifySignature } from '/web/src/verify.js';
 import { warmValidation } from '/web/src/warm.js';
 const f = await (await fetch('/bench/fixtures/id-tokens.json')).json();
-const module = await createCore({ locateFile: () => '/dist/ssokit-core.wasm' });
+const module = await loadCore({ wasmUrl: '/dist/ssokit-core.wasm' });
 const query = new URLSearchParams(location.search);
 const cold = query.get('cold');
 try {

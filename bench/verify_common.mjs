@@ -30,34 +30,10 @@ export async function validate(module, params) {
 }
 
 const encoder = new TextEncoder();
-const decoder = new TextDecoder();
 
-/**
- * The core's JSON entry point on an emscripten module (what web/src/core.js does), so that an
- * older build's glue and wasm can be measured beside the current one.
- */
-export function callCore(module, method, params) {
-  const put = (text) => {
-    const bytes = encoder.encode(text);
-    const ptr = module._malloc(bytes.length + 1);
-    module.HEAPU8.set(bytes, ptr);
-    module.HEAPU8[ptr + bytes.length] = 0;
-    return ptr;
-  };
-  const m = put(method);
-  const p = put(JSON.stringify(params));
-  const out = module._ssokit_call(m, p);
-  try {
-    let end = out;
-    while (module.HEAPU8[end] !== 0) end++;
-    const reply = JSON.parse(decoder.decode(module.HEAPU8.subarray(out, end)));
-    if (reply.error) throw new Error(`${method}: ${reply.error.code}: ${reply.error.message}`);
-    return reply.ok;
-  } finally {
-    module._free(m);
-    module._free(p);
-    module._ssokit_free(out);
-  }
+/** One call of the core loaded by web/src/core.js (loadCore): its JSON entry point. */
+export function callCore(core, method, params) {
+  return core.call(method, params);
 }
 
 const round = (x, digits = 3) => +x.toFixed(digits);

@@ -10,9 +10,9 @@ import { loadCore } from '../web/src/index.js';
 
 const dist = new URL('../web/dist/', import.meta.url);
 const sizes = {};
-// Everything a portal page loads: the wasm, its glue, and every module of web/src.
+// Everything a portal page loads: the wasm and every module of web/src.
 const srcFiles = readdirSync(new URL('../src/', dist)).filter((f) => f.endsWith('.js')).sort().map((f) => `../src/${f}`);
-for (const file of ['ssokit-core.wasm', 'ssokit-core.js', ...srcFiles]) {
+for (const file of ['ssokit-core.wasm', ...srcFiles]) {
   const bytes = readFileSync(new URL(file, dist));
   sizes[file.replace('../', 'web/')] = { raw: bytes.length, gzip9: gzipSync(bytes, { level: 9 }).length };
 }

@@ -130,7 +130,6 @@ export async function startPortal(options = {}) {
     const hints = [
       '<link rel="preload" href="/config.json" as="fetch" crossorigin>',
       ...modules.map((f) => `<link rel="modulepreload" href="/ssokit/src/${f}">`),
-      '<link rel="modulepreload" href="/ssokit/dist/ssokit-core.js">',
       '<link rel="preload" href="/ssokit/dist/ssokit-core.wasm" as="fetch" type="application/wasm" crossorigin>',
     ].join('\n  ');
     return send(res, 200, MIME['.html'], req.method === 'HEAD' ? undefined : html.replace('<!--ssokit-preload-->', hints));

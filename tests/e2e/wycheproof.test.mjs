@@ -19,11 +19,10 @@ const TYPES = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'a
 
 const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
 import { loadCore } from '/web/src/core.js';
-import createPageTools from '/web/dist/ssokit-page-tools.js';
 import { FILES, verdicts } from '/tests/wasm/wycheproof-vectors.mjs';
 try {
   // The page build's core with jws.verify_raw (ssokit-page-tools.wasm, tests/wasm/page-tools.mjs).
-  const core = await loadCore({ factory: createPageTools, wasmUrl: '/web/dist/ssokit-page-tools.wasm' });
+  const core = await loadCore({ wasmUrl: '/web/dist/ssokit-page-tools.wasm' });
   const out = {};
   for (const name of Object.keys(FILES)) out[name] = await verdicts(core, name, await (await fetch('/vectors/' + name)).json());
   window.result = { out, subtle: !!crypto.subtle };

@@ -33,11 +33,11 @@ test('npm pack -> install into the consumer sample -> tsc + vite build + Node im
     const { stdout } = await sh('npm', ['pack', '--json', '--pack-destination', tmp], web);
     const [packed] = JSON.parse(stdout.slice(stdout.indexOf('[')));
     const files = packed.files.map((f) => f.path).sort();
-    for (const f of ['README.md', 'LICENSE', 'docs/profile-mapping.md', 'docs/troubleshooting.md', 'docs/api/README.md', 'docs/api/ssokit/interfaces/SsoClient.md', 'dist/ssokit-core.js', 'dist/ssokit-core.wasm',
-      'dist/ssokit-platforms.js', 'dist/ssokit-platforms.wasm', 'dist/ssokit-server.wasm', 'dist/ssokit-fallback.js', 'dist/ssokit-fallback.wasm', 'index.d.ts', 'package.json', 'src/index.js', 'src/client.js']) {
+    for (const f of ['README.md', 'LICENSE', 'docs/profile-mapping.md', 'docs/troubleshooting.md', 'docs/api/README.md', 'docs/api/ssokit/interfaces/SsoClient.md', 'dist/ssokit-core.wasm',
+      'dist/ssokit-platforms.wasm', 'dist/ssokit-server.wasm', 'dist/ssokit-fallback.wasm', 'index.d.ts', 'package.json', 'src/index.js', 'src/client.js']) {
       assert.ok(files.includes(f), `the tarball lacks ${f}`);
     }
-    assert.ok(files.every((f) => /^(README\.md|LICENSE|package\.json|index\.d\.ts|docs\/[\w-]+\.md|docs\/api\/[\w/-]+\.md|types\/[\w-]+\.d\.ts|src\/[\w-]+\.js|dist\/ssokit-(core|platforms|server|fallback)\.(js|wasm))$/.test(f)),
+    assert.ok(files.every((f) => /^(README\.md|LICENSE|package\.json|index\.d\.ts|docs\/[\w-]+\.md|docs\/api\/[\w/-]+\.md|types\/[\w-]+\.d\.ts|src\/[\w-]+\.js|dist\/ssokit-(core|platforms|server|fallback)\.wasm)$/.test(f)),
       `unexpected files in the tarball: ${files.join(', ')}`);
     const license = await readFile(join(root, 'LICENSE'), 'utf8');
     assert.match(license, /Apache License\s+Version 2\.0/);

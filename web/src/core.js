@@ -3,7 +3,8 @@
 // (new URL(..., import.meta.url)). Node: "#node-host" (node-host.js, chosen by the package's
 // "imports" conditions) reads a build's bytes from disk, by default the server build. Nothing here
 // names a Node module or the server files, so a page bundle holds neither.
-import createSsokitCore from '../dist/ssokit-core.js';
+// No emscripten glue: the builds import only abort, emscripten_resize_heap and (server, fallback)
+// getentropy, which this file provides (bindings/wasm/CMakeLists.txt keeps their names).
 import { SsoError } from './errors.js';
 import { measure, timingStart } from './timing.js';
 
@@ -44,7 +45,7 @@ export function loadCoreVariant(variant) {
 /**
  * Makes `build` the core every later loadCore() returns (ssokit/fallback: the build with mbedTLS
  * inside). Only before the first load; afterwards the loaded core stays.
- * @param {{factory: Function, wasmUrl: URL | string, verifyInCore?: boolean}} build
+ * @param {{wasmUrl: URL | string, verifyInCore?: boolean}} build
  */
 export function useCoreBuild(build) {
   loading ??= instantiate(build).catch((e) => {
@@ -59,7 +60,7 @@ export function useCoreBuild(build) {
  * shared core. In a browser before the first load, the platforms build becomes the shared core, so
  * a page using both createSsoClient and a platform loads one wasm. Once the page build (without
  * the platforms) is loaded, a separate instance of the platforms build is loaded once.
- * @param {{factory: Function, wasmUrl: URL | string}} build
+ * @param {{wasmUrl: URL | string}} build
  */
 export async function loadCoreWithPlatforms(build) {
   if (isNode) return loadCore();
@@ -74,42 +75,24 @@ export async function loadCoreWithPlatforms(build) {
 }
 
 // Only evaluated in Node: a page never asks for it (and a bundle maps it to no-node-host.js).
+let nodeRandom = null;  // node:crypto's getRandomValues, once the Node loader is imported
 async function nodeBuild(variant) {
   const host = await import('#node-host');
   if (!host.nodeBuild) throw new SsoError('invalid_argument', 'this build of ssokit has no Node loader; pass wasmBinary or wasmUrl');
+  nodeRandom = host.getRandomValues;
   return host.nodeBuild(variant);
 }
 
 async function instantiate(options) {
   const started = timingStart();
-  const args = {};
+  let bytes = options.wasmBinary;
   let nodeVariant = null;
-  let factory = options.factory ?? createSsokitCore;
   const verifyInCore = options.verifyInCore || options.variant === 'fallback';
-  if (options.wasmBinary) {
-    args.wasmBinary = options.wasmBinary;
-  } else if (isNode && (!options.wasmUrl || options.variant || verifyInCore)) {
+  if (!bytes && isNode && (!options.wasmUrl || options.variant || verifyInCore)) {
     nodeVariant = options.variant ?? (verifyInCore ? 'fallback' : 'server');
-    const build = await nodeBuild(nodeVariant);
-    factory = build.factory;
-    args.wasmBinary = build.wasmBinary;
-  } else {
-    const href = String(options.wasmUrl ?? wasmUrl);
-    args.locateFile = () => href;
+    bytes = await nodeBuild(nodeVariant);
   }
-  // Node compiles the bytes synchronously: there an asynchronous WebAssembly.compile started after
-  // the process's first fetch() waits about 100 ms longer for its result (Node 20; a synchronous
-  // compile of the server build takes 3 to 12 ms: BENCHMARKS.md, "Node start-up"). Browsers keep
-  // the asynchronous path (they refuse large synchronous compiles on the main thread).
-  if (isNode && args.wasmBinary) {
-    const compiled = new WebAssembly.Module(args.wasmBinary);
-    args.instantiateWasm = (imports, receive) => {
-      const instance = new WebAssembly.Instance(compiled, imports);
-      receive(instance, compiled);
-      return instance.exports;
-    };
-  }
-  const module = await factory(args);
+  const module = await instantiateWasm(bytes, String(options.wasmUrl ?? wasmUrl));
   measure('ssokit:core-load', started);
   // Whether the build answers the platforms' browser-safe calls: all but ssokit-core.wasm.
   const platforms = !!options.platforms || verifyInCore || (nodeVariant !== null && nodeVariant !== 'browser');
@@ -134,29 +117,87 @@ async function instantiate(options) {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
-function toHeap(module, text) {
+function toHeap(core, text) {
   const bytes = encoder.encode(text);
-  const ptr = module._malloc(bytes.length + 1);
-  module.HEAPU8.set(bytes, ptr);
-  module.HEAPU8[ptr + bytes.length] = 0;
+  const ptr = core.malloc(bytes.length + 1);
+  if (!ptr) throw new SsoError('internal_error', 'the ssokit core ran out of memory');
+  const heap = new Uint8Array(core.memory.buffer);  // a new view: the memory may have grown
+  heap.set(bytes, ptr);
+  heap[ptr + bytes.length] = 0;
   return ptr;
 }
 
-function invoke(module, method, params) {
-  const m = toHeap(module, method);
-  const p = toHeap(module, JSON.stringify(params));
+function invoke(core, method, params) {
+  const m = toHeap(core, method);
+  const p = toHeap(core, JSON.stringify(params));
   let out = 0;
   try {
-    out = module._ssokit_call(m, p);
+    out = core.ssokit_call(m, p);
     if (!out) throw new SsoError('internal_error', 'the ssokit core ran out of memory');
-    let end = out;
-    while (module.HEAPU8[end] !== 0) end++;
-    const reply = JSON.parse(decoder.decode(module.HEAPU8.subarray(out, end)));
+    const heap = new Uint8Array(core.memory.buffer);
+    const reply = JSON.parse(decoder.decode(heap.subarray(out, heap.indexOf(0, out))));
     if (reply.error) throw new SsoError(reply.error.code, reply.error.message, reply.error.details ?? {});
     return reply.ok;
   } finally {
-    module._free(m);
-    module._free(p);
-    if (out) module._ssokit_free(out);
+    core.free(m);
+    core.free(p);
+    if (out) core.ssokit_free(out);
   }
+}
+
+// What the builds import (module "env"). abort: the core hit a fault it cannot answer (it
+// returns errors as values otherwise), so the call throws. emscripten_resize_heap: malloc asks for
+// at least `size` bytes of memory, grown by a fifth at least so that growing stays rare.
+// getentropy: the server and fallback builds' random bytes (pages pass the host's bytes instead).
+function coreImports(getMemory) {
+  const env = {
+    abort() { throw new WebAssembly.RuntimeError('the ssokit core aborted'); },
+    emscripten_resize_heap(size) {
+      const memory = getMemory();
+      const have = memory.buffer.byteLength;
+      const want = Math.min(2 ** 31, Math.max(size >>> 0, Math.ceil(have * 1.2)));
+      try {
+        memory.grow(Math.ceil((want - have) / 65536));
+        return 1;
+      } catch {
+        return 0;
+      }
+    },
+    getentropy(ptr, size) {
+      const fill = globalThis.crypto?.getRandomValues ? (b) => globalThis.crypto.getRandomValues(b) : nodeRandom;
+      if (!fill) return -1;  // the core answers with an error value
+      fill(new Uint8Array(getMemory().buffer, ptr, size));
+      return 0;
+    },
+  };
+  return { env };
+}
+
+// Node compiles the bytes synchronously: there an asynchronous WebAssembly.compile started after
+// the process's first fetch() waits about 100 ms longer for its result (Node 20; a synchronous
+// compile of the server build takes 3 to 12 ms: BENCHMARKS.md, "Node start-up"). Browsers
+// compile while the bytes arrive (instantiateStreaming), or asynchronously from given bytes (they
+// refuse large synchronous compiles on the main thread).
+async function instantiateWasm(bytes, url) {
+  let memory = null;
+  const imports = coreImports(() => memory);
+  let instance;
+  if (bytes && isNode) {
+    instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+  } else if (bytes) {
+    instance = (await WebAssembly.instantiate(bytes, imports)).instance;
+  } else {
+    try {
+      instance = (await WebAssembly.instantiateStreaming(fetch(url, { credentials: 'same-origin' }), imports)).instance;
+    } catch {
+      // A server that sends the .wasm without application/wasm: fetch again, compile the bytes.
+      const answer = await fetch(url, { credentials: 'same-origin' });
+      if (!answer.ok) throw new Error(`${url} answered HTTP ${answer.status}`);
+      instance = (await WebAssembly.instantiate(await answer.arrayBuffer(), imports)).instance;
+    }
+  }
+  const core = instance.exports;
+  memory = core.memory;
+  core.__wasm_call_ctors();
+  return core;
 }

@@ -2,9 +2,8 @@
 // 'ssokit', over the build that keeps mbedTLS inside the WebAssembly (ssokit-fallback.wasm):
 // signatures verified by mbedTLS (verify.native), digests and random bytes its own. Import it
 // instead of 'ssokit', before anything else of ssokit; it is larger (BENCHMARKS.md, "Page build").
-import createFallbackCore from '../dist/ssokit-fallback.js';
 import { useCoreBuild } from './core.js';
 
-useCoreBuild({ factory: createFallbackCore, wasmUrl: new URL('../dist/ssokit-fallback.wasm', import.meta.url), verifyInCore: true });
+useCoreBuild({ wasmUrl: new URL('../dist/ssokit-fallback.wasm', import.meta.url), verifyInCore: true });
 
 export * from './index.js';

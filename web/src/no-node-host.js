@@ -1,3 +1,4 @@
 // What browsers and page bundlers get for "#node-host" (package.json "imports"): nothing of Node.
 export const nodeBuild = null;
+export const getRandomValues = null;
 export const createSigner = null;  // no private keys in a page (createSsoClient refuses privateKey)
