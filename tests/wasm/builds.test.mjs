@@ -24,6 +24,31 @@ test('Node loads the server build, which knows the platform calls', async () => 
   assert.throws(() => server.call('streamone.no_such_call', {}), (e) => e.code === 'invalid_argument' && /unknown method/.test(e.message));
 });
 
+// core.js instantiates the builds without emscripten's glue: it provides exactly these imports.
+test('every build imports only what core.js provides, and exports what it calls', () => {
+  const provided = ['env.abort', 'env.emscripten_resize_heap', 'env.getentropy'];
+  for (const build of ['core', 'server', 'fallback', 'platforms', 'page-tools']) {
+    const module = new WebAssembly.Module(readFileSync(new URL(`../../web/dist/ssokit-${build}.wasm`, import.meta.url)));
+    const imports = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name}`);
+    for (const name of imports) assert.ok(provided.includes(name), `ssokit-${build}.wasm imports ${name}`);
+    // Pages give the random bytes: only the builds with a generator of their own draw from getentropy.
+    assert.equal(imports.includes('env.getentropy'), build === 'server' || build === 'fallback', build);
+    const exports = WebAssembly.Module.exports(module).map((e) => e.name);
+    for (const name of ['memory', '__wasm_call_ctors', 'malloc', 'free', 'ssokit_call', 'ssokit_free']) {
+      assert.ok(exports.includes(name), `ssokit-${build}.wasm exports no ${name}`);
+    }
+  }
+});
+
+test('the core grows its memory for a large input, refuses it, and keeps answering', async () => {
+  const page = await loadCoreVariant('browser');
+  // 40 MiB: more than the initial memory, so malloc has the host grow it (emscripten_resize_heap).
+  assert.throws(() => page.call('client.check', { client: { client_id: 'x'.repeat(40 << 20) } }),
+    (e) => e.code === 'invalid_argument' && /larger than 1048576 bytes/.test(e.message));
+  assert.equal(page.call('callback.is_response', { url: 'https://portal.example/cb?code=c&state=s' }), true);
+  assert.equal(page.call('callback.is_response', { url: 'https://portal.example/cb' }), false);
+});
+
 test('loadCoreVariant rejects an unknown variant', () => {
   assert.throws(() => loadCoreVariant('mobile'), (e) => e.code === 'invalid_argument');
 });
