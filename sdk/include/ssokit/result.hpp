@@ -2,29 +2,54 @@
 #pragma once
 
 #include <cstdlib>
+#include <new>
+#include <type_traits>
 #include <utility>
-#include <variant>
 
 #include "ssokit/error.hpp"
 
 namespace ssokit {
 
+// A tagged union rather than std::variant<T, Error>: variant's visitation tables (a destructor,
+// move and copy dispatcher per alternative, called through function pointers) cost the page wasm
+// about 1.5 KB gzip across the core's Result types (BENCHMARKS.md, issue 14).
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
-  Result(Error error) : v_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
+  Result(T value) : ok_(true) { new (&value_) T(std::move(value)); }  // NOLINT: implicit by design
+  Result(Error error) : ok_(false) { new (&error_) Error(std::move(error)); }  // NOLINT
+  Result(const Result& other) : ok_(other.ok_) { construct_from(other); }
+  Result(Result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(other.ok_) {
+    construct_from(std::move(other));
+  }
+  Result& operator=(const Result& other) {
+    if (this != &other) {
+      destroy();
+      ok_ = other.ok_;
+      construct_from(other);
+    }
+    return *this;
+  }
+  Result& operator=(Result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) {
+    if (this != &other) {
+      destroy();
+      ok_ = other.ok_;
+      construct_from(std::move(other));
+    }
+    return *this;
+  }
+  ~Result() { destroy(); }
 
-  bool ok() const { return v_.index() == 0; }
+  bool ok() const { return ok_; }
   explicit operator bool() const { return ok(); }
 
   // Accessing the wrong alternative is a programming error: abort (the core builds without
   // exceptions), so callers always check ok() first.
-  T& value() & { check(true); return *std::get_if<0>(&v_); }
-  const T& value() const& { check(true); return *std::get_if<0>(&v_); }
-  T&& value() && { check(true); return std::move(*std::get_if<0>(&v_)); }
-  const Error& error() const { check(false); return *std::get_if<1>(&v_); }
-  Error&& take_error() { check(false); return std::move(*std::get_if<1>(&v_)); }
+  T& value() & { check(true); return value_; }
+  const T& value() const& { check(true); return value_; }
+  T&& value() && { check(true); return std::move(value_); }
+  const Error& error() const { check(false); return error_; }
+  Error&& take_error() { check(false); return std::move(error_); }
 
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
@@ -33,9 +58,28 @@ class [[nodiscard]] Result {
 
  private:
   void check(bool want_value) const {
-    if (ok() != want_value) std::abort();
+    if (ok_ != want_value) std::abort();
   }
-  std::variant<T, Error> v_;
+  void destroy() {
+    if (ok_) {
+      value_.~T();
+    } else {
+      error_.~Error();
+    }
+  }
+  template <class Other>
+  void construct_from(Other&& other) {  // ok_ already set from other
+    if (ok_) {
+      new (&value_) T(std::forward<Other>(other).value_);
+    } else {
+      new (&error_) Error(std::forward<Other>(other).error_);
+    }
+  }
+  union {
+    T value_;
+    Error error_;
+  };
+  bool ok_;
 };
 
 // Result of an operation that produces no value.
