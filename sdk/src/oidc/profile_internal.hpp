@@ -5,11 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <map>
+#include <algorithm>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace ssokit {
@@ -23,19 +23,25 @@ struct Pointer {
   std::vector<std::string> tokens;
 };
 
+// The rules keep their few values (at most 64 per set, 256 per map, 256 groups) in vectors,
+// searched in order: std::set and std::map would bring their trees into the page wasm.
+inline bool contains(const std::vector<std::string>& values, std::string_view value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
 // "when": a path that must be true, or whose text must (not) be one of `values`.
 struct Condition {
   enum class Kind { truthy, in, not_in };
   Pointer path;
   Kind kind = Kind::truthy;
-  std::set<std::string> values;  // ASCII lower-case
+  std::vector<std::string> values;  // ASCII lower-case
 };
 
 struct Rule {
   std::vector<Pointer> from;
   std::optional<Pointer> item;  // relative to each object value (doc unused)
   std::optional<Condition> when;
-  std::optional<std::set<std::string>> in;  // "in": value listed -> "active", else "inactive"
+  std::optional<std::vector<std::string>> in;  // "in": value listed -> "active", else "inactive"
   std::string split;            // "" = no splitting
   std::optional<int> index;
   std::optional<int> rest;
@@ -44,7 +50,7 @@ struct Rule {
   LetterCase letter_case = LetterCase::keep;
   bool expiry = false;
   bool merge = false;
-  std::map<std::string, std::string> map;
+  std::vector<std::pair<std::string, std::string>> map;  // value -> replacement, at most 256
   std::optional<std::string> otherwise;  // the map's "*" entry
   std::optional<std::vector<std::string>> fallback;  // "default" (one value for scalar fields)
 };

@@ -71,10 +71,10 @@ std::vector<const Json*> lookup(const Sources& src, const Pointer& p) {
 }
 
 // Is the (trimmed) text of a scalar one of `values` (ASCII case ignored)?
-bool listed(const Json& v, const std::set<std::string>& values) {
+bool listed(const Json& v, const std::vector<std::string>& values) {
   auto text = scalar_text(v);
   if (!text || text->size() > kProfileMaxValueLength) return false;
-  return values.count(ascii_lower(trim_ascii_space(*text))) > 0;
+  return contains(values, ascii_lower(trim_ascii_space(*text)));
 }
 
 bool condition_holds(const Sources& src, const Rule& rule) {
@@ -100,7 +100,7 @@ std::optional<std::string> normalize(std::string_view in, const Rule& rule, std:
   std::string s(rule.trim ? trim_ascii_space(in) : in);
   apply_case(s, rule.letter_case);
   if (!s.empty()) {
-    auto m = rule.map.find(s);
+    auto m = std::find_if(rule.map.begin(), rule.map.end(), [&](const auto& entry) { return entry.first == s; });
     if (m != rule.map.end()) s = m->second;
     else if (rule.otherwise) s = *rule.otherwise;
   }
@@ -168,7 +168,7 @@ std::optional<std::string> scalar_value(const Json& found, const Rule& rule, std
     const std::string key = ascii_lower(trim_ascii_space(picked));
     // No status at all is not "inactive"; an over-long one is absent like any other value.
     if (key.empty() || key.size() > kProfileMaxValueLength) return std::nullopt;
-    picked = rule.in->count(key) > 0 ? "active" : "inactive";
+    picked = contains(*rule.in, key) ? "active" : "inactive";
   }
   return normalize(picked, rule, kProfileMaxValueLength);
 }
@@ -188,8 +188,7 @@ std::optional<std::string> map_scalar(const Sources& src, const std::vector<Rule
 
 // Collects groups with de-duplication and the bounds; `seen` counts items looked at.
 struct GroupSink {
-  std::vector<std::string> groups;
-  std::set<std::string> have;
+  std::vector<std::string> groups;  // without duplicates
   std::size_t seen = 0;
 
   bool full() const { return groups.size() >= kProfileMaxGroups || seen >= kMaxPieces; }
@@ -197,7 +196,7 @@ struct GroupSink {
     if (full()) return;
     ++seen;
     auto g = normalize(text, rule, kProfileMaxGroupLength);  // over-long names are dropped, never cut
-    if (g && have.insert(*g).second) groups.push_back(std::move(*g));
+    if (g && !contains(groups, *g)) groups.push_back(std::move(*g));
   }
   void add_text(const std::string& text, const Rule& rule) {
     if (rule.split.empty()) {
@@ -234,7 +233,7 @@ std::vector<std::string> map_groups(const Sources& src, const std::vector<Rule>&
     if (!sink.groups.empty()) return std::move(sink.groups);
     if (rule.fallback) {
       for (const auto& g : *rule.fallback) {
-        if (!g.empty() && sink.have.insert(g).second) sink.groups.push_back(g);
+        if (!g.empty() && !contains(sink.groups, g)) sink.groups.push_back(g);
       }
       if (!sink.groups.empty()) return std::move(sink.groups);
     }

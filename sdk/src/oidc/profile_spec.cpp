@@ -82,14 +82,15 @@ constexpr const char* kRuleKeys =
     "from, item, when, split, index, rest, join, trim, case, in, expiry, map, default, merge";
 
 // 1 to 64 strings, kept lower-cased (matching ignores ASCII case).
-Result<std::set<std::string>> spec_value_set(const Json& v, const std::string& where) {
+Result<std::vector<std::string>> spec_value_set(const Json& v, const std::string& where) {
   if (!v.is_array() || v.empty() || v.size() > kMaxSetValues) {
     return bad_spec(where, "must be an array of 1 to 64 strings");
   }
-  std::set<std::string> out;
+  std::vector<std::string> out;
   for (std::size_t i = 0; i < v.size(); ++i) {
     SSOKIT_TRY(std::string text, spec_string(v[i], where + "[" + std::to_string(i) + "]", kMaxSpecString));
-    out.insert(ascii_lower(trim_ascii_space(text)));
+    std::string value = ascii_lower(trim_ascii_space(text));
+    if (!contains(out, value)) out.push_back(std::move(value));
   }
   return out;
 }
@@ -191,7 +192,7 @@ Result<Rule> parse_rule(const Json& v, int field, const std::string& where) {
         if (m.key().size() > kMaxSpecString) return bad_spec(mat, "name is longer than 512 bytes");
         SSOKIT_TRY(std::string out, spec_string(m.value(), mat, max_value));
         if (m.key() == "*") rule.otherwise = std::move(out);
-        else rule.map.emplace(m.key(), std::move(out));
+        else rule.map.emplace_back(m.key(), std::move(out));  // the object's keys are unique
       }
     } else if (key == "default") {
       std::vector<std::string> values;
