@@ -74,7 +74,10 @@ struct Error {
   std::string to_string() const;
 };
 
-Error make_error(ErrorCode code, std::string message,
-                 Json details = Json::object());
+// Three overloads instead of default arguments: a default Json (and a std::string made from a
+// literal) would be built and destroyed at each of the few hundred call sites.
+Error make_error(ErrorCode code, const char* message);
+Error make_error(ErrorCode code, std::string message);
+Error make_error(ErrorCode code, std::string message, Json details);
 
 }  // namespace ssokit

@@ -77,6 +77,15 @@ Json Error::to_json() const {
 
 std::string Error::to_string() const { return std::string(code_name()) + ": " + message; }
 
+Error make_error(ErrorCode code, const char* message) { return make_error(code, std::string(message)); }
+
+Error make_error(ErrorCode code, std::string message) {
+  Error e;
+  e.code = code;
+  e.message = std::move(message);
+  return e;
+}
+
 Error make_error(ErrorCode code, std::string message, Json details) {
   Error e;
   e.code = code;
