@@ -34,8 +34,8 @@ Result<HttpRequest> request_from_json(const Json& r, std::string_view name) {
   if (!r.is_object()) return bad_param(name, "must be an object {method, url, headers?, body?}");
   HttpRequest request;
   request.method = json_string(r, "method").value_or("GET");
-  request.url = json_string(r, "url").value_or("");
-  request.body = json_string(r, "body").value_or("");
+  request.url = json_text(r, "url");
+  request.body = json_text(r, "body");
   if (auto idempotent = json_bool(r, "idempotent")) request.idempotent = *idempotent;
   if (const Json* h = json_member(r, "headers"); h != nullptr && !h->is_null()) {
     SSOKIT_TRY(request.headers, params_from_json(*h, std::string(name) + ".headers"));
@@ -109,7 +109,7 @@ Result<Json> m_flow_step(const Json& p) {
     auto verified = json_bool(p, "verified");
     if (!verified) return bad_param("verified", "must be true or false (the host's signature check)");
     SSOKIT_TRY(std::int64_t now, need_now(p));
-    const std::string kind = json_string(*state, "kind").value_or("");
+    const std::string kind = json_text(*state, "kind");
     if (kind == "jws") return step_to_json(jws_verified(*state, *verified));
     if (kind == "userinfo") {
       SSOKIT_TRY(FlowStep step, userinfo_verified(*state, *verified));

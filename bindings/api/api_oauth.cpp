@@ -33,11 +33,11 @@ Result<std::vector<SignRequest>> sign_from_json(const Json* value) {
   for (const Json& e : *value) {
     if (!e.is_object()) return bad_param("request.sign", "entries must be objects");
     SignRequest s;
-    s.alg = json_string(e, "alg").value_or("");
-    s.key = json_string(e, "key").value_or("");
-    s.input = json_string(e, "input").value_or("");
-    s.header = json_string(e, "header").value_or("");
-    s.form_field = json_string(e, "form_field").value_or("");
+    s.alg = json_text(e, "alg");
+    s.key = json_text(e, "key");
+    s.input = json_text(e, "input");
+    s.header = json_text(e, "header");
+    s.form_field = json_text(e, "form_field");
     if (s.alg.empty() || s.key.empty() || s.input.empty() || s.header.empty() == s.form_field.empty()) {
       return bad_param("request.sign", "entries need alg, key, input and exactly one of header and form_field");
     }
@@ -79,7 +79,7 @@ Result<HttpResponse> response_from_json(const Json& p) {
   auto status = json_int(*r, "status");
   if (!status) return bad_param("response.status", "must be an integer");
   response.status = static_cast<int>(*status);
-  response.body = json_string(*r, "body").value_or("");
+  response.body = json_text(*r, "body");
   if (const Json* h = json_member(*r, "headers")) {
     SSOKIT_TRY(response.headers, params_from_json(*h, "response.headers"));
   }
@@ -227,8 +227,8 @@ Result<Json> m_dpop_proof(const Json& p) {
   SSOKIT_TRY(std::string method, need_string(p, "method"));
   SSOKIT_TRY(std::string url, need_string(p, "url"));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  const std::string nonce = json_string(p, "nonce").value_or("");
-  const std::string access_token = json_string(p, "access_token").value_or("");
+  const std::string nonce = json_text(p, "nonce");
+  const std::string access_token = json_text(p, "access_token");
   SSOKIT_TRY(auto rng, call_random(p));  // 16 bytes for the jti; a page passes its host's
   auto proof = dpop_proof(key, method, url, now, *rng, nonce, access_token);
   if (!proof.ok()) return proof.take_error();

@@ -62,7 +62,7 @@ Status load_rsa_jwk(const Json& jwk, mbedtls_pk_context& pk) {
 }
 
 Status load_ec_jwk(const Json& jwk, mbedtls_pk_context& pk) {
-  if (json_string(jwk, "crv").value_or("") != "P-256") return bad_key("only the EC curve P-256 is supported");
+  if (json_text(jwk, "crv") != "P-256") return bad_key("only the EC curve P-256 is supported");
   SSOKIT_TRY(Bytes x, jwk_member(jwk, "x"));
   SSOKIT_TRY(Bytes y, jwk_member(jwk, "y"));
   SSOKIT_TRY(Bytes d, jwk_member(jwk, "d"));
@@ -101,7 +101,7 @@ Status KeySigner::add_key(const std::string& name, std::string_view text) {
     auto parsed = parse_json(text);
     if (!parsed.ok() || !parsed->is_object()) return bad_key("the JWK is not a JSON object");
     const Json& jwk = parsed.value();
-    const std::string kty = json_string(jwk, "kty").value_or("");
+    const std::string kty = json_text(jwk, "kty");
     if (kty == "RSA") {
       SSOKIT_CHECK(load_rsa_jwk(jwk, key->pk));
     } else if (kty == "EC") {
@@ -109,7 +109,7 @@ Status KeySigner::add_key(const std::string& name, std::string_view text) {
     } else {
       return bad_key("the JWK's kty must be RSA or EC");
     }
-    key->kid = json_string(jwk, "kid").value_or("");
+    key->kid = json_text(jwk, "kid");
   } else {
     const std::string pem(text);  // mbedTLS wants the terminating NUL counted for PEM
     if (pem.find("-----BEGIN") == std::string::npos) return bad_key("it is neither PEM nor a JWK");

@@ -104,5 +104,42 @@ TEST(Result, TryPropagatesTheErrorAndBindsTheValue) {
   EXPECT_EQ(quarter(6).error().message, "odd");
 }
 
+// Status (Result<void>) holds an Error only when it failed: copies, moves and assignments keep
+// each state and its message.
+TEST(Result, StatusCopiesMovesAndAssignsEachState) {
+  Status ok;
+  Status bad(failure("no"));
+  EXPECT_TRUE(ok.ok());
+  ASSERT_FALSE(bad.ok());
+  Status bad_copy(bad);
+  Status ok_copy(ok);
+  EXPECT_TRUE(ok_copy.ok());
+  ASSERT_FALSE(bad_copy.ok());
+  EXPECT_EQ(bad_copy.error().message, "no");
+  EXPECT_EQ(bad.error().message, "no");  // a copy leaves the source as it was
+  Status moved(std::move(bad_copy));
+  ASSERT_FALSE(moved.ok());
+  EXPECT_EQ(moved.error().message, "no");
+  Status target;
+  target = moved;  // ok <- failed
+  ASSERT_FALSE(target.ok());
+  EXPECT_EQ(target.error().code, ErrorCode::invalid_argument);
+  target = ok;  // failed <- ok
+  EXPECT_TRUE(target.ok());
+  target = Status(failure("again"));  // ok <- failed, by move
+  ASSERT_FALSE(target.ok());
+  EXPECT_EQ(target.take_error().message, "again");
+  auto check = [](bool fail) -> Status {
+    if (fail) return failure("checked");
+    return {};
+  };
+  auto outer = [&](bool fail) -> Result<int> {
+    SSOKIT_CHECK(check(fail));
+    return 1;
+  };
+  EXPECT_EQ(*outer(false), 1);
+  EXPECT_EQ(outer(true).error().message, "checked");
+}
+
 }  // namespace
 }  // namespace ssokit

@@ -35,6 +35,9 @@ std::string dump_json(const Json& value);
 
 // Typed, non-throwing member access. nullopt when missing or of another type.
 std::optional<std::string> json_string(const Json& object, std::string_view key);
+// The member's string, or "" when it is absent or not a string (json_string(...).value_or("")
+// without an optional to destroy at each call site).
+std::string json_text(const Json& object, std::string_view key);
 std::optional<std::int64_t> json_int(const Json& object, std::string_view key);
 std::optional<bool> json_bool(const Json& object, std::string_view key);
 const Json* json_member(const Json& object, std::string_view key);

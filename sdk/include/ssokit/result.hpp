@@ -86,8 +86,32 @@ class [[nodiscard]] Result {
 template <>
 class [[nodiscard]] Result<void> {
  public:
-  Result() = default;
-  Result(Error error) : error_(std::move(error)), ok_(false) {}  // NOLINT
+  // No Error is built for a success (most Status values): that would make a Json object each time.
+  Result() : ok_(true) {}
+  Result(Error error) : ok_(false) { new (&error_) Error(std::move(error)); }  // NOLINT
+  Result(const Result& other) : ok_(other.ok_) {
+    if (!ok_) new (&error_) Error(other.error_);
+  }
+  Result(Result&& other) noexcept : ok_(other.ok_) {
+    if (!ok_) new (&error_) Error(std::move(other.error_));
+  }
+  Result& operator=(const Result& other) {
+    if (this != &other) {
+      this->~Result();
+      new (this) Result(other);
+    }
+    return *this;
+  }
+  Result& operator=(Result&& other) noexcept {
+    if (this != &other) {
+      this->~Result();
+      new (this) Result(std::move(other));
+    }
+    return *this;
+  }
+  ~Result() {
+    if (!ok_) error_.~Error();
+  }
 
   bool ok() const { return ok_; }
   explicit operator bool() const { return ok_; }
@@ -101,8 +125,10 @@ class [[nodiscard]] Result<void> {
   }
 
  private:
-  Error error_;
-  bool ok_ = true;
+  union {
+    Error error_;
+  };
+  bool ok_;
 };
 
 using Status = Result<void>;

@@ -61,8 +61,8 @@ Result<Jws> parse_compact(std::string_view compact, ErrorCode code, bool json_pa
   if (!signature.ok()) return make_error(code, "the JWS signature is not strict base64url: " + signature.error().message);
   jws.signature = std::move(signature).value();
   jws.signing_input = std::string(compact.substr(0, dot2));
-  jws.alg = json_string(jws.header, "alg").value_or("");
-  jws.kid = json_string(jws.header, "kid").value_or("");
+  jws.alg = json_text(jws.header, "alg");
+  jws.kid = json_text(jws.header, "kid");
   return jws;
 }
 
@@ -158,9 +158,9 @@ Result<VerifyRequest> VerifyRequest::from_json(const Json& j) {
   if (jwk == nullptr) return bad("a jwk");
   auto key = parse_jwk(*jwk, ErrorCode::invalid_argument);
   if (!key.ok()) return key.take_error();
-  auto input = base64url_decode_string(json_string(j, "input").value_or(""), ErrorCode::invalid_argument);
+  auto input = base64url_decode_string(json_text(j, "input"), ErrorCode::invalid_argument);
   if (!input.ok() || !json_string(j, "input")) return bad("a base64url input");
-  auto signature = base64url_decode(json_string(j, "signature").value_or(""), ErrorCode::invalid_argument);
+  auto signature = base64url_decode(json_text(j, "signature"), ErrorCode::invalid_argument);
   if (!signature.ok() || !json_string(j, "signature")) return bad("a base64url signature");
   return make_verify_request(*alg, key.value(), std::move(input).value(), std::move(signature).value());
 }

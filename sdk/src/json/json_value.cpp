@@ -305,6 +305,11 @@ std::optional<std::string> json_string(const Json& object, std::string_view key)
   return v->as_string();
 }
 
+std::string json_text(const Json& object, std::string_view key) {
+  const Json* v = json_member(object, key);
+  return v != nullptr && v->is_string() ? v->as_string() : std::string();
+}
+
 std::optional<std::int64_t> json_int(const Json& object, std::string_view key) {
   const Json* v = json_member(object, key);
   if (v == nullptr) return std::nullopt;

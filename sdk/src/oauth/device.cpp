@@ -168,7 +168,7 @@ Result<DevicePoll> process_device_token_response(const HttpResponse& response, s
   if (tokens.ok()) return DevicePoll{DevicePollStatus::authorized, std::move(tokens).value()};
   Error e = tokens.take_error();
   if (e.code != ErrorCode::token_error) return e;
-  const std::string error = json_string(e.details, "error").value_or("");
+  const std::string error = json_text(e.details, "error");
   if (error == "authorization_pending") return DevicePoll{DevicePollStatus::pending, {}};
   if (error == "slow_down") return DevicePoll{DevicePollStatus::slow_down, {}};
   if (error == "expired_token") {

@@ -28,9 +28,9 @@ Result<Json> required_members(const Json& jwk) {
       return bad_key(std::string("the JWK holds the private member \"") + secret + "\"; give the public key only");
     }
   }
-  const std::string kty = json_string(jwk, "kty").value_or("");
+  const std::string kty = json_text(jwk, "kty");
   if (kty == "EC") {
-    if (json_string(jwk, "crv").value_or("") != "P-256") return bad_key("an EC key must be on P-256");
+    if (json_text(jwk, "crv") != "P-256") return bad_key("an EC key must be on P-256");
     if (!base64url_of_size(jwk, "x", 32) || !base64url_of_size(jwk, "y", 32)) {
       return bad_key("an EC P-256 key needs x and y of 32 bytes each, base64url");
     }
@@ -59,7 +59,7 @@ Result<DpopKey> DpopKey::from_json(const Json& value) {
   const Json* jwk = json_member(value, "jwk");
   if (jwk == nullptr) return bad_key("the public JWK (jwk) is missing");
   SSOKIT_TRY(Json members, required_members(*jwk));
-  const std::string kty = json_string(members, "kty").value_or("");
+  const std::string kty = json_text(members, "kty");
   if (key.alg == "ES256" ? kty != "EC" : (key.alg == "RS256" || key.alg == "PS256") ? kty != "RSA" : true) {
     return bad_key("alg \"" + key.alg.substr(0, 20) + "\" does not fit the " + kty + " key (ES256: EC P-256; RS256, PS256: RSA)");
   }
@@ -131,7 +131,7 @@ std::optional<std::string> dpop_nonce_challenge(const HttpResponse& response) {
   if (!nonce || nonce->empty()) return std::nullopt;
   if (response.status == 400) {
     auto body = parse_json_object(response.body);
-    if (body.ok() && json_string(body.value(), "error").value_or("") == "use_dpop_nonce") return nonce;
+    if (body.ok() && json_text(body.value(), "error") == "use_dpop_nonce") return nonce;
     return std::nullopt;
   }
   if (response.status == 401) {
@@ -160,7 +160,7 @@ void remember_dpop_nonce(Json& nonces, std::string_view url, const HttpResponse&
 std::string dpop_nonce_for(const Json& nonces, std::string_view url) {
   auto u = parse_url(url);
   if (!u.ok() || !nonces.is_object()) return "";
-  return json_string(nonces, u->origin()).value_or("");
+  return json_text(nonces, u->origin());
 }
 
 }  // namespace ssokit

@@ -217,9 +217,9 @@ Result<TokenSet> TokenSet::from_json(const Json& value) {
   if (!access) return bad();
   t.access_token = *access;
   t.token_type = json_string(value, "token_type").value_or("Bearer");
-  t.refresh_token = json_string(value, "refresh_token").value_or("");
-  t.id_token = json_string(value, "id_token").value_or("");
-  t.scope = json_string(value, "scope").value_or("");
+  t.refresh_token = json_text(value, "refresh_token");
+  t.id_token = json_text(value, "id_token");
+  t.scope = json_text(value, "scope");
   if (auto e = json_int(value, "expires_in")) t.expires_in = *e;
   t.expires_at = json_int(value, "expires_at").value_or(0);
   return t;

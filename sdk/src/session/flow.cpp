@@ -22,7 +22,6 @@ const Json& member(const Json& object, std::string_view key) {
   const Json* v = json_member(object, key);
   return v == nullptr ? kNull : *v;
 }
-std::string text(const Json& object, std::string_view key) { return json_string(object, key).value_or(""); }
 
 Json options_to_json(const SignInOptions& o) {
   Json j = {{"fetch_userinfo", o.fetch_userinfo}, {"profile_mapping", o.profile_mapping}};
@@ -102,23 +101,23 @@ Status with_proof(const Json& state, const FlowContext& ctx, HttpRequest& reques
 // The request of the phase the flow is in, built from the state (so that a use_dpop_nonce answer
 // can be retried with a new proof, and a new client assertion: both are single use).
 Result<HttpRequest> phase_request(const Json& state, const FlowContext& ctx, std::int64_t now) {
-  const std::string phase = text(state, "phase");
-  const std::string access_token = text(member(state, "tokens"), "access_token");
+  const std::string phase = json_text(state, "phase");
+  const std::string access_token = json_text(member(state, "tokens"), "access_token");
   HttpRequest request;
-  if (phase == "token" && text(state, "kind") == "refresh") {
+  if (phase == "token" && json_text(state, "kind") == "refresh") {
     SSOKIT_TRY(request, refresh_request(ctx.client, ctx.provider,
-                                        text(member(member(state, "session"), "tokens"), "refresh_token"), std::nullopt, now));
+                                        json_text(member(member(state, "session"), "tokens"), "refresh_token"), std::nullopt, now));
   } else if (phase == "token") {
     SSOKIT_TRY(Transaction tx, Transaction::from_json(member(state, "transaction")));
-    SSOKIT_TRY(request, authorization_code_request(ctx.client, ctx.provider, tx, text(state, "code"), now));
+    SSOKIT_TRY(request, authorization_code_request(ctx.client, ctx.provider, tx, json_text(state, "code"), now));
   } else if (phase == "poll") {
-    SSOKIT_TRY(request, device_token_request(ctx.client, ctx.provider, text(member(state, "device"), "device_code"), now));
+    SSOKIT_TRY(request, device_token_request(ctx.client, ctx.provider, json_text(member(state, "device"), "device_code"), now));
   } else if (phase == "userinfo") {
     SSOKIT_TRY(request, userinfo_request(ctx.provider, access_token));
     SSOKIT_CHECK(with_proof(state, ctx, request, now, access_token));
     return request;
   } else if (phase == "profile") {
-    SSOKIT_TRY(request, profile_request(text(member(state, "options"), "profile_endpoint"), access_token));
+    SSOKIT_TRY(request, profile_request(json_text(member(state, "options"), "profile_endpoint"), access_token));
     SSOKIT_CHECK(with_proof(state, ctx, request, now, access_token));
     return request;
   } else {
@@ -130,9 +129,9 @@ Result<HttpRequest> phase_request(const Json& state, const FlowContext& ctx, std
 
 // Where the phase's request went (for the nonce that server sends back).
 std::string phase_url(const Json& state, const FlowContext& ctx) {
-  const std::string phase = text(state, "phase");
+  const std::string phase = json_text(state, "phase");
   if (phase == "userinfo") return ctx.provider.userinfo_endpoint;
-  if (phase == "profile") return text(member(state, "options"), "profile_endpoint");
+  if (phase == "profile") return json_text(member(state, "options"), "profile_endpoint");
   return ctx.provider.token_endpoint;
 }
 
@@ -180,12 +179,12 @@ IdTokenExpectations expectations_of(const Json& state, const FlowContext& ctx, s
 }
 
 UserinfoExpectations userinfo_expectations_of(const Json& state, const FlowContext& ctx, std::int64_t now) {
-  return userinfo_expectations(expectations_for(ctx, std::nullopt, std::nullopt, now), text(member(state, "claims"), "sub"));
+  return userinfo_expectations(expectations_for(ctx, std::nullopt, std::nullopt, now), json_text(member(state, "claims"), "sub"));
 }
 
 // The verify effect of the signed user-info response the flow holds (state["userinfo_jwt"]).
 Result<VerifyRequest> userinfo_verify_request(const Json& state, const Jwks& jwks, const FlowContext& ctx, std::int64_t now) {
-  SSOKIT_TRY(Jws jws, parse_jws(text(state, "userinfo_jwt"), ErrorCode::invalid_response));
+  SSOKIT_TRY(Jws jws, parse_jws(json_text(state, "userinfo_jwt"), ErrorCode::invalid_response));
   return signed_userinfo_verify_request(jws, jwks, userinfo_expectations_of(state, ctx, now));
 }
 
@@ -199,7 +198,7 @@ bool key_not_found(const Error& e) {
 // to verify its signature (phase "verify" or "userinfo_verify"), or asks for the JWKS when the key
 // is not there (first use, or rotation after the refetch interval).
 Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std::int64_t now) {
-  const bool userinfo = text(state, "jwks_for") == "userinfo";
+  const bool userinfo = json_text(state, "jwks_for") == "userinfo";
   const Json& jwks_doc = member(state, "jwks");
   const bool have_keys = jwks_doc.is_object();
   SSOKIT_TRY(Jwks jwks, Jwks::parse(have_keys ? jwks_doc : Json{{"keys", Json::array()}}));
@@ -207,7 +206,7 @@ Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std:
   if (userinfo) {
     pending = userinfo_verify_request(state, jwks, ctx, now);
   } else {
-    auto id_token = prepare_id_token(text(member(state, "tokens"), "id_token"), jwks, expectations_of(state, ctx, now));
+    auto id_token = prepare_id_token(json_text(member(state, "tokens"), "id_token"), jwks, expectations_of(state, ctx, now));
     pending = id_token.ok() ? Result<VerifyRequest>(std::move(id_token->verify)) : Result<VerifyRequest>(id_token.take_error());
   }
   // Key rotation: without keys, fetch them (that fetch never counts). A kid the keys lack allows
@@ -237,7 +236,7 @@ Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std:
 // The host's answer to the verify effect: the claims, then what follows the ID token.
 Result<FlowStep> id_token_verified(Json state, const FlowContext& ctx, bool verified, std::int64_t now,
                                    Result<FlowStep> (*next)(Json, const FlowContext&, std::int64_t)) {
-  SSOKIT_TRY(Jws jws, parse_jws(text(member(state, "tokens"), "id_token")));
+  SSOKIT_TRY(Jws jws, parse_jws(json_text(member(state, "tokens"), "id_token")));
   SSOKIT_TRY(ValidatedIdToken token, finish_id_token(std::move(jws), verified, expectations_of(state, ctx, now)));
   // OIDC Core 12.2: a refreshed ID token is about the same user from the same issuer.
   if (const Json* previous = json_member(state, "previous_claims"); previous != nullptr && previous->is_object()) {
@@ -295,7 +294,7 @@ Result<FlowStep> send_phase(Json state, const char* phase, const FlowContext& ct
 
 // The extra profile request, when configured, comes last: its answer joins the mapping's input.
 Result<FlowStep> signin_after_userinfo(Json state, const FlowContext& ctx, std::int64_t now) {
-  if (!text(member(state, "options"), "profile_endpoint").empty()) return send_phase(std::move(state), "profile", ctx, now);
+  if (!json_text(member(state, "options"), "profile_endpoint").empty()) return send_phase(std::move(state), "profile", ctx, now);
   return signin_done(std::move(state), now);
 }
 
@@ -308,7 +307,7 @@ Result<FlowStep> signin_after_id_token(Json state, const FlowContext& ctx, std::
 
 // The host's answer to the signed user-info response's verify effect: its claims, then the profile.
 Result<FlowStep> userinfo_verified(Json state, const FlowContext& ctx, bool verified, std::int64_t now) {
-  SSOKIT_TRY(Jws jws, parse_jws(text(state, "userinfo_jwt"), ErrorCode::invalid_response));
+  SSOKIT_TRY(Jws jws, parse_jws(json_text(state, "userinfo_jwt"), ErrorCode::invalid_response));
   SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, userinfo_expectations_of(state, ctx, now)));
   state["userinfo"] = std::move(claims);
   state.erase("userinfo_jwt");
@@ -392,7 +391,7 @@ Result<FlowStep> session_ends_on_error(Result<FlowStep> step) {
 // Sign-in (and device flow) continuation once state["tokens"] holds the token response: the ID
 // token is required when openid was requested, validated (JWKS fetched if needed), then user-info.
 Result<FlowStep> signin_with_tokens(Json state, const FlowContext& ctx, std::int64_t now) {
-  if (text(member(state, "tokens"), "id_token").empty()) {
+  if (json_text(member(state, "tokens"), "id_token").empty()) {
     if (json_bool(state, "openid").value_or(false)) {
       return make_error(ErrorCode::id_token_missing,
                         "the token response has no id_token although the openid scope was requested");
@@ -482,14 +481,14 @@ bool is_flow_machine(const std::string& machine) {
 Result<FlowStep> enveloped(Result<FlowStep> step) {
   if (!step.ok()) return step;
   FlowStep& out = step.value();
-  const std::string kind = text(out.state, "kind");
+  const std::string kind = json_text(out.state, "kind");
   if (out.result) {
     out.state = done_step_state(kind);  // the tokens, code, verifier and client secret stay behind
     return step;
   }
   StepState envelope;
   envelope.machine = kind;
-  envelope.phase = text(out.state, "phase");
+  envelope.phase = json_text(out.state, "phase");
   envelope.budget = json_int(out.state, "budget").value_or(0);
   out.state.erase("kind");
   out.state.erase("phase");
@@ -610,7 +609,7 @@ std::vector<std::string> secrets_of(const Json& state) {
 enum class Phase { token, poll, jwks, verify, userinfo, userinfo_verify, profile, unknown };
 
 Phase phase_of(const Json& state) {
-  const std::string phase = text(state, "phase");
+  const std::string phase = json_text(state, "phase");
   if (phase == "token") return Phase::token;
   if (phase == "poll") return Phase::poll;
   if (phase == "jwks") return Phase::jwks;
@@ -628,7 +627,7 @@ Error unknown_phase() { return make_error(ErrorCode::invalid_argument, "flow sta
 Result<FlowStep> transition(Json state, const HttpResponse* response, std::optional<bool> verified, std::int64_t now,
                             RandomSource& random) {
   SSOKIT_TRY(FlowContext ctx, context_of(state, random));
-  const std::string kind = text(state, "kind");
+  const std::string kind = json_text(state, "kind");
   const bool refresh = kind == "refresh";
   const Phase phase = phase_of(state);
   const bool waits_for_verify = phase == Phase::verify || phase == Phase::userinfo_verify;
@@ -674,7 +673,7 @@ Result<FlowStep> transition(Json state, const HttpResponse* response, std::optio
     }
     case Phase::userinfo: {
       if (refresh) return unknown_phase();
-      const std::string sub = text(member(state, "claims"), "sub");
+      const std::string sub = json_text(member(state, "claims"), "sub");
       SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(*response, sub));
       if (answer.jwt) {
         // OIDC Core 5.3.2: signed; verified with the provider's keys like the ID token.
@@ -692,7 +691,7 @@ Result<FlowStep> transition(Json state, const HttpResponse* response, std::optio
     }
     case Phase::profile: {
       if (refresh) return unknown_phase();
-      SSOKIT_TRY(Json profile, process_profile_response(*response, text(member(state, "options"), "profile_endpoint")));
+      SSOKIT_TRY(Json profile, process_profile_response(*response, json_text(member(state, "options"), "profile_endpoint")));
       state["profile_source"] = std::move(profile);
       return signin_done(std::move(state), now);
     }

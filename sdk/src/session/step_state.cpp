@@ -75,7 +75,7 @@ Result<StepState> read_step_state(Json&& state, std::string_view machine) {
 
 std::string step_state_machine(const Json& state) {
   if (json_int(state, "v") != std::optional<std::int64_t>(kStepStateVersion)) return {};
-  return json_string(state, "machine").value_or("");
+  return json_text(state, "machine");
 }
 
 namespace {

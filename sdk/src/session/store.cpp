@@ -64,7 +64,7 @@ Result<Session> Session::from_json(const Json& value) {
 }
 
 std::string Session::to_string() const {
-  Json j = {{"tokens", "[redacted]"}, {"sub", json_string(claims, "sub").value_or("")},
+  Json j = {{"tokens", "[redacted]"}, {"sub", json_text(claims, "sub")},
             {"expires_at", tokens.expires_at}, {"updated_at", updated_at}};
   return "Session" + dump_json(j);
 }

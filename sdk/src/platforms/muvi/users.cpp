@@ -98,7 +98,7 @@ Result<Answer> read_answer(const HttpResponse& response, const char* api) {
 template <std::size_t N>
 Error code_error(const Answer& answer, const char* api, const std::array<CodeMeaning, N>& table) {
   // The store's text may echo what it was sent (the auth token): masked.
-  std::string msg = redact_credentials(json_string(answer.body, "msg").value_or(""));
+  std::string msg = redact_credentials(json_text(answer.body, "msg"));
   if (msg.size() > kMaxPlatformMsg) msg.resize(kMaxPlatformMsg);
   Json details = {{"platform_code", answer.code}, {"msg", msg}};
   for (const auto& entry : table) {
@@ -202,8 +202,8 @@ Result<MuviUser> muvi_process_register_user(const HttpResponse& response) {
   if (answer.code != 200) return code_error(answer, "RegisterUser", kRegisterCodes);
   MuviUser user;
   SSOKIT_TRY(user.user_uuid, user_uuid_of(answer, "RegisterUser"));
-  user.email = json_string(answer.body, "email").value_or("");
-  user.name = json_string(answer.body, "name").value_or("");
+  user.email = json_text(answer.body, "email");
+  user.name = json_text(answer.body, "name");
   return user;
 }
 
@@ -275,7 +275,7 @@ Result<FlowStep> transition(StepState state, const HttpResponse& response) {
 Result<FlowStep> muvi_step(const Json& input, const HttpResponse& response, std::int64_t /*now*/) {
   SSOKIT_TRY(StepState state, read_step_state(input, "muvi."));
   // The state holds the store's auth token, which every request carries: never in an error.
-  const std::vector<std::string> secrets = {json_string(state.data, "auth_token").value_or("")};
+  const std::vector<std::string> secrets = {json_text(state.data, "auth_token")};
   const KnownSecrets known(secrets);
   auto step = transition(std::move(state), response);
   if (step.ok()) return step;

@@ -37,7 +37,7 @@ std::optional<HttpRequest> request_from_state(const Json& j) {
   HttpRequest r;
   r.method = *method;
   r.url = *url;
-  r.body = json_string(j, "body").value_or("");
+  r.body = json_text(j, "body");
   r.idempotent = json_bool(j, "idempotent").value_or(false);
   for (const Json& h : *headers) {
     if (!h.is_array() || h.size() != 2 || !h[0].is_string() || !h[1].is_string()) return std::nullopt;
@@ -50,7 +50,7 @@ std::optional<HttpRequest> request_from_state(const Json& j) {
 // each step that sends a request spends one of the budget and hands the host the envelope.
 Result<Json> to_envelope(Json state) {
   StepState envelope;
-  envelope.machine = "org." + json_string(state, "op").value_or("");
+  envelope.machine = "org." + json_text(state, "op");
   envelope.phase = json_string(state, "phase").value_or("request");
   envelope.budget = json_int(state, "budget").value_or(0);
   for (const char* key : {"op", "phase", "budget"}) state.erase(key);
@@ -71,7 +71,7 @@ Result<FlowStep> send(Json state, const HttpRequest& request) {
 // The final step keeps no request: the state of a finished operation holds no secret.
 FlowStep finish(const Json& state, Json result) {
   FlowStep step;
-  step.state = done_step_state("org." + json_string(state, "op").value_or(""));
+  step.state = done_step_state("org." + json_text(state, "op"));
   step.result = std::move(result);
   return step;
 }
@@ -201,7 +201,7 @@ Result<std::string> slug_from_redirect(const std::string& base, const std::strin
 }
 
 Result<Json> route_result(const Json& state, const Reply& reply) {
-  const std::string base = json_string(state, "base").value_or("");
+  const std::string base = json_text(state, "base");
   Json out = {{"email", member(state, "email")}, {"domain", member(state, "domain")}};
   if (!reply.data.is_object()) return make_error(ErrorCode::invalid_response, "the identify answer has no data object");
   auto method = json_string(reply.data, "method");
@@ -248,7 +248,7 @@ Error guard_refusal(Error e) {
   Json details = e.details;
   details["step"] = "sso_test";
   if (e.code == ErrorCode::sso_test_failed || about_config) {
-    std::string reason = json_string(e.details, "platform_message").value_or("");
+    std::string reason = json_text(e.details, "platform_message");
     if (reason.empty()) reason = e.message;
     return make_error(ErrorCode::sso_test_failed,
                       "refusing to require SSO, authRequired is unchanged: the SSO configuration test did not pass (" +
@@ -266,7 +266,7 @@ Error saved_but_untested(Error e) {
   Json details = e.details;
   details["step"] = "sso_test";
   details["saved"] = true;
-  std::string reason = json_string(e.details, "platform_message").value_or("");
+  std::string reason = json_text(e.details, "platform_message");
   if (reason.empty()) reason = e.message;
   return make_error(e.code == ErrorCode::sso_test_failed || e.code == ErrorCode::platform_error ? ErrorCode::sso_test_failed : e.code,
                     "the SSO settings were saved, but their test did not pass (" + reason +
@@ -284,7 +284,7 @@ Result<FlowStep> identify_reply(Json state, const std::string&, Result<Reply> re
 }
 
 Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply) {
-  if (op == "security" && json_string(state, "phase").value_or("") == "test") {
+  if (op == "security" && json_text(state, "phase") == "test") {
     if (!reply.ok()) return guard_refusal(reply.take_error());
     auto test = test_result(reply.value());
     if (!test.ok()) return guard_refusal(test.take_error());
@@ -295,7 +295,7 @@ Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply
     state.erase("save");
     return send(std::move(state), *next);
   }
-  if (op == "sso_set" && json_string(state, "phase").value_or("") == "test") {
+  if (op == "sso_set" && json_text(state, "phase") == "test") {
     if (!reply.ok()) return saved_but_untested(reply.take_error());
     auto test = test_result(reply.value());
     if (!test.ok()) return saved_but_untested(test.take_error());
@@ -311,7 +311,7 @@ Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply
   }
   Json result = simple_result(r);
   if (op == "sso_set") {
-    result["idp"] = idp_settings(json_string(state, "base").value_or(""));
+    result["idp"] = idp_settings(json_text(state, "base"));
     if (json_bool(state, "forced") == true) {
       result["forced"] = true;
     } else {
@@ -328,7 +328,7 @@ Result<FlowStep> on_reply(Json state, const std::string& op, Result<Reply> reply
   } else if (op == "domain_add") {
     result["txt_record"] = txt_record_of(r.data);
   } else if (op == "domain_verify") {
-    result["verified"] = json_string(r.data, "status").value_or("") == "verified" || json_bool(r.data, "verified") == true;
+    result["verified"] = json_text(r.data, "status") == "verified" || json_bool(r.data, "verified") == true;
   } else if (op == "security") {
     if (const Json* t = json_member(state, "sso_test")) result["sso_test"] = *t;
     if (json_bool(state, "forced") == true) result["forced"] = true;
@@ -358,7 +358,7 @@ Result<FlowStep> retry_or_give_up(Json state, Error error, const HttpResponse& r
   error.details["retry_after"] = wait;
   error.details["retries"] = retries;
   const std::string code = json_string(error.details, "platform_code").value_or("HTTP 429");
-  const std::string said = json_string(error.details, "platform_message").value_or("");
+  const std::string said = json_text(error.details, "platform_message");
   error.message = (retries >= max_retries ? "the organization API still answers 429 after " + std::to_string(retries) +
                                                 " retries"
                                           : "the organization API asks to wait " + std::to_string(wait) +
@@ -379,7 +379,7 @@ std::vector<std::string> secrets_of(const Json& state) {
       if (header == "Authorization" && value.rfind("Bearer ", 0) == 0) out.push_back(value.substr(7));
     }
     auto body = parse_json_object(request->body);
-    if (body.ok()) out.push_back(json_string(body.value(), "clientSecret").value_or(""));
+    if (body.ok()) out.push_back(json_text(body.value(), "clientSecret"));
   }
   return out;
 }

@@ -50,9 +50,9 @@ Json field_errors(const Json& doc) {
   for (const Json& e : *errors) {
     if (out.size() >= kMaxFieldErrors) break;
     if (!e.is_object()) continue;
-    out.push_back({{"field", detail::clean_text(json_string(e, "field").value_or(""), 100)},
-                   {"error", detail::clean_text(redact_credentials(json_string(e, "error").value_or("")))},
-                   {"location", detail::clean_text(json_string(e, "location").value_or(""), 20)}});
+    out.push_back({{"field", detail::clean_text(json_text(e, "field"), 100)},
+                   {"error", detail::clean_text(redact_credentials(json_text(e, "error")))},
+                   {"location", detail::clean_text(json_text(e, "location"), 20)}});
   }
   return out;
 }
@@ -60,7 +60,7 @@ Json field_errors(const Json& doc) {
 Error envelope_error(const Json& doc, const std::string& code, int http_status) {
   const int status = static_cast<int>(json_int(doc, "status").value_or(http_status));
   // The platform's text may echo what it was sent (the API key, a client secret): masked.
-  const std::string platform_message = detail::clean_text(redact_credentials(json_string(doc, "message").value_or("")));
+  const std::string platform_message = detail::clean_text(redact_credentials(json_text(doc, "message")));
   const std::string shown_code = detail::clean_text(redact_credentials(code), 60);
   Json errors = field_errors(doc);
 
@@ -138,7 +138,7 @@ Result<Reply> parse_reply(const HttpResponse& response) {
   }
   Reply reply;
   reply.status = static_cast<int>(json_int(doc.value(), "status").value_or(response.status));
-  reply.message = detail::clean_text(json_string(doc.value(), "message").value_or(""));
+  reply.message = detail::clean_text(json_text(doc.value(), "message"));
   if (const Json* data = json_member(doc.value(), "data")) reply.data = *data;
   return reply;
 }

@@ -78,17 +78,17 @@ Call make_call(const char* command, const char* action, Params arguments) {
 
 Call createwithsso_call(const Json& s) {
   return make_call("session", "createwithsso",
-                   {{"service", json_string(s, "service").value_or("")}, {"response", json_string(s, "response").value_or("")}});
+                   {{"service", json_text(s, "service")}, {"response", json_text(s, "response")}});
 }
 Call link_call(const Json& s) {
   return make_call("user", "linkssotoken",
-                   {{"user", json_string(s, "user").value_or("")},
-                    {"service", json_string(s, "service").value_or("")},
-                    {"response", json_string(s, "response").value_or("")}});
+                   {{"user", json_text(s, "user")},
+                    {"service", json_text(s, "service")},
+                    {"response", json_text(s, "response")}});
 }
 Call clear_call(const Json& s) {
   return make_call("user", "clearssotoken",
-                   {{"user", json_string(s, "user").value_or("")}, {"service", json_string(s, "service").value_or("")}});
+                   {{"user", json_text(s, "user")}, {"service", json_text(s, "service")}});
 }
 
 std::vector<std::string> roles_of(const Json& s) {
@@ -105,7 +105,7 @@ std::vector<std::string> roles_of(const Json& s) {
 // "budget" beside it; a step hands the host the envelope.
 Json to_envelope(Json state, const char* phase) {
   StepState envelope;
-  envelope.machine = "streamone." + json_string(state, "op").value_or("");
+  envelope.machine = "streamone." + json_text(state, "op");
   envelope.phase = phase;
   envelope.budget = json_int(state, "budget").value_or(0);
   state.erase("op");
@@ -142,7 +142,7 @@ Result<FlowStep> send_create_user(Json state, std::int64_t now) {
 // The operation's end: the state keeps neither the key nor the SSO response.
 FlowStep done(const Json& state, Json result) {
   FlowStep step;
-  step.state = done_step_state("streamone." + json_string(state, "op").value_or(""));
+  step.state = done_step_state("streamone." + json_text(state, "op"));
   step.result = std::move(result);
   return step;
 }
@@ -167,16 +167,16 @@ std::string user_id_of(const Json& body) {
 // ---- What each phase does with its answer. ----
 
 Result<FlowStep> after_createwithsso(Json state, const Result<Envelope>& answer, std::int64_t now) {
-  const bool retry = json_string(state, "phase").value_or("") == "retry";
+  const bool retry = json_text(state, "phase") == "retry";
   const std::string action = "session/createwithsso";
   if (!answer.ok()) {
     const bool unknown = answer.error().code == ErrorCode::sso_token_unknown;
-    const bool may_provision = unknown && !retry && json_string(state, "op").value_or("") == "login" &&
+    const bool may_provision = unknown && !retry && json_text(state, "op") == "login" &&
                                json_member(state, "create_user") != nullptr;
     if (may_provision) return send_create_user(std::move(state), now);
     Error error = answer.error();
     if (unknown && retry) {
-      error.message = "the SSO token is still unknown after creating user \"" + json_string(state, "user").value_or("") +
+      error.message = "the SSO token is still unknown after creating user \"" + json_text(state, "user") +
                       "\" and linking the token to it; not retrying again";
     }
     return in_call(std::move(error), action);
@@ -184,9 +184,9 @@ Result<FlowStep> after_createwithsso(Json state, const Result<Envelope>& answer,
   auto session = parse_session(answer->body);
   if (!session.ok()) return in_call(session.error(), action);
   Json result = {{"session", session->to_json()}};
-  if (json_string(state, "op").value_or("") == "login") {
+  if (json_text(state, "op") == "login") {
     result["provisioned"] = retry;
-    if (retry) result["user_id"] = json_string(state, "user").value_or("");
+    if (retry) result["user_id"] = json_text(state, "user");
   }
   return done(std::move(state), std::move(result));
 }
@@ -198,7 +198,7 @@ Result<FlowStep> after_create_user(Json state, const Result<Envelope>& answer, s
     return make_error(ErrorCode::invalid_response, "user/create: StreamOne's answer has no id for the new user");
   }
   state["user"] = user_id;
-  if (json_string(state, "op").value_or("") == "create_user") {
+  if (json_text(state, "op") == "create_user") {
     return done(std::move(state), {{"user", answer->body}, {"user_id", user_id}});
   }
   state["provisioned_user"] = answer->body;
@@ -216,12 +216,12 @@ Result<FlowStep> after_link(Json state, const Result<Envelope>& answer, std::int
     }
     return in_call(answer.error(), "user/linkssotoken");
   }
-  if (json_string(state, "op").value_or("") == "login") {
+  if (json_text(state, "op") == "login") {
     Call call = createwithsso_call(state);
     return send(std::move(state), "retry", call, now);
   }
-  Json result = {{"user", json_string(state, "user").value_or("")},
-                 {"service", json_string(state, "service").value_or("")},
+  Json result = {{"user", json_text(state, "user")},
+                 {"service", json_text(state, "service")},
                  {"linked", true},
                  {"replaced", replaced}};
   return done(std::move(state), std::move(result));
@@ -229,9 +229,9 @@ Result<FlowStep> after_link(Json state, const Result<Envelope>& answer, std::int
 
 Result<FlowStep> after_clear(Json state, const Result<Envelope>& answer, std::int64_t now) {
   if (!answer.ok()) return in_call(answer.error(), "user/clearssotoken");
-  if (json_string(state, "op").value_or("") == "clear_token") {
-    Json result = {{"user", json_string(state, "user").value_or("")},
-                   {"service", json_string(state, "service").value_or("")},
+  if (json_text(state, "op") == "clear_token") {
+    Json result = {{"user", json_text(state, "user")},
+                   {"service", json_text(state, "service")},
                    {"cleared", true}};
     return done(std::move(state), std::move(result));
   }
@@ -344,7 +344,7 @@ Result<Json> unwrapped(const Json& input) {
 Result<FlowStep> transition(Json state, const HttpResponse& response, std::int64_t now) {
   using namespace streamone;
   const auto answer = parse_envelope(response, json_int(state, "sent"));
-  switch (phase_named(json_string(state, "phase").value_or(""))) {
+  switch (phase_named(json_text(state, "phase"))) {
     case Phase::createwithsso:
     case Phase::retry:
       return after_createwithsso(std::move(state), answer, now);
@@ -365,8 +365,8 @@ Result<FlowStep> transition(Json state, const HttpResponse& response, std::int64
 Result<FlowStep> streamone_step(const Json& input, const HttpResponse& response, std::int64_t now) {
   SSOKIT_TRY(Json state, unwrapped(input));
   // The state holds the key and the user's SSO response; a server's message may echo the latter.
-  std::vector<std::string> secrets = {json_string(state, "response").value_or("")};
-  if (const Json* c = json_member(state, "credentials")) secrets.push_back(json_string(*c, "key").value_or(""));
+  std::vector<std::string> secrets = {json_text(state, "response")};
+  if (const Json* c = json_member(state, "credentials")) secrets.push_back(json_text(*c, "key"));
   const KnownSecrets known(secrets);
   auto step = transition(std::move(state), response, now);
   if (step.ok()) return step;

@@ -183,7 +183,7 @@ std::string advice(const std::string& code) {
 
 Error platform_error(const Json& envelope) {
   // The site's text may echo what it was sent (the signature, the token): masked.
-  const std::string raw_code = redact_credentials(json_string(envelope, "code").value_or(""));
+  const std::string raw_code = redact_credentials(json_text(envelope, "code"));
   const std::string code = safe_code(raw_code);
   Json details = {{"platform_code", raw_code.substr(0, 64)}, {"platform_status", "error"}};
   if (auto message = json_string(envelope, "message")) details["platform_message"] = redact_credentials(*message).substr(0, 300);
@@ -283,7 +283,7 @@ Result<Json> parse_response(const HttpResponse& response, std::string_view objec
     if (body.substr(0, 1) != "{") return bad_answer("is neither XML nor JSON");
     SSOKIT_TRY(envelope, from_json(body, object));
   }
-  const std::string status = json_string(envelope, "status").value_or("");
+  const std::string status = json_text(envelope, "status");
   if (status == "error") return platform_error(envelope);
   if (status != "ok") return bad_answer("has no status \"ok\" or \"error\"");
   return envelope;
@@ -318,7 +318,7 @@ Result<FlowStep> twentythree_step(const Json& input, const HttpResponse& respons
   const auto asked = json_string(state, "return_url");
   if (answered) result["return_url"] = *answered;
   else if (asked) result["return_url"] = *asked;
-  if (!session) result["user_id"] = text_member(data, "user_id").value_or(json_string(state, "user_id").value_or(""));
+  if (!session) result["user_id"] = text_member(data, "user_id").value_or(json_text(state, "user_id"));
   result["expires_at"] = now + kTokenLifetime;
   FlowStep out;
   out.state = done_step_state(step.machine);
