@@ -104,7 +104,7 @@ std::string call_text(std::string_view method, std::string_view params_json) {
     out = {{"error", params.error().to_json()}};
   } else {
     auto r = call(method, params.value());
-    out = r.ok() ? Json{{"ok", std::move(r).value()}} : Json{{"error", r.error().to_json()}};
+    out = r.ok() ? json_object("ok", std::move(r).value()) : json_object("error", r.error().to_json());
   }
   return dump_json(out);
 }

@@ -22,9 +22,11 @@ Result<HashAlg> hash_alg(const Json& p) {
 
 
 Json pkce_json(const Pkce& pkce) {
-  return {{"code_verifier", pkce.code_verifier},
-          {"code_challenge", pkce.code_challenge},
-          {"code_challenge_method", Pkce::method}};
+  Json out = Json::object();
+  out.set("code_verifier", pkce.code_verifier);
+  out.set("code_challenge", pkce.code_challenge);
+  out.set("code_challenge_method", Pkce::method);
+  return out;
 }
 
 Result<Json> m_pkce(const Json& p) {

@@ -39,9 +39,9 @@ Result<Json> m_device_poll(const Json& p) {
   SSOKIT_TRY(std::int64_t now, need_now(p));
   SSOKIT_TRY(DevicePoll poll, process_device_token_response(response, now));
   switch (poll.status) {
-    case DevicePollStatus::authorized: return Json{{"status", "authorized"}, {"tokens", poll.tokens.to_json()}};
-    case DevicePollStatus::pending: return Json{{"status", "pending"}};
-    case DevicePollStatus::slow_down: return Json{{"status", "slow_down"}};
+    case DevicePollStatus::authorized: return json_object("status", "authorized", "tokens", poll.tokens.to_json());
+    case DevicePollStatus::pending: return json_object("status", "pending");
+    case DevicePollStatus::slow_down: return json_object("status", "slow_down");
   }
   return make_error(ErrorCode::internal_error, "unknown poll status");
 }
@@ -68,7 +68,9 @@ Result<Json> m_device_retry(const Json& p) {
   SSOKIT_TRY(std::int64_t now, need_now(p));
   auto wait = device_retry_wait(code, json_int(p, "backoff").value_or(0), json_int(p, "interval").value_or(0), now,
                                 json_int(p, "expires_at").value_or(0));
-  return Json{{"wait", wait ? Json(*wait) : Json(nullptr)}};
+  Json out = Json::object();
+  out.set("wait", wait ? Json(*wait) : Json(nullptr));
+  return out;
 }
 
 constexpr Method kDeviceMethods[] = {

@@ -45,7 +45,8 @@ Result<HttpRequest> request_from_json(const Json& r, std::string_view name) {
 }
 
 Json step_to_json(const FlowStep& step) {
-  Json j = {{"state", step.state}};
+  Json j = Json::object();
+  j.set("state", step.state);
   if (step.request) j["request"] = request_to_json(*step.request);
   if (step.verify) j["verify"] = step.verify->to_json();
   if (step.result) j["result"] = *step.result;
@@ -136,7 +137,9 @@ std::optional<std::string> optional_text(const Json& p, std::string_view name) {
 Result<Json> m_callback_pending_key(const Json& p) {
   SSOKIT_TRY(std::string state, need_string(p, "state"));
   auto key = pending_key(state);
-  return Json{{"key", key ? Json(*key) : Json(nullptr)}};
+  Json out = Json::object();
+  out.set("key", key ? Json(*key) : Json(nullptr));
+  return out;
 }
 
 // {state, stored?, latest?} -> {remove: [keys], transaction?} or {remove, error: {code, message}}:
@@ -146,9 +149,10 @@ Result<Json> m_callback_match(const Json& p) {
   CallbackMatch match = match_callback(state, optional_text(p, "stored"), optional_text(p, "latest"));
   Json remove = Json::array();
   for (const auto& key : match.remove) remove.push_back(key);
-  Json out = {{"remove", std::move(remove)}};
+  Json out = Json::object();
+  out.set("remove", std::move(remove));
   if (match.transaction) out["transaction"] = match.transaction->to_json();
-  if (match.error) out["error"] = Json{{"code", match.error->code_name()}, {"message", match.error->message}};
+  if (match.error) out["error"] = json_object("code", match.error->code_name(), "message", match.error->message);
   return out;
 }
 
@@ -158,7 +162,9 @@ Result<Json> m_session_fresh(const Json& p) {
   if (s == nullptr) return bad_param("session", "is required");
   SSOKIT_TRY(Session session, Session::from_json(*s));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  return Json{{"fresh", access_token_fresh(session, now, json_int(p, "leeway").value_or(60))}};
+  Json out = Json::object();
+  out.set("fresh", access_token_fresh(session, now, json_int(p, "leeway").value_or(60)));
+  return out;
 }
 
 constexpr Method kFlowMethods[] = {

@@ -10,7 +10,10 @@ namespace {
 // A verify effect for the host. The method's answer comes from flow.step {state, verified}:
 // its "result" (jws_verified, id_token_verified below).
 Json verify_step(Json state, const VerifyRequest& request) {
-  return Json{{"state", std::move(state)}, {"verify", request.to_json()}};
+  Json out = Json::object();
+  out.set("state", std::move(state));
+  out.set("verify", request.to_json());
+  return out;
 }
 
 // {alg, key: JWK, signing_input, signature: base64url} -> {"valid": false} when the core's rules
@@ -32,8 +35,8 @@ Result<Json> m_jws_verify(const Json& p) {
   if (!sig.ok()) return bad_param("signature", "must be strict base64url");
   jws.signature = std::move(sig).value();
   auto request = jws_verify_request(jws, key.value());
-  if (!request.ok()) return Json{{"valid", false}};
-  return verify_step(Json{{"kind", "jws"}}, request.value());
+  if (!request.ok()) return json_object("valid", false);
+  return verify_step(json_object("kind", "jws"), request.value());
 }
 
 // Test vectors: {scheme, hash (not for ed25519), key material, message, signature}, hex. The key becomes a JWK
@@ -77,17 +80,20 @@ Result<Json> m_jws_verify_raw(const Json& p) {
     return bad_param("scheme", "must be one of rsa_pkcs1, rsa_pss, ecdsa_p1363, ed25519, hmac");
   }
   auto key = parse_jwk(jwk, ErrorCode::invalid_argument);
-  if (!key.ok()) return Json{{"valid", false}};
+  if (!key.ok()) return json_object("valid", false);
   auto request = make_verify_request(alg, key.value(), std::string(message.begin(), message.end()), std::move(signature));
-  if (!request.ok()) return Json{{"valid", false}};
-  return verify_step(Json{{"kind", "jws"}}, request.value());
+  if (!request.ok()) return json_object("valid", false);
+  return verify_step(json_object("kind", "jws"), request.value());
 }
 
 // {jwt} -> {header, payload}, NOT verified.
 Result<Json> m_jwt_decode(const Json& p) {
   SSOKIT_TRY(std::string jwt, need_string(p, "jwt"));
   SSOKIT_TRY(Jws jws, decode_jwt(jwt));
-  return Json{{"header", std::move(jws.header)}, {"payload", std::move(jws.payload)}};
+  Json out = Json::object();
+  out.set("header", std::move(jws.header));
+  out.set("payload", std::move(jws.payload));
+  return out;
 }
 
 }  // namespace
@@ -145,15 +151,15 @@ Result<Json> m_id_token_validate(const Json& p) {
   SSOKIT_TRY(Jwks jwks, Jwks::parse(*jwks_json));
   SSOKIT_TRY(IdTokenExpectations e, expectations_from_json(p));
   SSOKIT_TRY(PendingIdToken pending, prepare_id_token(id_token, jwks, e));
-  return verify_step(Json{{"kind", "id_token"}, {"id_token", id_token}, {"expect", p["expect"]}}, pending.verify);
+  return verify_step(json_object("kind", "id_token", "id_token", id_token, "expect", p["expect"]), pending.verify);
 }
 
 }  // namespace
 
 FlowStep jws_verified(const Json&, bool verified) {
   FlowStep step;
-  step.state = Json{{"kind", "jws"}};
-  step.result = Json{{"valid", verified}};
+  step.state = json_object("kind", "jws");
+  step.result = json_object("valid", verified);
   return step;
 }
 
@@ -163,8 +169,8 @@ Result<FlowStep> id_token_verified(const Json& state, bool verified) {
   SSOKIT_TRY(Jws jws, parse_jws(id_token));
   SSOKIT_TRY(ValidatedIdToken token, finish_id_token(std::move(jws), verified, e));
   FlowStep step;
-  step.state = Json{{"kind", "id_token"}};
-  step.result = Json{{"header", std::move(token.header)}, {"claims", std::move(token.claims)}};
+  step.state = json_object("kind", "id_token");
+  step.result = json_object("header", std::move(token.header), "claims", std::move(token.claims));
   return step;
 }
 

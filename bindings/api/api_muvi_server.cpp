@@ -77,7 +77,10 @@ Result<Json> m_login_url(const Json& p) {
   if (const Json* extra = json_member(p, "extra_claims")) o.extra_claims = *extra;
   SSOKIT_TRY(std::int64_t now, need_now(p));
   SSOKIT_TRY(MuviLoginUrl link, muvi_login_url(o, now));
-  return Json{{"url", link.url}, {"expires_at", link.expires_at}};
+  Json out = Json::object();
+  out.set("url", link.url);
+  out.set("expires_at", link.expires_at);
+  return out;
 }
 
 const Method kMethods[] = {

@@ -10,13 +10,20 @@ namespace ssokit::api {
 Json request_to_json(const HttpRequest& r) {
   Json headers = Json::array();
   for (const auto& [n, v] : r.headers) headers.push_back({n, v});
-  Json j = {{"method", r.method}, {"url", r.url}, {"headers", headers}, {"idempotent", r.idempotent}};
+  Json j = Json::object();
+  j.set("method", r.method);
+  j.set("url", r.url);
+  j.set("headers", headers);
+  j.set("idempotent", r.idempotent);
   if (!r.body.empty()) j["body"] = r.body;
   if (!r.sign.empty()) {
     // The sign effect (http.hpp): the host completes each entry before sending.
     Json sign = Json::array();
     for (const SignRequest& s : r.sign) {
-      Json entry = {{"alg", s.alg}, {"key", s.key}, {"input", s.input}};
+      Json entry = Json::object();
+      entry.set("alg", s.alg);
+      entry.set("key", s.key);
+      entry.set("input", s.input);
       if (!s.header.empty()) entry["header"] = s.header;
       if (!s.form_field.empty()) entry["form_field"] = s.form_field;
       sign.push_back(std::move(entry));
@@ -49,7 +56,11 @@ Result<std::vector<SignRequest>> sign_from_json(const Json* value) {
 Json response_to_json(const HttpResponse& r) {
   Json headers = Json::array();
   for (const auto& [n, v] : r.headers) headers.push_back({n, v});
-  return {{"status", r.status}, {"headers", headers}, {"body", r.body}};
+  Json out = Json::object();
+  out.set("status", r.status);
+  out.set("headers", headers);
+  out.set("body", r.body);
+  return out;
 }
 
 Result<Params> params_from_json(const Json& value, std::string_view name) {
@@ -148,7 +159,9 @@ Result<Json> m_authorize_build(const Json& p) {
   SSOKIT_TRY(auto rng, call_random(p));
   Result<AuthorizationRequest> request = build_authorization_request(client, provider, options, *rng, now);
   if (!request.ok()) return request.take_error();
-  Json out{{"url", request->url}, {"transaction", request->transaction.to_json()}};
+  Json out = Json::object();
+  out.set("url", request->url);
+  out.set("transaction", request->transaction.to_json());
   // RFC 9126: send `push`, then authorize.pushed turns its answer into the URL.
   if (request->push) out["push"] = request_to_json(*request->push);
   return out;
@@ -160,7 +173,9 @@ Result<Json> m_authorize_pushed(const Json& p) {
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(HttpResponse response, response_from_json(p));
   SSOKIT_TRY(std::string url, process_pushed_authorization_response(client, provider, response));
-  return Json{{"url", url}};
+  Json out = Json::object();
+  out.set("url", url);
+  return out;
 }
 
 Result<Json> m_callback_state(const Json& p) {
@@ -190,7 +205,10 @@ Result<Json> m_callback_process(const Json& p) {
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
   SSOKIT_TRY(std::int64_t now, need_now(p));
   SSOKIT_TRY(CallbackResult r, process_callback(url, tx, provider, now));
-  return Json{{"code", r.code}, {"state", r.state}};
+  Json out = Json::object();
+  out.set("code", r.code);
+  out.set("state", r.state);
+  return out;
 }
 
 Result<Json> m_token_code_request(const Json& p) {
@@ -232,7 +250,12 @@ Result<Json> m_dpop_proof(const Json& p) {
   SSOKIT_TRY(auto rng, call_random(p));  // 16 bytes for the jti; a page passes its host's
   auto proof = dpop_proof(key, method, url, now, *rng, nonce, access_token);
   if (!proof.ok()) return proof.take_error();
-  return Json{{"alg", proof->alg}, {"key", proof->key}, {"input", proof->input}, {"header", proof->header}};
+  Json out = Json::object();
+  out.set("alg", proof->alg);
+  out.set("key", proof->key);
+  out.set("input", proof->input);
+  out.set("header", proof->header);
+  return out;
 }
 
 // {jwk} -> the RFC 7638 thumbprint (dpop_jkt).
@@ -247,14 +270,18 @@ Result<Json> m_dpop_thumbprint(const Json& p) {
 Result<Json> m_dpop_nonce_challenge(const Json& p) {
   SSOKIT_TRY(HttpResponse response, response_from_json(p));
   auto nonce = dpop_nonce_challenge(response);
-  return Json{{"nonce", nonce ? Json(*nonce) : Json(nullptr)}};
+  Json out = Json::object();
+  out.set("nonce", nonce ? Json(*nonce) : Json(nullptr));
+  return out;
 }
 
 // {client, provider} -> {wanted}: whether a sign-in uses DPoP (the host then makes a new key).
 Result<Json> m_dpop_wanted(const Json& p) {
   SSOKIT_TRY(ClientConfig client, client_from_json(p));
   SSOKIT_TRY(ProviderMetadata provider, provider_from_json(p));
-  return Json{{"wanted", dpop_wanted(client, provider)}};
+  Json out = Json::object();
+  out.set("wanted", dpop_wanted(client, provider));
+  return out;
 }
 
 // {nonces?, url, response} -> {nonces}: the DPoP-Nonce the answer carries, kept for its origin.
@@ -264,7 +291,9 @@ Result<Json> m_dpop_remember(const Json& p) {
   const Json* given = json_member(p, "nonces");
   Json nonces = given != nullptr && given->is_object() ? *given : Json::object();
   remember_dpop_nonce(nonces, url, response);
-  return Json{{"nonces", std::move(nonces)}};
+  Json out = Json::object();
+  out.set("nonces", std::move(nonces));
+  return out;
 }
 
 // {session, request: {method, url, headers?, body?}, nonces?, now, random?} -> the request with
@@ -299,7 +328,11 @@ Result<Json> m_resource_response(const Json& p) {
   Json nonces = given != nullptr && given->is_object() ? *given : Json::object();
   const ResourceAnswer answer = resource_response(response, session, *attempt > 2 ? 3 : static_cast<int>(*attempt));
   if (answer.nonce) remember_dpop_nonce(nonces, url, response);
-  return Json{{"retry", answer.retry}, {"nonce", answer.nonce ? Json(*answer.nonce) : Json(nullptr)}, {"nonces", std::move(nonces)}};
+  Json out = Json::object();
+  out.set("retry", answer.retry);
+  out.set("nonce", answer.nonce ? Json(*answer.nonce) : Json(nullptr));
+  out.set("nonces", std::move(nonces));
+  return out;
 }
 
 Result<Json> m_userinfo_request(const Json& p) {
@@ -325,13 +358,20 @@ Result<Json> m_userinfo_process(const Json& p) {
   const Json* jwks_json = json_member(p, "jwks");
   if (jwks_json == nullptr) return process_userinfo_response(response, sub);
   SSOKIT_TRY(UserinfoAnswer answer, read_userinfo_response(response, sub));
-  if (!answer.jwt) return Json{{"claims", std::move(answer.claims)}};
+  if (!answer.jwt) return json_object("claims", std::move(answer.claims));
   SSOKIT_TRY(Jwks jwks, Jwks::parse(*jwks_json));
   SSOKIT_TRY(UserinfoExpectations e, userinfo_expectations_from_json(p, sub));
   SSOKIT_TRY(VerifyRequest request, signed_userinfo_verify_request(*answer.jwt, jwks, e));
   const std::string jwt = answer.jwt->signing_input + "." + base64url_encode(answer.jwt->signature);
-  Json state = {{"kind", "userinfo"}, {"jwt", jwt}, {"sub", sub}, {"expect", p["expect"]}};
-  return Json{{"state", std::move(state)}, {"verify", request.to_json()}};
+  Json state = Json::object();
+  state.set("kind", "userinfo");
+  state.set("jwt", jwt);
+  state.set("sub", sub);
+  state.set("expect", p["expect"]);
+  Json out = Json::object();
+  out.set("state", std::move(state));
+  out.set("verify", request.to_json());
+  return out;
 }
 
 Result<Json> m_revocation_request(const Json& p) {
@@ -398,8 +438,8 @@ Result<FlowStep> userinfo_verified(const Json& state, bool verified) {
   SSOKIT_TRY(Jws jws, parse_jws(jwt, ErrorCode::invalid_response));
   SSOKIT_TRY(Json claims, finish_signed_userinfo(jws, verified, e));
   FlowStep step;
-  step.state = Json{{"kind", "userinfo"}};
-  step.result = Json{{"claims", std::move(claims)}};
+  step.state = json_object("kind", "userinfo");
+  step.result = json_object("claims", std::move(claims));
   return step;
 }
 

@@ -36,8 +36,8 @@ Result<Json> m_login_url(const Json& p) {
   if (slug) {
     SSOKIT_TRY(std::string url, org::sso_login_url(c.base, *slug));
     FlowStep done;
-    done.state = Json{{"v", 1}, {"op", "identify"}, {"done", true}};
-    done.result = Json{{"login_url", url}, {"slug", *slug}};  // no method: nothing was asked
+    done.state = json_object("v", 1, "op", "identify", "done", true);
+    done.result = json_object("login_url", url, "slug", *slug);  // no method: nothing was asked
     return step_to_json(done);
   }
   SSOKIT_TRY(FlowStep step, org::login_route(c, *email, opt_string(p, "identify_path", "/api/auth/identify")));
@@ -47,13 +47,18 @@ Result<Json> m_login_url(const Json& p) {
 Result<Json> m_callback_url(const Json& p) {
   SSOKIT_TRY(std::string base, need_string(p, "base"));
   SSOKIT_TRY(std::string url, org::sso_callback_url(base));
-  return Json{{"callback_url", url}};
+  Json out = Json::object();
+  out.set("callback_url", url);
+  return out;
 }
 
 Result<Json> m_normalize_email(const Json& p) {
   SSOKIT_TRY(std::string email, need_string(p, "email"));
   SSOKIT_TRY(std::string normalized, org::normalize_email(email));
-  return Json{{"email", normalized}, {"domain", normalized.substr(normalized.rfind('@') + 1)}};
+  Json out = Json::object();
+  out.set("email", normalized);
+  out.set("domain", normalized.substr(normalized.rfind('@') + 1));
+  return out;
 }
 
 // The browser's step: identify only (the server build's table replaces it with org_step).

@@ -25,9 +25,11 @@ Result<Json> m_signout_plan(const Json& p) {
   request.post_logout_redirect_uri = opt_string(p, "post_logout_redirect_uri");
   request.state = opt_string(p, "state");
   SSOKIT_TRY(SignOutPlan plan, plan_sign_out(client, provider, session, request, json_int(p, "now").value_or(0)));
-  return Json{{"forget", plan.forget},
-              {"revoke", plan.revoke ? request_to_json(*plan.revoke) : Json(nullptr)},
-              {"logout_url", plan.logout_url ? Json(*plan.logout_url) : Json(nullptr)}};
+  Json out = Json::object();
+  out.set("forget", plan.forget);
+  out.set("revoke", plan.revoke ? request_to_json(*plan.revoke) : Json(nullptr));
+  out.set("logout_url", plan.logout_url ? Json(*plan.logout_url) : Json(nullptr));
+  return out;
 }
 
 constexpr Method kPolicyMethods[] = {

@@ -18,10 +18,12 @@ Result<Json> m_parse_envelope(const Json& p) {
     if (!sent) return bad_param("sent_timestamp", "must be unix seconds");
   }
   SSOKIT_TRY(streamone::Envelope envelope, streamone::parse_envelope(response, sent));
-  return Json{{"status", envelope.status},
-              {"statusmessage", envelope.statusmessage},
-              {"header", envelope.header},
-              {"body", envelope.body}};
+  Json out = Json::object();
+  out.set("status", envelope.status);
+  out.set("statusmessage", envelope.statusmessage);
+  out.set("header", envelope.header);
+  out.set("body", envelope.body);
+  return out;
 }
 
 // {status} -> "SSO_TOKEN_UNKNOWN": the API's name for a status code.

@@ -79,7 +79,10 @@ Result<Json> m_request(const Json& p) {
   }
   SSOKIT_TRY(std::int64_t now, need_now(p));
   SSOKIT_TRY(streamone::SignedRequest signed_request, streamone::build_request(c, call, now));
-  return Json{{"request", request_to_json(signed_request.request)}, {"timestamp", signed_request.timestamp}};
+  Json out = Json::object();
+  out.set("request", request_to_json(signed_request.request));
+  out.set("timestamp", signed_request.timestamp);
+  return out;
 }
 
 Result<Json> m_login(const Json& p) {

@@ -13,7 +13,9 @@ namespace {
 Result<Json> m_validate_return_url(const Json& p) {
   SSOKIT_TRY(std::string candidate, need_string(p, "return_url"));
   SSOKIT_TRY(std::string ok, twentythree::validate_return_url(candidate));
-  return Json{{"return_url", ok}};
+  Json out = Json::object();
+  out.set("return_url", ok);
+  return out;
 }
 
 // {site, session_token} -> {redirect_url}: where the browser goes to redeem a get-token answer.
@@ -21,7 +23,9 @@ Result<Json> m_redeem_url(const Json& p) {
   SSOKIT_TRY(std::string site, need_string(p, "site"));
   SSOKIT_TRY(std::string token, need_string(p, "session_token"));
   SSOKIT_TRY(std::string url, twentythree::redeem_url(site, token));
-  return Json{{"redirect_url", url}};
+  Json out = Json::object();
+  out.set("redirect_url", url);
+  return out;
 }
 
 // {site, login_token} -> {redirect_url}: the back-end login's redeem URL.
@@ -29,7 +33,9 @@ Result<Json> m_redeem_login_url(const Json& p) {
   SSOKIT_TRY(std::string site, need_string(p, "site"));
   SSOKIT_TRY(std::string token, need_string(p, "login_token"));
   SSOKIT_TRY(std::string url, twentythree::redeem_login_url(site, token));
-  return Json{{"redirect_url", url}};
+  Json out = Json::object();
+  out.set("redirect_url", url);
+  return out;
 }
 
 const Method kMethods[] = {

@@ -72,7 +72,11 @@ Result<Url> need_url(const Json& p, std::string_view key) {
 }
 
 Json url_json(const Url& url) {
-  Json out = {{"scheme", url.scheme}, {"host", url.host}, {"path", url.path}, {"origin", url.origin()}};
+  Json out = Json::object();
+  out.set("scheme", url.scheme);
+  out.set("host", url.host);
+  out.set("path", url.path);
+  out.set("origin", url.origin());
   if (url.userinfo) out["userinfo"] = *url.userinfo;
   if (url.port) out["port"] = *url.port;
   if (url.query) out["query"] = *url.query;

@@ -298,6 +298,13 @@ const std::string& Json::basic_iterator<Value>::key() const {
 }
 inline const JsonMember& Json::Items::iterator::operator*() const { return **at_; }
 
+// An object of one, two or three members, for error details: one call where the list form
+// {{"key", value}} builds and destroys three Json values per member at each call site.
+Json json_object(std::string_view key, Json value);
+Json json_object(std::string_view key1, Json value1, std::string_view key2, Json value2);
+Json json_object(std::string_view key1, Json value1, std::string_view key2, Json value2, std::string_view key3,
+                 Json value3);
+
 // Writes dump(); for test diagnostics (defined apart so that nothing else links iostreams).
 std::ostream& operator<<(std::ostream& out, const Json& value);
 

@@ -70,7 +70,9 @@ bool error_code_from_name(std::string_view name, ErrorCode* out) {
 }
 
 Json Error::to_json() const {
-  Json j = {{"code", code_name()}, {"message", message}};
+  Json j = Json::object();
+  j.set("code", code_name());
+  j.set("message", message);
   if (details.is_object() && !details.empty()) j["details"] = details;
   return j;
 }

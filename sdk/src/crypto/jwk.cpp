@@ -120,14 +120,14 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
     // RFC 7518 3.3: 2048 bits or larger; 8192 is mbedTLS's default limit and bounds the work.
     if (bits < 2048 || bits > 8192) {
       return make_error(code, "the RSA JWK modulus has " + std::to_string(bits) + " bits; 2048 to 8192 are accepted",
-                        {{"kid", jwk.kid}});
+                        json_object("kid", jwk.kid));
     }
     if (roca_fingerprint(jwk.n)) {
       return make_error(code, "the RSA JWK modulus has the ROCA weakness (CVE-2017-15361); the key must be replaced",
-                        {{"kid", jwk.kid}});
+                        json_object("kid", jwk.kid));
     }
     if (jwk.e.empty() || jwk.e.size() > 8 || (jwk.e.back() & 1) == 0 || (jwk.e.size() == 1 && jwk.e[0] < 3)) {
-      return make_error(code, "the RSA JWK exponent must be odd and at least 3", {{"kid", jwk.kid}});
+      return make_error(code, "the RSA JWK exponent must be odd and at least 3", json_object("kid", jwk.kid));
     }
   } else if (jwk.kty == "EC") {
     auto crv = json_string(json, "crv");
@@ -135,7 +135,7 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
     jwk.crv = *crv;
     const std::size_t size = curve_size(jwk.crv);
     if (size == 0) {
-      return make_error(code, "the EC JWK curve is not supported (P-256, P-384 and P-521 are)", {{"crv", jwk.crv.substr(0, 32)}});
+      return make_error(code, "the EC JWK curve is not supported (P-256, P-384 and P-521 are)", json_object("crv", jwk.crv.substr(0, 32)));
     }
     SSOKIT_TRY(jwk.x, b64_member(json, "x", code));
     SSOKIT_TRY(jwk.y, b64_member(json, "y", code));
@@ -143,21 +143,21 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
     if (jwk.x.size() != size || jwk.y.size() != size) {
       return make_error(code, "the EC JWK coordinates must be " + std::to_string(size) + " bytes for " + jwk.crv);
     }
-    if (!ec_point_valid(jwk.crv, jwk.x, jwk.y)) return make_error(code, "the EC JWK point is not on the curve", {{"kid", jwk.kid}});
+    if (!ec_point_valid(jwk.crv, jwk.x, jwk.y)) return make_error(code, "the EC JWK point is not on the curve", json_object("kid", jwk.kid));
   } else if (jwk.kty == "OKP") {
     // RFC 8037: only Ed25519 signs; Ed448 keys and the X25519/X448 key-agreement keys are unusable.
     auto crv = json_string(json, "crv");
     if (!crv) return make_error(code, "the OKP JWK has no string \"crv\"");
     jwk.crv = *crv;
     if (jwk.crv != "Ed25519") {
-      return make_error(code, "the OKP JWK curve is not supported (Ed25519 is)", {{"crv", jwk.crv.substr(0, 32)}});
+      return make_error(code, "the OKP JWK curve is not supported (Ed25519 is)", json_object("crv", jwk.crv.substr(0, 32)));
     }
     SSOKIT_TRY(jwk.x, b64_member(json, "x", code));
     if (jwk.x.size() != 32) return make_error(code, "the Ed25519 JWK member \"x\" must be 32 bytes");
   } else if (jwk.kty == "oct") {
     SSOKIT_TRY(jwk.k, b64_member(json, "k", code));
   } else {
-    return make_error(code, "the JWK key type is not supported (RSA, EC, OKP and oct are)", {{"kty", jwk.kty.substr(0, 32)}});
+    return make_error(code, "the JWK key type is not supported (RSA, EC, OKP and oct are)", json_object("kty", jwk.kty.substr(0, 32)));
   }
   return jwk;
 }
@@ -180,7 +180,8 @@ Result<Jwks> Jwks::parse(const Json& document) {
 }
 
 Result<const Jwk*> Jwks::select(std::string_view alg, const std::optional<std::string>& kid) const {
-  Json details = {{"alg", std::string(alg.substr(0, 32))}};
+  Json details = Json::object();
+  details.set("alg", std::string(alg.substr(0, 32)));
   if (kid) details["kid"] = kid->substr(0, 128);
   const Jwk* found = nullptr;
   int count = 0;

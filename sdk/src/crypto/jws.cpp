@@ -28,7 +28,7 @@ const char* ecdsa_curve(std::string_view alg) {
 
 Error bad_signature(const Jws& jws, std::string message) {
   return make_error(ErrorCode::id_token_signature_invalid, std::move(message),
-                    {{"alg", jws.alg.substr(0, 32)}, {"kid", jws.kid.substr(0, 128)}});
+                    json_object("alg", jws.alg.substr(0, 32), "kid", jws.kid.substr(0, 128)));
 }
 
 Result<Jws> parse_compact(std::string_view compact, ErrorCode code, bool json_payload) {
@@ -85,7 +85,7 @@ Result<Jws> parse_jws_bytes(std::string_view compact, ErrorCode code) { return p
 Result<VerifyRequest> make_verify_request(std::string alg, const Jwk& key, std::string input, Bytes signature) {
   auto refuse = [&](std::string message) {
     return make_error(ErrorCode::id_token_signature_invalid, std::move(message),
-                      {{"alg", alg.substr(0, 32)}, {"kid", key.kid.substr(0, 128)}});
+                      json_object("alg", alg.substr(0, 32), "kid", key.kid.substr(0, 128)));
   };
   if (!jws_alg_supported(alg)) return refuse("the JWS alg is not supported");
   std::size_t length = 0;  // the signature length the alg and key fix
@@ -130,7 +130,8 @@ Result<VerifyRequest> jws_verify_request(const Jws& jws, const Jwk& key) {
 }
 
 Json VerifyRequest::to_json() const {
-  Json jwk = {{"kty", key.kty}};
+  Json jwk = Json::object();
+  jwk.set("kty", key.kty);
   if (key.kty == "RSA") {
     jwk["n"] = base64url_encode(key.n);
     jwk["e"] = base64url_encode(key.e);
@@ -144,8 +145,12 @@ Json VerifyRequest::to_json() const {
   } else {
     jwk["k"] = base64url_encode(key.k);
   }
-  return {{"alg", alg}, {"jwk", std::move(jwk)}, {"input", base64url_encode(input)},
-          {"signature", base64url_encode(signature)}};
+  Json out = Json::object();
+  out.set("alg", alg);
+  out.set("jwk", std::move(jwk));
+  out.set("input", base64url_encode(input));
+  out.set("signature", base64url_encode(signature));
+  return out;
 }
 
 Result<VerifyRequest> VerifyRequest::from_json(const Json& j) {

@@ -28,7 +28,7 @@ Status complete_signatures(HttpRequest& request, Signer* signer) {
   for (const SignRequest& entry : request.sign) {
     if (!known_alg(entry.alg)) {
       return make_error(ErrorCode::unsupported, "the request asks for a signature with an algorithm this host does not sign with",
-                        {{"alg", entry.alg.substr(0, 20)}});
+                        json_object("alg", entry.alg.substr(0, 20)));
     }
     if (entry.header.empty() == entry.form_field.empty()) {
       return make_error(ErrorCode::invalid_argument, "a signature entry needs exactly one of header and form_field");
@@ -40,7 +40,7 @@ Status complete_signatures(HttpRequest& request, Signer* signer) {
       return make_error(ErrorCode::invalid_argument,
                         "the request must be signed with the \"" + entry.key.substr(0, 20) +
                             "\" key but no key is configured (for client assertions: --private-key or SSOKIT_PRIVATE_KEY)",
-                        {{"key", entry.key.substr(0, 20)}, {"alg", entry.alg}});
+                        json_object("key", entry.key.substr(0, 20), "alg", entry.alg));
     }
     SSOKIT_TRY(Bytes signature, signer->sign(entry));
     const std::string jws = entry.input + "." + base64url_encode(signature);

@@ -49,7 +49,7 @@ Error return_url_error(std::string_view candidate, const char* reason, const std
   return make_error(ErrorCode::invalid_return_url,
                     "return URL \"" + prefix + "\" refused: " + why +
                         "; use a path on this site that starts with a single '/', such as /library",
-                    {{"reason", reason}});
+                    json_object("reason", reason));
 }
 
 bool has_dot_segment(std::string_view path) {

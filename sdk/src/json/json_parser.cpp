@@ -270,7 +270,7 @@ class JsonParser {
 Result<Json> parse_json(std::string_view text, ErrorCode code, const JsonLimits& limits) {
   if (text.size() > limits.max_bytes) {
     return make_error(code, "JSON document is larger than " + std::to_string(limits.max_bytes) + " bytes",
-                      {{"size", text.size()}});
+                      json_object("size", text.size()));
   }
   JsonParser parser(text, limits);
   Json value;

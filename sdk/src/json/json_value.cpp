@@ -305,6 +305,25 @@ std::optional<std::string> json_string(const Json& object, std::string_view key)
   return v->as_string();
 }
 
+Json json_object(std::string_view key, Json value) {
+  Json out = Json::object();
+  out.set(key, std::move(value));
+  return out;
+}
+
+Json json_object(std::string_view key1, Json value1, std::string_view key2, Json value2) {
+  Json out = json_object(key1, std::move(value1));
+  out.set(key2, std::move(value2));
+  return out;
+}
+
+Json json_object(std::string_view key1, Json value1, std::string_view key2, Json value2, std::string_view key3,
+                 Json value3) {
+  Json out = json_object(key1, std::move(value1), key2, std::move(value2));
+  out.set(key3, std::move(value3));
+  return out;
+}
+
 std::string json_text(const Json& object, std::string_view key) {
   const Json* v = json_member(object, key);
   return v != nullptr && v->is_string() ? v->as_string() : std::string();

@@ -55,7 +55,7 @@ Status check_provider_algs(const ClientConfig& client, const ProviderMetadata& p
                         "and this client accepts only " + joined(allowed) +
                         ": allow one of the provider's algorithms (allowed_algs / allowedAlgs / --alg) or change the "
                         "provider's signing algorithm",
-                    {{"provider_algs", shown}, {"allowed_algs", allowed}});
+                    json_object("provider_algs", shown, "allowed_algs", allowed));
 }
 
 Status validate_redirect_uri(std::string_view redirect_uri) {
@@ -140,15 +140,16 @@ Result<AuthorizationRequest> build_authorization_request(const ClientConfig& cli
 }
 
 Json Transaction::to_json() const {
-  Json j = {{"v", 1},
-            {"state", state},
-            {"code_verifier", code_verifier},
-            {"redirect_uri", redirect_uri},
-            {"return_to", return_to},
-            {"issuer", issuer},
-            {"client_id", client_id},
-            {"created_at", created_at},
-            {"expires_at", expires_at}};
+  Json j = Json::object();
+  j.set("v", 1);
+  j.set("state", state);
+  j.set("code_verifier", code_verifier);
+  j.set("redirect_uri", redirect_uri);
+  j.set("return_to", return_to);
+  j.set("issuer", issuer);
+  j.set("client_id", client_id);
+  j.set("created_at", created_at);
+  j.set("expires_at", expires_at);
   if (!nonce.empty()) j["nonce"] = nonce;
   if (max_age) j["max_age"] = *max_age;
   return j;

@@ -57,7 +57,8 @@ std::optional<Error> provider_error(const Params& params) {
   if (!error) return std::nullopt;
   // The provider's own text may echo the request or a code: masked.
   const std::string error_code = redact_credentials(*error);
-  Json details = {{"error", error_code}};
+  Json details = Json::object();
+  details.set("error", error_code);
   std::string message = "the provider refused the sign-in: " + error_code.substr(0, 100);
   if (auto description = find_param(params, "error_description")) {
     const std::string text = redact_credentials(*description);
@@ -118,7 +119,7 @@ Result<CallbackResult> process_callback(std::string_view callback_url, const Tra
       return make_error(ErrorCode::iss_mismatch,
                         "the callback's iss parameter names another issuer than the one this sign-in started with "
                         "(possible mix-up attack)",
-                        {{"expected", transaction.issuer}, {"actual", iss->substr(0, 200)}});
+                        json_object("expected", transaction.issuer, "actual", iss->substr(0, 200)));
     }
   } else if (provider.authorization_response_iss_parameter_supported) {
     return make_error(ErrorCode::iss_mismatch,

@@ -22,8 +22,13 @@ Result<std::string> assertion_payload(const ClientConfig& client, const Provider
   }
   if (provider.issuer.empty()) return make_error(ErrorCode::invalid_argument, "the provider metadata has no issuer for the assertion's audience");
   SSOKIT_TRY(std::string jti, random_token(system_random(), 16));
-  Json claims = {{"iss", client.client_id}, {"sub", client.client_id}, {"aud", provider.issuer},
-                 {"jti", jti},              {"iat", now},              {"exp", now + kClientAssertionLifetime}};
+  Json claims = Json::object();
+  claims.set("iss", client.client_id);
+  claims.set("sub", client.client_id);
+  claims.set("aud", provider.issuer);
+  claims.set("jti", jti);
+  claims.set("iat", now);
+  claims.set("exp", now + kClientAssertionLifetime);
   return base64url_encode(dump_json(claims));
 }
 
@@ -71,7 +76,9 @@ Status apply_client_auth(const ClientConfig& client, ClientAuth auth, const Prov
         return make_error(ErrorCode::invalid_argument, "private_key_alg must be RS256, PS256 or ES256");
       }
       SSOKIT_TRY(std::string payload, assertion_payload(client, provider, now));
-      Json header = {{"alg", alg}, {"typ", "JWT"}};
+      Json header = Json::object();
+      header.set("alg", alg);
+      header.set("typ", "JWT");
       if (!client.private_key_id.empty()) header["kid"] = client.private_key_id;
       form.emplace_back("client_id", client.client_id);
       form.emplace_back("client_assertion_type", kClientAssertionType);

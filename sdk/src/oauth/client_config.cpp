@@ -10,7 +10,7 @@ Status check_allowed_algs(const std::vector<std::string>& algs) {
                         "client configuration: allowed_algs names \"" + alg.substr(0, 40) +
                             "\", which is not a supported JWS algorithm; the supported ones are " + supported_jws_algs() +
                             " (\"none\" is never accepted)",
-                        {{"alg", alg.substr(0, 40)}});
+                        json_object("alg", alg.substr(0, 40)));
     }
   }
   return {};
@@ -103,8 +103,13 @@ Status check_client_config(const ClientConfig& client) {
 }
 
 Json ClientConfig::to_json() const {
-  Json j = {{"issuer", issuer},         {"client_id", client_id},   {"redirect_uri", redirect_uri},
-            {"scope", scope},               {"clock_skew", clock_skew}, {"transaction_ttl", transaction_ttl}};
+  Json j = Json::object();
+  j.set("issuer", issuer);
+  j.set("client_id", client_id);
+  j.set("redirect_uri", redirect_uri);
+  j.set("scope", scope);
+  j.set("clock_skew", clock_skew);
+  j.set("transaction_ttl", transaction_ttl);
   if (auth) j["auth"] = client_auth_name(*auth);
   // Never the private key itself: only what the core needs to build the assertion.
   if (!private_key_alg.empty()) j["private_key_alg"] = private_key_alg;

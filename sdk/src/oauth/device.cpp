@@ -49,8 +49,13 @@ Result<std::optional<std::int64_t>> positive_int(const Json& doc, const char* na
 }  // namespace
 
 Json DeviceAuthorization::to_json() const {
-  Json j = {{"device_code", device_code},   {"user_code", user_code}, {"verification_uri", verification_uri},
-            {"expires_in", expires_in},     {"interval", interval},   {"expires_at", expires_at}};
+  Json j = Json::object();
+  j.set("device_code", device_code);
+  j.set("user_code", user_code);
+  j.set("verification_uri", verification_uri);
+  j.set("expires_in", expires_in);
+  j.set("interval", interval);
+  j.set("expires_at", expires_at);
   if (!verification_uri_complete.empty()) j["verification_uri_complete"] = verification_uri_complete;
   return j;
 }

@@ -151,7 +151,7 @@ Result<ProviderMetadata> process_discovery_response(std::string_view issuer, con
                            : "; check the issuer URL and that the provider is up";
     return make_error(ErrorCode::discovery_failed,
                       where + " answered HTTP " + std::to_string(response.status) + hint,
-                      {{"status", response.status}, {"url", base + std::string(kWellKnown)}});
+                      json_object("status", response.status, "url", base + std::string(kWellKnown)));
   }
   auto doc = parse_json_object(response.body, ErrorCode::discovery_failed);
   if (!doc.ok()) {
@@ -161,7 +161,7 @@ Result<ProviderMetadata> process_discovery_response(std::string_view issuer, con
                       html ? where + " is an HTML page, not JSON: the issuer URL points at a web site (often the "
                                      "portal itself or a login page), not at the provider; check the issuer URL"
                            : where + " is not a JSON object (" + doc.error().message + "); check the issuer URL",
-                      {{"url", base + std::string(kWellKnown)}});
+                      json_object("url", base + std::string(kWellKnown)));
   }
   SSOKIT_TRY(ProviderMetadata metadata, ProviderMetadata::from_json(doc.value()));
   // Exact comparison (Discovery 1.0 section 4.3): prevents a mix-up between providers.
@@ -170,7 +170,7 @@ Result<ProviderMetadata> process_discovery_response(std::string_view issuer, con
                       "the discovery document's issuer \"" + metadata.issuer.substr(0, 200) +
                           "\" is not the configured issuer \"" + std::string(issuer.substr(0, 200)) +
                           "\" (they must match exactly, including any trailing slash)",
-                      {{"expected", std::string(issuer)}, {"actual", metadata.issuer}});
+                      json_object("expected", std::string(issuer), "actual", metadata.issuer));
   }
   return metadata;
 }

@@ -34,11 +34,20 @@ Result<Json> required_members(const Json& jwk) {
     if (!base64url_of_size(jwk, "x", 32) || !base64url_of_size(jwk, "y", 32)) {
       return bad_key("an EC P-256 key needs x and y of 32 bytes each, base64url");
     }
-    return Json{{"crv", "P-256"}, {"kty", "EC"}, {"x", *json_string(jwk, "x")}, {"y", *json_string(jwk, "y")}};
+    Json out = Json::object();
+    out.set("crv", "P-256");
+    out.set("kty", "EC");
+    out.set("x", *json_string(jwk, "x"));
+    out.set("y", *json_string(jwk, "y"));
+    return out;
   }
   if (kty == "RSA") {
     if (!base64url_of_size(jwk, "n", 0) || !base64url_of_size(jwk, "e", 0)) return bad_key("an RSA key needs n and e, base64url");
-    return Json{{"e", *json_string(jwk, "e")}, {"kty", "RSA"}, {"n", *json_string(jwk, "n")}};
+    Json out = Json::object();
+    out.set("e", *json_string(jwk, "e"));
+    out.set("kty", "RSA");
+    out.set("n", *json_string(jwk, "n"));
+    return out;
   }
   return bad_key("the JWK's kty must be EC or RSA");
 }
@@ -94,7 +103,11 @@ Result<SignRequest> dpop_proof(const DpopKey& key, std::string_view method, std:
   SSOKIT_TRY(std::string htu, dpop_htu(url));
   SSOKIT_TRY(std::string jti, random_token(random, 16));  // 128 bits: unique per proof (RFC 9449 4.2)
   const Json header = {{"typ", "dpop+jwt"}, {"alg", key.alg}, {"jwk", key.jwk}};
-  Json claims = {{"jti", jti}, {"htm", std::string(method)}, {"htu", htu}, {"iat", now}};
+  Json claims = Json::object();
+  claims.set("jti", jti);
+  claims.set("htm", std::string(method));
+  claims.set("htu", htu);
+  claims.set("iat", now);
   if (!nonce.empty()) claims["nonce"] = std::string(nonce);
   if (!access_token.empty()) claims["ath"] = base64url_encode(sha256(access_token));
   SignRequest sign;

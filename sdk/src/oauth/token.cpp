@@ -58,7 +58,9 @@ std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, c
   if (!error) return std::nullopt;
   // The provider's own text may echo what it was sent (code, verifier, token): masked.
   const std::string error_code = redact_credentials(*error);
-  Json details = {{"error", error_code}, {"status", response.status}};
+  Json details = Json::object();
+  details.set("error", error_code);
+  details.set("status", response.status);
   std::string message = std::string(what) + " answered " + error_code.substr(0, 100);
   if (auto description = json_string(body.value(), "error_description")) {
     const std::string text = redact_credentials(*description);
@@ -71,7 +73,7 @@ std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, c
 
 Error http_status_error(const HttpResponse& response, const char* what) {
   return make_error(ErrorCode::http_error, std::string(what) + " answered HTTP " + std::to_string(response.status),
-                    {{"status", response.status}});
+                    json_object("status", response.status));
 }
 
 }  // namespace detail
@@ -190,7 +192,9 @@ Result<TokenSet> process_token_response(const HttpResponse& response, std::int64
 }
 
 std::string TokenSet::to_string() const {
-  Json j = {{"token_type", token_type}, {"access_token", kRedacted}};
+  Json j = Json::object();
+  j.set("token_type", token_type);
+  j.set("access_token", kRedacted);
   if (!refresh_token.empty()) j["refresh_token"] = kRedacted;
   if (!id_token.empty()) j["id_token"] = kRedacted;
   if (!scope.empty()) j["scope"] = scope;
@@ -200,7 +204,9 @@ std::string TokenSet::to_string() const {
 }
 
 Json TokenSet::to_json() const {
-  Json j = {{"token_type", token_type}, {"access_token", access_token}};
+  Json j = Json::object();
+  j.set("token_type", token_type);
+  j.set("access_token", access_token);
   if (!refresh_token.empty()) j["refresh_token"] = refresh_token;
   if (!id_token.empty()) j["id_token"] = id_token;
   if (!scope.empty()) j["scope"] = scope;

@@ -80,7 +80,9 @@ std::optional<Error> refusal(const HttpResponse& response) {
   const std::optional<std::string> error = param(params, "error");
   if (!error || error->empty()) return detail::oauth_error(response, ErrorCode::token_error, "the user-info endpoint");
   const std::string code = provider_text(*error, 100);
-  Json details = {{"error", code}, {"status", response.status}};
+  Json details = Json::object();
+  details.set("error", code);
+  details.set("status", response.status);
   std::string message = "the user-info endpoint answered " + code;
   if (auto description = param(params, "error_description"); description && !description->empty()) {
     const std::string text = provider_text(*description, 300);
@@ -105,7 +107,7 @@ Error refused(std::string reason, std::string message, Json details = Json::obje
 
 Status check_sub(const Json& claims, std::string_view expected_sub) {
   auto sub = json_string(claims, "sub");
-  if (!sub || sub->empty()) return make_error(ErrorCode::invalid_response, "the user-info response has no sub", {{"reason", "sub_missing"}});
+  if (!sub || sub->empty()) return make_error(ErrorCode::invalid_response, "the user-info response has no sub", json_object("reason", "sub_missing"));
   if (*sub != expected_sub) {
     // OIDC Core 5.3.2: a different sub means the response is not about this user.
     return make_error(ErrorCode::userinfo_sub_mismatch, "the user-info response is about another subject than the ID token");
@@ -159,7 +161,7 @@ Result<UserinfoAnswer> read_userinfo_response(const HttpResponse& response, std:
       // RFC 6750 3: a 401 without an error code still says the token is no longer good.
       return make_error(ErrorCode::token_error,
                         "the user-info endpoint rejected the access token (HTTP 401) without saying why",
-                        {{"error", "invalid_token"}, {"status", 401}});
+                        json_object("error", "invalid_token", "status", 401));
     }
     return detail::http_status_error(response, "the user-info endpoint");
   }
@@ -172,12 +174,12 @@ Result<UserinfoAnswer> read_userinfo_response(const HttpResponse& response, std:
       return make_error(ErrorCode::invalid_response,
                         "the user-info response is encrypted (JWE), which ssokit does not support; register the client "
                         "without userinfo_encrypted_response_alg (a signed response is fine)",
-                        {{"reason", "encrypted"}});
+                        json_object("reason", "encrypted"));
     }
     auto jws = parse_jws(body, ErrorCode::invalid_response);
     if (!jws.ok()) {
       return make_error(ErrorCode::invalid_response, "the signed user-info response is not a JWT: " + jws.error().message,
-                        {{"reason", "malformed"}});
+                        json_object("reason", "malformed"));
     }
     answer.jwt = std::move(jws).value();
     return answer;
@@ -195,7 +197,7 @@ Result<Json> process_userinfo_response(const HttpResponse& response, std::string
     return make_error(ErrorCode::invalid_response,
                       "the user-info response is signed (application/jwt): verify it with the provider's keys "
                       "(the sign-in flow does; userinfo.process takes jwks and expect)",
-                      {{"reason", "signed"}});
+                      json_object("reason", "signed"));
   }
   return std::move(answer.claims);
 }
@@ -216,13 +218,13 @@ Result<VerifyRequest> signed_userinfo_verify_request(const Jws& jwt, const Jwks&
 Result<Json> finish_signed_userinfo(const Jws& jwt, bool verified, const UserinfoExpectations& e) {
   if (!verified) {
     return refused("signature_invalid", "has a signature that does not verify with the provider's key",
-                   {{"alg", jwt.alg.substr(0, 32)}, {"kid", jwt.kid.substr(0, 128)}});
+                   json_object("alg", jwt.alg.substr(0, 32), "kid", jwt.kid.substr(0, 128)));
   }
   const Json& claims = jwt.payload;
   // OIDC Core 5.3.2: when signed, iss and aud should be there; when they are, they must be right.
   if (const Json* iss = json_member(claims, "iss"); iss != nullptr) {
     if (!iss->is_string() || iss->get_ref<const std::string&>() != e.issuer) {
-      return refused("iss_mismatch", "was issued by another issuer (iss) than the provider", {{"expected", e.issuer.substr(0, 256)}});
+      return refused("iss_mismatch", "was issued by another issuer (iss) than the provider", json_object("expected", e.issuer.substr(0, 256)));
     }
   }
   if (const Json* aud = json_member(claims, "aud"); aud != nullptr) {
@@ -232,16 +234,16 @@ Result<Json> finish_signed_userinfo(const Jws& jwt, bool verified, const Userinf
     }
     if (!contains) {
       return refused("aud_mismatch", "is meant for another client (aud does not include this client_id)",
-                     {{"expected", e.client_id.substr(0, 256)}});
+                     json_object("expected", e.client_id.substr(0, 256)));
     }
   }
   SSOKIT_TRY(std::optional<std::int64_t> exp, date_claim(claims, "exp"));
   if (exp && e.now > *exp + e.clock_skew) {
-    return refused("expired", "has expired (exp); check the device clock", {{"exp", *exp}, {"now", e.now}});
+    return refused("expired", "has expired (exp); check the device clock", json_object("exp", *exp, "now", e.now));
   }
   SSOKIT_TRY(std::optional<std::int64_t> nbf, date_claim(claims, "nbf"));
   if (nbf && e.now + e.clock_skew < *nbf) {
-    return refused("not_yet_valid", "is not valid yet (nbf); check the device clock", {{"nbf", *nbf}, {"now", e.now}});
+    return refused("not_yet_valid", "is not valid yet (nbf); check the device clock", json_object("nbf", *nbf, "now", e.now));
   }
   SSOKIT_CHECK(check_sub(claims, e.sub));
   return claims;

@@ -59,7 +59,7 @@ Status check_crit(const Json& header, const std::string& the) {
   }
   return make_error(ErrorCode::id_token_malformed,
                     the + " header lists critical extensions (crit) that ssokit does not understand",
-                    {{"crit", names}});
+                    json_object("crit", names));
 }
 
 // RFC 8725 3.11: explicitly typed JWTs of other kinds ("at+jwt" access tokens, "logout+jwt",
@@ -73,7 +73,7 @@ Status check_typ(const Json& header, std::string_view what) {
   if (lower.size() >= suffix.size() && lower.compare(lower.size() - suffix.size(), suffix.size(), suffix) == 0) {
     return make_error(ErrorCode::id_token_malformed,
                       "the token's typ says it is another kind of JWT, not the expected " + std::string(what) + " (RFC 8725 3.11)",
-                      {{"typ", clip(typ->get<std::string>())}});
+                      json_object("typ", clip(typ->get<std::string>())));
   }
   return {};
 }
@@ -92,7 +92,7 @@ Status check_at_hash(const Json& claims, std::string_view alg, const std::option
   if (!at_hash->is_string() || !constant_time_equal(at_hash->get<std::string>(), expected)) {
     return make_error(ErrorCode::invalid_response,
                       "the ID token's at_hash does not match the access token it came with; sign in again",
-                      {{"claim", "at_hash"}});
+                      json_object("claim", "at_hash"));
   }
   return {};
 }
@@ -120,7 +120,7 @@ Status check_audience(const Json& claims, const IdTokenExpectations& e) {
   if (!well_formed || !contains) {
     return make_error(ErrorCode::id_token_aud_mismatch,
                       "the ID token's audience (aud) does not include this client_id; check the client configuration",
-                      {{"expected", clip(e.client_id)}});
+                      json_object("expected", clip(e.client_id)));
   }
   // OIDC Core 3.1.3.7 step 3: an audience the client does not trust is refused, even beside client_id.
   if (aud->is_array()) {
@@ -132,18 +132,18 @@ Status check_audience(const Json& claims, const IdTokenExpectations& e) {
                         "the ID token is also meant for \"" + printable(value) +
                             "\", an audience this client does not trust (OIDC Core 3.1.3.7); add it to trusted_audiences "
                             "only if that party may hold this client's ID tokens",
-                        {{"expected", clip(e.client_id)}, {"untrusted", printable(value)}});
+                        json_object("expected", clip(e.client_id), "untrusted", printable(value)));
     }
   }
   const Json* azp = json_member(claims, "azp");
   if (azp != nullptr && !(azp->is_string() && azp->get<std::string>() == e.client_id)) {
     return make_error(ErrorCode::id_token_azp_mismatch,
-                      "the ID token's authorized party (azp) is not this client_id", {{"expected", clip(e.client_id)}});
+                      "the ID token's authorized party (azp) is not this client_id", json_object("expected", clip(e.client_id)));
   }
   if (count > 1 && azp == nullptr) {
     return make_error(ErrorCode::id_token_azp_mismatch,
                       "the ID token has several audiences but no authorized party (azp) claim",
-                      {{"expected", clip(e.client_id)}});
+                      json_object("expected", clip(e.client_id)));
   }
   return {};
 }
@@ -153,21 +153,21 @@ Status check_times(const Json& claims, const IdTokenExpectations& e) {
   if (!exp) return make_error(ErrorCode::id_token_expired, "the ID token has no numeric expiry (exp) claim");
   if (e.now > add_sat(*exp, e.clock_skew)) {
     return make_error(ErrorCode::id_token_expired, "the ID token has expired; sign in again (or check the device clock)",
-                      {{"exp", *exp}, {"now", e.now}, {"clock_skew", e.clock_skew}});
+                      json_object("exp", *exp, "now", e.now, "clock_skew", e.clock_skew));
   }
   const auto iat = numeric_date(claims, "iat");
   if (!iat) return make_error(ErrorCode::id_token_iat_invalid, "the ID token has no numeric issued-at (iat) claim");
   if (*iat > add_sat(e.now, e.clock_skew)) {
     return make_error(ErrorCode::id_token_iat_invalid,
                       "the ID token was issued in the future (iat); check the device clock",
-                      {{"iat", *iat}, {"now", e.now}, {"clock_skew", e.clock_skew}});
+                      json_object("iat", *iat, "now", e.now, "clock_skew", e.clock_skew));
   }
   if (json_member(claims, "nbf") != nullptr) {
     const auto nbf = numeric_date(claims, "nbf");
     if (!nbf) return make_error(ErrorCode::id_token_not_yet_valid, "the ID token's not-before (nbf) claim is not a number");
     if (add_sat(e.now, e.clock_skew) < *nbf) {
       return make_error(ErrorCode::id_token_not_yet_valid, "the ID token is not valid yet (nbf); check the device clock",
-                        {{"nbf", *nbf}, {"now", e.now}, {"clock_skew", e.clock_skew}});
+                        json_object("nbf", *nbf, "now", e.now, "clock_skew", e.clock_skew));
     }
   }
   return {};
@@ -185,7 +185,8 @@ Result<VerifyRequest> jwt_verify_request(const Jws& jws, const Jwks& jwks, const
   if (alg_member == nullptr || !alg_member->is_string() || jws.alg.empty()) {
     return make_error(ErrorCode::id_token_alg_not_allowed, the + " header has no alg");
   }
-  Json alg_details = {{"alg", jws.alg.substr(0, 32)}};
+  Json alg_details = Json::object();
+  alg_details.set("alg", jws.alg.substr(0, 32));
   if (!jws.kid.empty()) alg_details["kid"] = jws.kid.substr(0, 128);
   const bool hmac = jws.alg == "HS256";
   if (hmac && client_secret.empty()) {
@@ -243,7 +244,9 @@ Result<PendingIdToken> prepare_id_token(std::string_view jwt, const Jwks& jwks, 
 
 Result<ValidatedIdToken> finish_id_token(Jws jws, bool verified, const IdTokenExpectations& e) {
   if (!verified) {
-    Json details = {{"alg", jws.alg.substr(0, 32)}, {"kid", jws.kid.substr(0, 128)}};
+    Json details = Json::object();
+    details.set("alg", jws.alg.substr(0, 32));
+    details.set("kid", jws.kid.substr(0, 128));
     return make_error(ErrorCode::id_token_signature_invalid, "the JWS signature does not verify with the selected key",
                       std::move(details));
   }
@@ -252,7 +255,7 @@ Result<ValidatedIdToken> finish_id_token(Jws jws, bool verified, const IdTokenEx
   const auto iss = json_string(claims, "iss");
   if (!iss || *iss != e.issuer) {
     return make_error(ErrorCode::id_token_iss_mismatch, "the ID token's issuer (iss) is not the expected issuer",
-                      {{"expected", clip(e.issuer)}, {"actual", clip(iss.value_or(""))}});
+                      json_object("expected", clip(e.issuer), "actual", clip(iss.value_or(""))));
   }
   SSOKIT_CHECK(check_audience(claims, e));
   SSOKIT_CHECK(check_times(claims, e));
@@ -275,7 +278,7 @@ Result<ValidatedIdToken> finish_id_token(Jws jws, bool verified, const IdTokenEx
     if (add_sat(add_sat(*auth_time, *e.max_age), e.clock_skew) < e.now) {
       return make_error(ErrorCode::login_required,
                         "the last authentication is older than max_age allows; sign in again",
-                        {{"auth_time", *auth_time}, {"max_age", *e.max_age}, {"now", e.now}});
+                        json_object("auth_time", *auth_time, "max_age", *e.max_age, "now", e.now));
     }
   }
 

@@ -245,13 +245,15 @@ std::vector<std::string> map_groups(const Sources& src, const std::vector<Rule>&
 
 Json Profile::to_json() const {
   const auto text = [](const std::string& value) { return value.empty() ? Json(nullptr) : Json(value); };
-  return {{"userId", userId},
-          {"firstName", text(firstName)},
-          {"lastName", text(lastName)},
-          {"email", text(email)},
-          {"membershipStatus", text(membershipStatus)},
-          {"membershipType", text(membershipType)},
-          {"groups", groups}};
+  Json out = Json::object();
+  out.set("userId", userId);
+  out.set("firstName", text(firstName));
+  out.set("lastName", text(lastName));
+  out.set("email", text(email));
+  out.set("membershipStatus", text(membershipStatus));
+  out.set("membershipType", text(membershipType));
+  out.set("groups", groups);
+  return out;
 }
 
 Result<Profile> map_profile(const Json& claims, const Json& userinfo, const ProfileMapping& mapping,

@@ -56,18 +56,18 @@ Result<Json> process_profile_response(const HttpResponse& response, std::string_
   const std::string name = endpoint_name(parsed);
   if (response.status != 200) {
     return make_error(ErrorCode::http_error, "the profile endpoint " + name + " answered HTTP " + std::to_string(response.status),
-                      {{"status", response.status}, {"endpoint", name}});
+                      json_object("status", response.status, "endpoint", name));
   }
   auto doc = parse_json(response.body);
   if (!doc.ok()) {
     return make_error(ErrorCode::invalid_response, "the profile endpoint " + name + " did not answer JSON: " + doc.error().message,
-                      {{"endpoint", name}});
+                      json_object("endpoint", name));
   }
   if (!doc->is_object() && !doc->is_array()) {
     return make_error(ErrorCode::invalid_response,
                       "the profile endpoint " + name + " answered a JSON " + std::string(doc->type_name()) +
                           "; a JSON object or array is needed",
-                      {{"endpoint", name}});
+                      json_object("endpoint", name));
   }
   return std::move(doc).value();
 }

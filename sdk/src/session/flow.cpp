@@ -24,7 +24,9 @@ const Json& member(const Json& object, std::string_view key) {
 }
 
 Json options_to_json(const SignInOptions& o) {
-  Json j = {{"fetch_userinfo", o.fetch_userinfo}, {"profile_mapping", o.profile_mapping}};
+  Json j = Json::object();
+  j.set("fetch_userinfo", o.fetch_userinfo);
+  j.set("profile_mapping", o.profile_mapping);
   if (!o.profile_endpoint.empty()) j["profile_endpoint"] = o.profile_endpoint;
   return j;
 }
@@ -46,7 +48,7 @@ FlowStep finish(Json state, Json result) {
 Result<Json> parse_jwks_response(const HttpResponse& response) {
   if (response.status != 200) {
     return make_error(ErrorCode::http_error, "the JWKS endpoint answered HTTP " + std::to_string(response.status),
-                      {{"status", response.status}});
+                      json_object("status", response.status));
   }
   auto doc = parse_json_object(response.body);
   if (!doc.ok()) return make_error(ErrorCode::invalid_response, "the JWKS is not a JSON object: " + doc.error().message);
@@ -201,7 +203,7 @@ Result<FlowStep> validate_or_fetch_keys(Json state, const FlowContext& ctx, std:
   const bool userinfo = json_text(state, "jwks_for") == "userinfo";
   const Json& jwks_doc = member(state, "jwks");
   const bool have_keys = jwks_doc.is_object();
-  SSOKIT_TRY(Jwks jwks, Jwks::parse(have_keys ? jwks_doc : Json{{"keys", Json::array()}}));
+  SSOKIT_TRY(Jwks jwks, Jwks::parse(have_keys ? jwks_doc : json_object("keys", Json::array())));
   Result<VerifyRequest> pending = make_error(ErrorCode::internal_error, "no JWT to verify");
   if (userinfo) {
     pending = userinfo_verify_request(state, jwks, ctx, now);
@@ -251,8 +253,10 @@ Result<FlowStep> id_token_verified(Json state, const FlowContext& ctx, bool veri
 // What the flow knows about the provider's keys (and, with DPoP, its servers' nonces), for the
 // caller to hand to the next flow.
 Json keys_result(const Json& state) {
-  Json result = {{"jwks", member(state, "jwks")}, {"jwks_fetched_at", member(state, "jwks_fetched_at")},
-                 {"jwks_unknown_kid_at", json_int(state, "jwks_unknown_kid_at").value_or(0)}};
+  Json result = Json::object();
+  result.set("jwks", member(state, "jwks"));
+  result.set("jwks_fetched_at", member(state, "jwks_fetched_at"));
+  result.set("jwks_unknown_kid_at", json_int(state, "jwks_unknown_kid_at").value_or(0));
   if (uses_dpop(state)) result["dpop_nonces"] = member(member(state, "dpop"), "nonces");
   return result;
 }
@@ -334,16 +338,18 @@ Result<FlowStep> refresh_done(Json state, const FlowContext&, std::int64_t now) 
 
 Json base_state(const char* kind, const ClientConfig& client, const ProviderMetadata& provider,
                 const SignInOptions& options) {
-  return {{"kind", kind},
-          {"phase", "token"},
-          {"budget", kMaxFlowRequests},
-          {"client", client.to_json()},
-          {"provider", provider.to_json()},
-          {"options", options_to_json(options)},
-          {"jwks", options.jwks.is_object() ? options.jwks : Json(nullptr)},
-          {"jwks_fetched_at", options.jwks_fetched_at},
-          {"jwks_unknown_kid_at", options.jwks_unknown_kid_at},
-          {"jwks_refetch_interval", options.jwks_refetch_interval}};
+  Json out = Json::object();
+  out.set("kind", kind);
+  out.set("phase", "token");
+  out.set("budget", kMaxFlowRequests);
+  out.set("client", client.to_json());
+  out.set("provider", provider.to_json());
+  out.set("options", options_to_json(options));
+  out.set("jwks", options.jwks.is_object() ? options.jwks : Json(nullptr));
+  out.set("jwks_fetched_at", options.jwks_fetched_at);
+  out.set("jwks_unknown_kid_at", options.jwks_unknown_kid_at);
+  out.set("jwks_refetch_interval", options.jwks_refetch_interval);
+  return out;
 }
 
 // A DPoP flow keeps its public key and the servers' nonces in the state.

@@ -50,15 +50,21 @@ Json StepState::to_json() && { return make_step_state(machine, phase, budget, st
 
 Json make_step_state(std::string_view machine, std::string_view phase, std::int64_t budget, Json data) {
   if (phase == kDonePhase) return done_step_state(machine);
-  return {{"v", kStepStateVersion},
-          {"machine", std::string(machine)},
-          {"phase", std::string(phase)},
-          {"budget", budget},
-          {"data", data.is_object() ? std::move(data) : Json::object()}};
+  Json out = Json::object();
+  out.set("v", kStepStateVersion);
+  out.set("machine", std::string(machine));
+  out.set("phase", std::string(phase));
+  out.set("budget", budget);
+  out.set("data", data.is_object() ? std::move(data) : Json::object());
+  return out;
 }
 
 Json done_step_state(std::string_view machine) {
-  return {{"v", kStepStateVersion}, {"machine", std::string(machine)}, {"phase", kDonePhase}};
+  Json out = Json::object();
+  out.set("v", kStepStateVersion);
+  out.set("machine", std::string(machine));
+  out.set("phase", kDonePhase);
+  return out;
 }
 
 Result<StepState> read_step_state(const Json& state, std::string_view machine) {
@@ -81,7 +87,7 @@ std::string step_state_machine(const Json& state) {
 namespace {
 Error budget_spent(const std::string& machine) {
   return make_error(ErrorCode::internal_error, "the " + machine + " flow did not finish within its request budget",
-                    {{"machine", machine}});
+                    json_object("machine", machine));
 }
 }  // namespace
 

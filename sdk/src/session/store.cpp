@@ -33,9 +33,14 @@ Status MemoryTokenStore::remove(std::string_view key) {
 }
 
 Json Session::to_json() const {
-  Json j = {{"v", 1},           {"tokens", tokens.to_json()}, {"claims", claims},
-            {"userinfo", userinfo}, {"profile", profile},     {"return_to", return_to},
-            {"updated_at", updated_at}};
+  Json j = Json::object();
+  j.set("v", 1);
+  j.set("tokens", tokens.to_json());
+  j.set("claims", claims);
+  j.set("userinfo", userinfo);
+  j.set("profile", profile);
+  j.set("return_to", return_to);
+  j.set("updated_at", updated_at);
   if (dpop) j["dpop"] = dpop->to_json();
   return j;
 }
@@ -64,8 +69,11 @@ Result<Session> Session::from_json(const Json& value) {
 }
 
 std::string Session::to_string() const {
-  Json j = {{"tokens", "[redacted]"}, {"sub", json_text(claims, "sub")},
-            {"expires_at", tokens.expires_at}, {"updated_at", updated_at}};
+  Json j = Json::object();
+  j.set("tokens", "[redacted]");
+  j.set("sub", json_text(claims, "sub"));
+  j.set("expires_at", tokens.expires_at);
+  j.set("updated_at", updated_at);
   return "Session" + dump_json(j);
 }
 

@@ -22,7 +22,7 @@ constexpr std::array<const char*, 5> kArrayMembers = {"issuer_claim", "audience_
                                                       "expire_claim", "data"};
 
 Error referrer_error(const char* reason, const std::string& message) {
-  return make_error(ErrorCode::invalid_return_url, "referrer_url " + message, {{"reason", reason}});
+  return make_error(ErrorCode::invalid_return_url, "referrer_url " + message, json_object("reason", reason));
 }
 
 // A path on the store, by the one return-path rule (validate_return_url): no "//", "\\", dot
@@ -112,14 +112,19 @@ Result<MuviLoginUrl> muvi_login_url(const MuviLoginOptions& o, std::int64_t now)
   SSOKIT_TRY(std::string referrer, referrer_for(origin, o.referrer_url));
 
   const std::int64_t exp = now + o.ttl;
-  Json user = {{"user_uuid", o.user_uuid}, {"email", o.email}, {"name", o.name}, {"referrer_url", referrer}};
+  Json user = Json::object();
+  user.set("user_uuid", o.user_uuid);
+  user.set("email", o.email);
+  user.set("name", o.name);
+  user.set("referrer_url", referrer);
   Json payload;
   if (o.array_payload) {
-    Json claims = {{"issuer_claim", o.issuer_claim},
-                   {"audience_claim", o.audience_claim},
-                   {"issuedat_claim", now},
-                   {"expire_claim", exp},
-                   {"data", Json::array({user})}};
+    Json claims = Json::object();
+    claims.set("issuer_claim", o.issuer_claim);
+    claims.set("audience_claim", o.audience_claim);
+    claims.set("issuedat_claim", now);
+    claims.set("expire_claim", exp);
+    claims.set("data", Json::array({user}));
     SSOKIT_CHECK(merge_extra(claims, o.extra_claims, kArrayMembers));
     payload = Json::array({claims});
   } else {

@@ -85,12 +85,12 @@ Result<Answer> read_answer(const HttpResponse& response, const char* api) {
       return make_error(ErrorCode::http_error,
                         what + " answered HTTP " + std::to_string(response.status) +
                             " without a Muvi answer: check the store URL and that the store is up",
-                        {{"status", response.status}});
+                        json_object("status", response.status));
     }
     return make_error(ErrorCode::invalid_response,
                       what + (body.ok() ? " answered without a numeric \"code\"" : " did not answer a JSON object") +
                           ": check the store URL (https://<store domain>)",
-                      {{"status", response.status}});
+                      json_object("status", response.status));
   }
   return Answer{*code, std::move(body).value()};
 }
@@ -100,7 +100,9 @@ Error code_error(const Answer& answer, const char* api, const std::array<CodeMea
   // The store's text may echo what it was sent (the auth token): masked.
   std::string msg = redact_credentials(json_text(answer.body, "msg"));
   if (msg.size() > kMaxPlatformMsg) msg.resize(kMaxPlatformMsg);
-  Json details = {{"platform_code", answer.code}, {"msg", msg}};
+  Json details = Json::object();
+  details.set("platform_code", answer.code);
+  details.set("msg", msg);
   for (const auto& entry : table) {
     if (entry.code == answer.code) return make_error(ErrorCode::platform_error, std::string("Muvi ") + api + ": " + entry.message, details);
   }
@@ -173,7 +175,11 @@ Result<MuviUserRequest> request_of(const Json& state) {
 }
 
 Json user_json(const MuviUser& user) {
-  return {{"user_uuid", user.user_uuid}, {"email", user.email}, {"name", user.name}};
+  Json out = Json::object();
+  out.set("user_uuid", user.user_uuid);
+  out.set("email", user.email);
+  out.set("name", user.name);
+  return out;
 }
 
 // A 422 is the one answer register-or-look-up continues after.

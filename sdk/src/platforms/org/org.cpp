@@ -26,7 +26,13 @@ const Json& member(const Json& object, std::string_view key) {
 Json request_to_state(const HttpRequest& r) {
   Json headers = Json::array();
   for (const auto& [n, v] : r.headers) headers.push_back({n, v});
-  return {{"method", r.method}, {"url", r.url}, {"headers", std::move(headers)}, {"body", r.body}, {"idempotent", r.idempotent}};
+  Json out = Json::object();
+  out.set("method", r.method);
+  out.set("url", r.url);
+  out.set("headers", std::move(headers));
+  out.set("body", r.body);
+  out.set("idempotent", r.idempotent);
+  return out;
 }
 
 std::optional<HttpRequest> request_from_state(const Json& j) {
@@ -77,11 +83,13 @@ FlowStep finish(const Json& state, Json result) {
 }
 
 Json new_state(const char* op, const Connection& c, const std::string& base) {
-  return {{"op", op},
-          {"budget", kRequestBudget},
-          {"base", base},
-          {"max_retries", std::clamp(c.max_retries, 0, kMaxRetries)},
-          {"max_wait", std::clamp<std::int64_t>(c.max_wait, 0, kMaxWaitSeconds)}};
+  Json out = Json::object();
+  out.set("op", op);
+  out.set("budget", kRequestBudget);
+  out.set("base", base);
+  out.set("max_retries", std::clamp(c.max_retries, 0, kMaxRetries));
+  out.set("max_wait", std::clamp<std::int64_t>(c.max_wait, 0, kMaxWaitSeconds));
+  return out;
 }
 
 HttpRequest json_request(std::string method, std::string url, const Json* body) {
@@ -119,7 +127,7 @@ Result<Target> admin_target(const Admin& admin) {
   if (!detail::is_path_id(admin.organization_id)) {
     return make_error(ErrorCode::invalid_argument,
                       "organization id must be the organization's id (e.g. 01HZ3K5R4X9Y2V6QF8TJ7W0CDN): letters, digits, - and _",
-                      {{"field", "organizationId"}});
+                      json_object("field", "organizationId"));
   }
   return Target{base, base + "/api/user/organizations/" + admin.organization_id};
 }
@@ -153,10 +161,12 @@ Json without_secret(Json data) {
 }
 
 Json idp_settings(const std::string& base) {
-  return {{"sign_in_redirect_uri", base + "/api/auth/sso/callback"},
-          {"grant_type", "authorization_code"},
-          {"response_type", "code"},
-          {"scopes", {"openid", "profile", "email"}}};
+  Json out = Json::object();
+  out.set("sign_in_redirect_uri", base + "/api/auth/sso/callback");
+  out.set("grant_type", "authorization_code");
+  out.set("response_type", "code");
+  out.set("scopes", {"openid", "profile", "email"});
+  return out;
 }
 
 // The DNS record to publish, from the domain the platform created. The seed says only that the
@@ -202,7 +212,9 @@ Result<std::string> slug_from_redirect(const std::string& base, const std::strin
 
 Result<Json> route_result(const Json& state, const Reply& reply) {
   const std::string base = json_text(state, "base");
-  Json out = {{"email", member(state, "email")}, {"domain", member(state, "domain")}};
+  Json out = Json::object();
+  out.set("email", member(state, "email"));
+  out.set("domain", member(state, "domain"));
   if (!reply.data.is_object()) return make_error(ErrorCode::invalid_response, "the identify answer has no data object");
   auto method = json_string(reply.data, "method");
   if (!method) return make_error(ErrorCode::invalid_response, "the identify answer has no data.method");
@@ -233,9 +245,13 @@ Result<Json> test_result(const Reply& reply) {
                       "the SSO configuration test failed" + (message.empty() ? std::string() : ": " + message) +
                           ". Check issuerUrl (the platform fetches {issuerUrl}/.well-known/openid-configuration), clientId "
                           "and clientSecret",
-                      {{"platform_message", message}, {"status", reply.status}});
+                      json_object("platform_message", message, "status", reply.status));
   }
-  return Json{{"valid", true}, {"message", message}, {"data", reply.data}};
+  Json out = Json::object();
+  out.set("valid", true);
+  out.set("message", message);
+  out.set("data", reply.data);
+  return out;
 }
 
 // The guard's test did not pass: nothing was changed. A refusal about the configuration itself
@@ -390,7 +406,7 @@ Result<std::string> sso_login_url(std::string_view base, std::string_view slug) 
   SSOKIT_TRY(std::string b, detail::normalize_base(base));
   if (!detail::is_path_id(slug)) {
     return make_error(ErrorCode::invalid_argument, "slug must be the organization's slug (letters, digits, - and _)",
-                      {{"field", "slug"}});
+                      json_object("field", "slug"));
   }
   return b + "/api/auth/sso/" + std::string(slug) + "/login";
 }
@@ -435,7 +451,7 @@ Result<FlowStep> sso_delete(const Admin& admin, bool force) {
     return make_error(ErrorCode::invalid_argument,
                       "deleting the SSO settings locks every member out while authRequired is sso, which the API "
                       "cannot tell: lower it first (authRequired any or mfa), then delete with force (CLI: --force)",
-                      {{"field", "force"}});
+                      json_object("field", "force"));
   }
   SSOKIT_TRY(Target target, admin_target(admin));
   return start_admin("sso_delete", admin, target, "DELETE", "/settings/sso", nullptr);
@@ -456,7 +472,7 @@ Result<FlowStep> domain_add(const Admin& admin, std::string_view domain) {
 Result<FlowStep> domain_verify(const Admin& admin, std::string_view domain_id) {
   if (!detail::is_path_id(domain_id)) {
     return make_error(ErrorCode::invalid_argument,
-                      "domain id must be the id domain-add returned (e.g. 01HZ3KA7V0J9Z8Q2G5B1T7XWDN)", {{"field", "domainId"}});
+                      "domain id must be the id domain-add returned (e.g. 01HZ3KA7V0J9Z8Q2G5B1T7XWDN)", json_object("field", "domainId"));
   }
   SSOKIT_TRY(Target target, admin_target(admin));
   return start_admin("domain_verify", admin, target, "POST", "/domains/" + std::string(domain_id) + "/verify", nullptr);

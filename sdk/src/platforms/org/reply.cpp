@@ -75,7 +75,10 @@ Error envelope_error(const Json& doc, const std::string& code, int http_status) 
   message += "]";
 
   const ErrorCode ours = (code == "RATE_LIMIT_ERROR" || status == 429) ? ErrorCode::rate_limited : ErrorCode::platform_error;
-  Json details = {{"platform_code", shown_code}, {"status", status}, {"errors", std::move(errors)}};
+  Json details = Json::object();
+  details.set("platform_code", shown_code);
+  details.set("status", status);
+  details.set("errors", std::move(errors));
   if (!platform_message.empty()) details["platform_message"] = platform_message;
   return make_error(ours, std::move(message), std::move(details));
 }
@@ -83,11 +86,11 @@ Error envelope_error(const Json& doc, const std::string& code, int http_status) 
 Error status_error(int status) {
   if (status == 429) {
     return make_error(ErrorCode::rate_limited, "the organization API is rate limiting this client (HTTP 429): wait and try again",
-                      {{"status", status}, {"errors", Json::array()}});
+                      json_object("status", status, "errors", Json::array()));
   }
   std::string message = "the organization API answered HTTP " + std::to_string(status) + " without its JSON envelope";
   if (status >= 500) message += ": the service has a problem; try again later";
-  return make_error(ErrorCode::http_error, std::move(message), {{"status", status}});
+  return make_error(ErrorCode::http_error, std::move(message), json_object("status", status));
 }
 
 bool is_success_status(int status) { return status >= 200 && status < 300; }
@@ -121,7 +124,7 @@ Result<Reply> parse_reply(const HttpResponse& response) {
   if (!doc.ok()) {
     if (ok_status) {
       return make_error(ErrorCode::invalid_response, "the organization API's answer is not a JSON object: " + doc.error().message,
-                        {{"status", response.status}});
+                        json_object("status", response.status));
     }
     return status_error(response.status);
   }
@@ -129,7 +132,7 @@ Result<Reply> parse_reply(const HttpResponse& response) {
   if (!code) {
     if (ok_status) {
       return make_error(ErrorCode::invalid_response, "the organization API's answer has no envelope (no \"code\")",
-                        {{"status", response.status}});
+                        json_object("status", response.status));
     }
     return status_error(response.status);
   }

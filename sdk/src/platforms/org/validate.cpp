@@ -17,7 +17,7 @@ bool is_label(std::string_view label) {
 }
 
 Error bad_field(const char* field, std::string message) {
-  return make_error(ErrorCode::invalid_argument, std::move(message), {{"field", field}});
+  return make_error(ErrorCode::invalid_argument, std::move(message), json_object("field", field));
 }
 
 bool has_control_or_space(std::string_view text) {
@@ -107,7 +107,7 @@ Result<std::string> normalize_email(std::string_view email) {
   auto bad = [](const char* why) {
     return make_error(ErrorCode::invalid_argument,
                       std::string("email is not a valid address (") + why + "); expected name@yourcompany.com",
-                      {{"field", "email"}});
+                      json_object("field", "email"));
   };
   if (email.empty()) return bad("it is empty");
   if (email.size() > 254) return bad("longer than 254 characters");
@@ -172,7 +172,7 @@ Result<AuthRequired> parse_auth_required(std::string_view text) {
   if (text == "any") return AuthRequired::any;
   if (text == "mfa") return AuthRequired::mfa;
   if (text == "sso") return AuthRequired::sso;
-  return make_error(ErrorCode::invalid_argument, "authRequired must be one of any, mfa, sso", {{"field", "authRequired"}});
+  return make_error(ErrorCode::invalid_argument, "authRequired must be one of any, mfa, sso", json_object("field", "authRequired"));
 }
 
 const char* auth_required_name(AuthRequired value) {

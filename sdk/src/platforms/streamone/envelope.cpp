@@ -135,7 +135,10 @@ Error status_error(int status, const std::string& statusmessage, const Json& hea
   const char* name = info != nullptr ? info->name : "UNKNOWN_STATUS";
   // The server's text may echo what it was sent (the SSO response, the signature): masked.
   const std::string server_text = redact_credentials(statusmessage);
-  Json details = {{"platform_code", status}, {"platform_status", name}, {"statusmessage", server_text}};
+  Json details = Json::object();
+  details.set("platform_code", status);
+  details.set("platform_status", name);
+  details.set("statusmessage", server_text);
   if (status == kStatusTimestampOutOfRange) return clock_error(header, response, sent, std::move(details));
   std::string message = "StreamOne answered status " + std::to_string(status) + " " + name;
   if (!server_text.empty()) message += " (\"" + printable(server_text) + "\")";
@@ -145,7 +148,8 @@ Error status_error(int status, const std::string& statusmessage, const Json& hea
 }
 
 Error no_envelope(const HttpResponse& response, const std::string& what) {
-  Json details = {{"http_status", response.status}};
+  Json details = Json::object();
+  details.set("http_status", response.status);
   if (response.status < 200 || response.status > 299) {
     return make_error(ErrorCode::http_error,
                       "StreamOne answered HTTP " + std::to_string(response.status) + " without an API envelope (" +
@@ -192,7 +196,10 @@ Result<Envelope> parse_envelope(const HttpResponse& response, std::optional<std:
 }
 
 Json SessionInfo::to_json() const {
-  Json j = {{"id", id}, {"key", key}, {"user", user}};
+  Json j = Json::object();
+  j.set("id", id);
+  j.set("key", key);
+  j.set("user", user);
   j["timeout"] = timeout ? Json(*timeout) : Json(nullptr);
   return j;
 }

@@ -29,10 +29,11 @@ Status need(const std::string& value, const char* name) {
 }
 
 Json credentials_to_state(const Credentials& c) {
-  Json j = {{"server", c.server},
-            {"actor", c.actor == ActorType::user ? "user" : "application"},
-            {"id", c.actor_id},
-            {"key", c.key}};
+  Json j = Json::object();
+  j.set("server", c.server);
+  j.set("actor", c.actor == ActorType::user ? "user" : "application");
+  j.set("id", c.actor_id);
+  j.set("key", c.key);
   if (c.account) j["account"] = *c.account;
   if (c.customer) j["customer"] = *c.customer;
   if (c.timezone) j["timezone"] = *c.timezone;
@@ -155,7 +156,11 @@ Error in_call(Error error, const std::string& action) {
 }
 
 Json initial_state(const char* op, const Credentials& credentials) {
-  return {{"op", op}, {"credentials", credentials_to_state(credentials)}, {"budget", kMaxRequests}};
+  Json out = Json::object();
+  out.set("op", op);
+  out.set("credentials", credentials_to_state(credentials));
+  out.set("budget", kMaxRequests);
+  return out;
 }
 
 std::string user_id_of(const Json& body) {
@@ -183,7 +188,8 @@ Result<FlowStep> after_createwithsso(Json state, const Result<Envelope>& answer,
   }
   auto session = parse_session(answer->body);
   if (!session.ok()) return in_call(session.error(), action);
-  Json result = {{"session", session->to_json()}};
+  Json result = Json::object();
+  result.set("session", session->to_json());
   if (json_text(state, "op") == "login") {
     result["provisioned"] = retry;
     if (retry) result["user_id"] = json_text(state, "user");
@@ -220,19 +226,21 @@ Result<FlowStep> after_link(Json state, const Result<Envelope>& answer, std::int
     Call call = createwithsso_call(state);
     return send(std::move(state), "retry", call, now);
   }
-  Json result = {{"user", json_text(state, "user")},
-                 {"service", json_text(state, "service")},
-                 {"linked", true},
-                 {"replaced", replaced}};
+  Json result = Json::object();
+  result.set("user", json_text(state, "user"));
+  result.set("service", json_text(state, "service"));
+  result.set("linked", true);
+  result.set("replaced", replaced);
   return done(std::move(state), std::move(result));
 }
 
 Result<FlowStep> after_clear(Json state, const Result<Envelope>& answer, std::int64_t now) {
   if (!answer.ok()) return in_call(answer.error(), "user/clearssotoken");
   if (json_text(state, "op") == "clear_token") {
-    Json result = {{"user", json_text(state, "user")},
-                   {"service", json_text(state, "service")},
-                   {"cleared", true}};
+    Json result = Json::object();
+    result.set("user", json_text(state, "user"));
+    result.set("service", json_text(state, "service"));
+    result.set("cleared", true);
     return done(std::move(state), std::move(result));
   }
   // Replacing a token: the old one is gone, link the new one (once: replaced stops a second round).

@@ -185,7 +185,9 @@ Error platform_error(const Json& envelope) {
   // The site's text may echo what it was sent (the signature, the token): masked.
   const std::string raw_code = redact_credentials(json_text(envelope, "code"));
   const std::string code = safe_code(raw_code);
-  Json details = {{"platform_code", raw_code.substr(0, 64)}, {"platform_status", "error"}};
+  Json details = Json::object();
+  details.set("platform_code", raw_code.substr(0, 64));
+  details.set("platform_status", "error");
   if (auto message = json_string(envelope, "message")) details["platform_message"] = redact_credentials(*message).substr(0, 300);
   return make_error(ErrorCode::platform_error, "TwentyThree: " + advice(code) + " (" + code + ")", std::move(details));
 }
@@ -245,7 +247,8 @@ Result<FlowStep> get_login_token(const SiteOptions& options, const LoginTokenPar
   }
   SSOKIT_CHECK(check_user_id(params.user_id));
   Params request = {{"user_id", params.user_id}};
-  Json state = {{"user_id", params.user_id}};
+  Json state = Json::object();
+  state.set("user_id", params.user_id);
   if (params.return_url) {
     SSOKIT_TRY(std::string return_url, validate_return_url(*params.return_url));
     request.emplace_back("return_url", return_url);
@@ -271,7 +274,7 @@ Result<Json> parse_response(const HttpResponse& response, std::string_view objec
     // Both success and failure come with 200: anything else is the server or a proxy in the way.
     return make_error(ErrorCode::http_error,
                       "TwentyThree answered HTTP " + std::to_string(response.status) + " (its API always answers 200)",
-                      {{"status", response.status}});
+                      json_object("status", response.status));
   }
   if (response.body.size() > kMaxBody) return bad_answer("is larger than 1 MiB");
   std::string_view body = trim(response.body);
