@@ -16,8 +16,11 @@ namespace ssokit {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : ok_(true) { new (&value_) T(std::move(value)); }  // NOLINT: implicit by design
-  Result(Error error) : ok_(false) { new (&error_) Error(std::move(error)); }  // NOLINT
+  Result(T&& value) : ok_(true) { new (&value_) T(std::move(value)); }  // NOLINT: implicit by design
+  Result(const T& value) : ok_(true) { new (&value_) T(value); }        // NOLINT
+  // By reference, not by value: an Error passed on (SSOKIT_TRY, make_error) is moved once, not twice.
+  Result(Error&& error) : ok_(false) { new (&error_) Error(std::move(error)); }      // NOLINT
+  Result(const Error& error) : ok_(false) { new (&error_) Error(error); }            // NOLINT
   Result(const Result& other) : ok_(other.ok_) { construct_from(other); }
   Result(Result&& other) noexcept(std::is_nothrow_move_constructible_v<T>) : ok_(other.ok_) {
     construct_from(std::move(other));
@@ -88,7 +91,8 @@ class [[nodiscard]] Result<void> {
  public:
   // No Error is built for a success (most Status values): that would make a Json object each time.
   Result() : ok_(true) {}
-  Result(Error error) : ok_(false) { new (&error_) Error(std::move(error)); }  // NOLINT
+  Result(Error&& error) : ok_(false) { new (&error_) Error(std::move(error)); }  // NOLINT
+  Result(const Error& error) : ok_(false) { new (&error_) Error(error); }        // NOLINT
   Result(const Result& other) : ok_(other.ok_) {
     if (!ok_) new (&error_) Error(other.error_);
   }
