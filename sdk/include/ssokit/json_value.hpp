@@ -108,7 +108,8 @@ class Json {
   }
   Json(double d);                     // NOLINT; NaN and infinities dump as null, like nlohmann
   Json(const char* s);                // NOLINT
-  Json(std::string s) noexcept;       // NOLINT
+  Json(const std::string& s);         // NOLINT; by reference: no string to destroy at each call site
+  Json(std::string&& s) noexcept;     // NOLINT
   Json(std::string_view s);           // NOLINT
   Json(std::initializer_list<Json> list);
   template <class T>

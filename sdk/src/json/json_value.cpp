@@ -52,7 +52,8 @@ int compare_numbers(const Json& a, const Json& b) {
 
 Json::Json(double d) : type_(Type::number_float), text_(format_double(d)) { n_.d = d; }
 Json::Json(const char* s) : type_(Type::string), text_(s) {}
-Json::Json(std::string s) noexcept : type_(Type::string), text_(std::move(s)) {}
+Json::Json(const std::string& s) : type_(Type::string), text_(s) {}
+Json::Json(std::string&& s) noexcept : type_(Type::string), text_(std::move(s)) {}
 Json::Json(std::string_view s) : type_(Type::string), text_(s) {}
 
 Json::Json(std::initializer_list<Json> list) {
