@@ -231,14 +231,17 @@ class Json {
   std::size_t size() const;
   bool empty() const;
   // Appends to an array (a null becomes an array first).
-  void push_back(Json value);
+  // By reference (rvalue or const): a by-value Json would be moved and destroyed at each call site.
+  void push_back(Json&& value);
+  void push_back(const Json& value);
   template <class... Args>
   Json& emplace_back(Args&&... args) {
     push_back(Json(std::forward<Args>(args)...));
     return element(size() - 1);
   }
   // Adds or replaces member `key` of an object (a null becomes an object first).
-  void set(std::string_view key, Json value);
+  void set(std::string_view key, Json&& value);
+  void set(std::string_view key, const Json& value);
 
   // Compact, members in key order, like nlohmann's dump(): invalid UTF-8 in strings becomes
   // U+FFFD, control characters are escaped, everything else is written as is.

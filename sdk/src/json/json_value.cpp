@@ -273,12 +273,14 @@ bool Json::empty() const {
   return is_structured() && items_.empty();
 }
 
-void Json::push_back(Json value) {
+void Json::push_back(Json&& value) {
   if (!is_array()) *this = array();
   items_.push_back(std::make_unique<JsonMember>(std::string(), std::move(value)));
 }
+void Json::push_back(const Json& value) { push_back(Json(value)); }
 
-void Json::set(std::string_view key, Json value) { (*this)[key] = std::move(value); }
+void Json::set(std::string_view key, Json&& value) { (*this)[key] = std::move(value); }
+void Json::set(std::string_view key, const Json& value) { (*this)[key] = value; }
 
 bool operator==(const Json& a, const Json& b) {
   if (a.is_number_float() || b.is_number_float()) return a.is_number() && b.is_number() && a.as_double() == b.as_double();
