@@ -10,13 +10,13 @@ Error bad_param(std::string_view name, std::string_view what) {
 }
 
 Result<std::string> need_string(const Json& p, std::string_view name) {
-  auto v = json_string(p, name);
+  auto v = json_string_at(p, name);
   if (!v) return bad_param(name, "is required and must be a string");
   return *v;
 }
 
 std::string opt_string(const Json& p, std::string_view name, std::string fallback) {
-  auto v = json_string(p, name);
+  auto v = json_string_at(p, name);
   return v ? *v : fallback;
 }
 

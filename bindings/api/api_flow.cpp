@@ -129,7 +129,7 @@ Result<Json> m_flow_step(const Json& p) {
 }
 
 std::optional<std::string> optional_text(const Json& p, std::string_view name) {
-  auto v = json_string(p, name);
+  auto v = json_string_at(p, name);
   return v ? std::optional<std::string>(*v) : std::nullopt;
 }
 

@@ -108,7 +108,7 @@ Result<IdTokenExpectations> expectations_from_json(const Json& p) {
   if (!now) return bad_param("expect.now", "is required (seconds since the epoch)");
   e.now = *now;
   if (json_member(*expect, "nonce") != nullptr) {
-    auto nonce = json_string(*expect, "nonce");
+    auto nonce = json_string_at(*expect, "nonce");
     if (!nonce) return bad_param("expect.nonce", "must be a string");
     e.nonce = *nonce;
   }

@@ -72,8 +72,8 @@ Result<Json> m_login_url(const Json& p) {
     if (!array->is_boolean()) return bad_param("array_payload", "must be true or false");
     o.array_payload = array->get<bool>();
   }
-  if (auto v = json_string(p, "issuer_claim")) o.issuer_claim = *v;
-  if (auto v = json_string(p, "audience_claim")) o.audience_claim = *v;
+  if (auto v = json_string_at(p, "issuer_claim")) o.issuer_claim = *v;
+  if (auto v = json_string_at(p, "audience_claim")) o.audience_claim = *v;
   if (const Json* extra = json_member(p, "extra_claims")) o.extra_claims = *extra;
   SSOKIT_TRY(std::int64_t now, need_now(p));
   SSOKIT_TRY(MuviLoginUrl link, muvi_login_url(o, now));

@@ -144,13 +144,13 @@ Result<Json> m_authorize_build(const Json& p) {
   SSOKIT_TRY(std::int64_t now, need_now(p));
   AuthorizationOptions options;
   if (const Json* o = json_member(p, "options"); o != nullptr && o->is_object()) {
-    if (auto v = json_string(*o, "scope")) options.scope = *v;
-    if (auto v = json_string(*o, "prompt")) options.prompt = *v;
-    if (auto v = json_string(*o, "login_hint")) options.login_hint = *v;
+    if (auto v = json_string_at(*o, "scope")) options.scope = *v;
+    if (auto v = json_string_at(*o, "prompt")) options.prompt = *v;
+    if (auto v = json_string_at(*o, "login_hint")) options.login_hint = *v;
     if (auto v = json_int(*o, "max_age")) options.max_age = *v;
-    if (auto v = json_string(*o, "acr_values")) options.acr_values = *v;
-    if (auto v = json_string(*o, "ui_locales")) options.ui_locales = *v;
-    if (auto v = json_string(*o, "return_to")) options.return_to = *v;
+    if (auto v = json_string_at(*o, "acr_values")) options.acr_values = *v;
+    if (auto v = json_string_at(*o, "ui_locales")) options.ui_locales = *v;
+    if (auto v = json_string_at(*o, "return_to")) options.return_to = *v;
     if (const Json* extra = json_member(*o, "extra")) {
       SSOKIT_TRY(options.extra, params_from_json(*extra, "options.extra"));
     }
@@ -188,7 +188,7 @@ Result<Json> m_callback_state(const Json& p) {
 // redirect_uri, is at it).
 Result<Json> m_callback_is_response(const Json& p) {
   SSOKIT_TRY(std::string url, need_string(p, "url"));
-  auto redirect_uri = json_string(p, "redirect_uri");
+  auto redirect_uri = json_string_at(p, "redirect_uri");
   return Json(redirect_uri ? is_callback_for(url, *redirect_uri) : is_authorization_response(url));
 }
 

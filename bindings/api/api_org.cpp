@@ -30,9 +30,9 @@ namespace {
 // {base, email} -> a step (identify request); {base, slug} -> a step with the result at once.
 Result<Json> m_login_url(const Json& p) {
   SSOKIT_TRY(org::Connection c, org_connection_from_json(p));
-  const auto email = json_string(p, "email");
-  const auto slug = json_string(p, "slug");
-  if (email.has_value() == slug.has_value()) return bad_param("email", "or \"slug\" is required (exactly one of them)");
+  const auto email = json_string_at(p, "email");
+  const auto slug = json_string_at(p, "slug");
+  if ((email != nullptr) == (slug != nullptr)) return bad_param("email", "or \"slug\" is required (exactly one of them)");
   if (slug) {
     SSOKIT_TRY(std::string url, org::sso_login_url(c.base, *slug));
     FlowStep done;

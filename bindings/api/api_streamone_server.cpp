@@ -72,8 +72,8 @@ Result<Json> m_request(const Json& p) {
     call.arguments = std::move(arguments).value();
   }
   if (const Json* s = json_member(p, "session"); s != nullptr && !s->is_null()) {
-    auto id = json_string(*s, "id");
-    auto key = json_string(*s, "key");
+    auto id = json_string_at(*s, "id");
+    auto key = json_string_at(*s, "key");
     if (!id || !key) return bad_param("session", "must be {id, key} (strings)");
     call.session = streamone::SessionAuth{*id, *key};
   }

@@ -104,7 +104,7 @@ Result<Json> m_sign(const Json& p) {
   SSOKIT_TRY(request.placement, placement_from_json(p));
   SSOKIT_TRY(OAuth1Credentials credentials, credentials_from_json(p));
   SSOKIT_TRY(std::int64_t now, need_now(p));
-  if (auto nonce = json_string(p, "nonce")) {
+  if (auto nonce = json_string_at(p, "nonce")) {
     SSOKIT_TRY(HttpRequest r, twentythree::oauth1_sign(request, credentials, *nonce, now));
     return request_to_json(r);
   }

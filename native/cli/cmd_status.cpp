@@ -8,7 +8,7 @@ namespace {
 // The first non-empty string among `names` in `doc`.
 std::string first_string(const Json& doc, std::initializer_list<const char*> names) {
   for (const char* n : names) {
-    if (auto v = json_string(doc, n); v && !v->empty()) return *v;
+    if (auto v = json_string_at(doc, n); v && !v->empty()) return *v;
   }
   return "";
 }

@@ -38,7 +38,7 @@ Error bad_key(const std::string& why) {
 }
 
 Result<Bytes> jwk_member(const Json& jwk, const char* name) {
-  auto text = json_string(jwk, name);
+  auto text = json_string_at(jwk, name);
   if (!text || text->empty()) return bad_key(std::string("the JWK has no \"") + name + "\"");
   auto bytes = base64url_decode(*text);
   if (!bytes.ok()) return bad_key(std::string("the JWK's \"") + name + "\" is not base64url");

@@ -356,7 +356,7 @@ Result<std::optional<std::string>> EncryptedFileStore::get(std::string_view name
   SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", false, lock_wait_));
   SSOKIT_TRY(Current current, read_current(key));
   if (!current.entries) return std::optional<std::string>();
-  if (auto value = json_string(*current.entries, name)) return std::optional<std::string>(std::move(*value));
+  if (auto value = json_string_at(*current.entries, name)) return std::optional<std::string>(std::move(*value));
   return std::optional<std::string>();
 }
 

@@ -26,7 +26,7 @@ Status FileTokenStore::write(const Json& doc) const { return replace_file(path_,
 Result<std::optional<std::string>> FileTokenStore::get(std::string_view key) {
   SSOKIT_TRY(Fd lock, lock_file(path_ + ".lock", false, lock_wait_));
   SSOKIT_TRY(Json doc, load());
-  if (auto v = json_string(doc, key)) return std::optional<std::string>(*v);
+  if (auto v = json_string_at(doc, key)) return std::optional<std::string>(*v);
   return std::optional<std::string>();
 }
 

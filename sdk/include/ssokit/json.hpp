@@ -38,6 +38,10 @@ std::optional<std::string> json_string(const Json& object, std::string_view key)
 // The member's string, or "" when it is absent or not a string (json_string(...).value_or("")
 // without an optional to destroy at each call site).
 std::string json_text(const Json& object, std::string_view key);
+// The member's string in place, or nullptr when it is absent or not a string: no copy and no
+// optional to destroy. Not for a temporary Json (the pointer would dangle).
+const std::string* json_string_at(const Json& object, std::string_view key);
+const std::string* json_string_at(Json&& object, std::string_view key) = delete;
 std::optional<std::int64_t> json_int(const Json& object, std::string_view key);
 std::optional<bool> json_bool(const Json& object, std::string_view key);
 const Json* json_member(const Json& object, std::string_view key);

@@ -61,7 +61,7 @@ Status optional_string(const Json& jwk, std::string_view name, std::string* out,
 }
 
 Result<Bytes> b64_member(const Json& jwk, std::string_view name, ErrorCode code) {
-  auto text = json_string(jwk, name);
+  auto text = json_string_at(jwk, name);
   if (!text) return make_error(code, "the JWK has no string member \"" + std::string(name) + "\"");
   auto bytes = base64url_decode(*text, code);
   if (!bytes.ok()) return make_error(code, "the JWK member \"" + std::string(name) + "\" is not strict base64url");
@@ -95,7 +95,7 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
   if (!json.is_object()) return make_error(code, "a JWK must be a JSON object");
   Jwk jwk;
   jwk.raw = json;
-  auto kty = json_string(json, "kty");
+  auto kty = json_string_at(json, "kty");
   if (!kty) return make_error(code, "the JWK has no string \"kty\"");
   jwk.kty = *kty;
   SSOKIT_CHECK(optional_string(json, "kid", &jwk.kid, code));
@@ -130,7 +130,7 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
       return make_error(code, "the RSA JWK exponent must be odd and at least 3", json_object("kid", jwk.kid));
     }
   } else if (jwk.kty == "EC") {
-    auto crv = json_string(json, "crv");
+    auto crv = json_string_at(json, "crv");
     if (!crv) return make_error(code, "the EC JWK has no string \"crv\"");
     jwk.crv = *crv;
     const std::size_t size = curve_size(jwk.crv);
@@ -146,7 +146,7 @@ Result<Jwk> parse_jwk(const Json& json, ErrorCode code) {
     if (!ec_point_valid(jwk.crv, jwk.x, jwk.y)) return make_error(code, "the EC JWK point is not on the curve", json_object("kid", jwk.kid));
   } else if (jwk.kty == "OKP") {
     // RFC 8037: only Ed25519 signs; Ed448 keys and the X25519/X448 key-agreement keys are unusable.
-    auto crv = json_string(json, "crv");
+    auto crv = json_string_at(json, "crv");
     if (!crv) return make_error(code, "the OKP JWK has no string \"crv\"");
     jwk.crv = *crv;
     if (jwk.crv != "Ed25519") {

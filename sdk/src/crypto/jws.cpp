@@ -157,7 +157,7 @@ Result<VerifyRequest> VerifyRequest::from_json(const Json& j) {
   auto bad = [](const char* what) {
     return make_error(ErrorCode::invalid_argument, std::string("a verify effect needs ") + what);
   };
-  auto alg = json_string(j, "alg");
+  auto alg = json_string_at(j, "alg");
   if (!alg) return bad("an alg");
   const Json* jwk = json_member(j, "jwk");
   if (jwk == nullptr) return bad("a jwk");

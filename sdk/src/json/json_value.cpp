@@ -327,6 +327,11 @@ Json json_object(std::string_view key1, Json value1, std::string_view key2, Json
   return out;
 }
 
+const std::string* json_string_at(const Json& object, std::string_view key) {
+  const Json* v = json_member(object, key);
+  return v != nullptr && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
+}
+
 std::string json_text(const Json& object, std::string_view key) {
   const Json* v = json_member(object, key);
   return v != nullptr && v->is_string() ? v->as_string() : std::string();

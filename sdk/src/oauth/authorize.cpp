@@ -173,7 +173,7 @@ Result<Transaction> Transaction::from_json(const Json& value) {
                           {"issuer", &tx.issuer, true},       {"client_id", &tx.client_id, true},
                           {"nonce", &tx.nonce, false}};
   for (const auto& f : fields) {
-    auto v = json_string(value, f.name);
+    auto v = json_string_at(value, f.name);
     if (!v) {
       if (f.required || json_member(value, f.name) != nullptr) return bad(f.name);
       continue;

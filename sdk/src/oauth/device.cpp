@@ -66,9 +66,9 @@ Result<DeviceAuthorization> DeviceAuthorization::from_json(const Json& value) {
   };
   if (!value.is_object()) return bad("must be a JSON object (from device.process)");
   DeviceAuthorization d;
-  auto code = json_string(value, "device_code");
-  auto user_code = json_string(value, "user_code");
-  auto uri = json_string(value, "verification_uri");
+  auto code = json_string_at(value, "device_code");
+  auto user_code = json_string_at(value, "user_code");
+  auto uri = json_string_at(value, "verification_uri");
   if (!code || code->empty()) return bad("device_code is required");
   if (!user_code || user_code->empty()) return bad("user_code is required");
   if (!displayable_user_code(*user_code)) return bad("user_code must be short printable text (RFC 8628 6.1)");
@@ -133,7 +133,7 @@ Result<DeviceAuthorization> process_device_authorization_response(const HttpResp
     std::string* target;
   };
   for (const Text& f : {Text{"device_code", &d.device_code}, Text{"user_code", &d.user_code}}) {
-    auto v = json_string(doc, f.name);
+    auto v = json_string_at(doc, f.name);
     if (!v || v->empty()) return bad_answer(std::string("has no ") + f.name);
     *f.target = *v;
   }
@@ -142,8 +142,8 @@ Result<DeviceAuthorization> process_device_authorization_response(const HttpResp
                       std::to_string(kMaxUserCodeLength) + " printable ASCII characters)");
   }
   // Some providers (Google) still use the draft's name.
-  auto uri = json_string(doc, "verification_uri");
-  if (!uri) uri = json_string(doc, "verification_url");
+  auto uri = json_string_at(doc, "verification_uri");
+  if (!uri) uri = json_string_at(doc, "verification_url");
   if (!uri || !web_url(*uri)) return bad_answer("has no https verification_uri (plain http only on a loopback host)");
   d.verification_uri = *uri;
   if (const Json* c = json_member(doc, "verification_uri_complete"); c != nullptr && !c->is_null()) {

@@ -65,7 +65,7 @@ Result<ProviderMetadata> ProviderMetadata::from_json(const Json& doc) {
   if (!doc.is_object()) return make_error(ErrorCode::discovery_failed, "provider metadata must be a JSON object");
   ProviderMetadata m;
   m.raw = doc;
-  auto issuer = json_string(doc, "issuer");
+  auto issuer = json_string_at(doc, "issuer");
   if (!issuer || issuer->empty()) return make_error(ErrorCode::discovery_failed, "provider metadata has no issuer");
   m.issuer = *issuer;
   // Endpoints must be strings when present; anything else is a broken document.

@@ -14,7 +14,7 @@ Error bad_key(const std::string& why) {
 }
 
 bool base64url_of_size(const Json& jwk, const char* member, std::size_t size) {
-  auto v = json_string(jwk, member);
+  auto v = json_string_at(jwk, member);
   if (!v) return false;
   auto bytes = base64url_decode(*v);
   return bytes.ok() && (size == 0 ? !bytes->empty() : bytes->size() == size);

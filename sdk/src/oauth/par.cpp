@@ -43,7 +43,7 @@ Result<std::string> process_pushed_authorization_response(const ClientConfig& cl
   if (!body.ok()) {
     return make_error(ErrorCode::invalid_response, "the pushed authorization response is not a JSON object: " + body.error().message);
   }
-  auto request_uri = json_string(body.value(), "request_uri");
+  auto request_uri = json_string_at(body.value(), "request_uri");
   if (!request_uri || request_uri->empty()) {
     return make_error(ErrorCode::invalid_response, "the pushed authorization response has no request_uri");
   }

@@ -54,7 +54,7 @@ Result<HttpRequest> form_post(const ClientConfig& client, const ProviderMetadata
 std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, const char* what) {
   auto body = parse_json_object(response.body);
   if (!body.ok()) return std::nullopt;
-  auto error = json_string(body.value(), "error");
+  auto error = json_string_at(body.value(), "error");
   if (!error) return std::nullopt;
   // The provider's own text may echo what it was sent (code, verifier, token): masked.
   const std::string error_code = redact_credentials(*error);
@@ -62,12 +62,12 @@ std::optional<Error> oauth_error(const HttpResponse& response, ErrorCode code, c
   details.set("error", error_code);
   details.set("status", response.status);
   std::string message = std::string(what) + " answered " + error_code.substr(0, 100);
-  if (auto description = json_string(body.value(), "error_description")) {
+  if (auto description = json_string_at(body.value(), "error_description")) {
     const std::string text = redact_credentials(*description);
     details["error_description"] = text;
     message += " (" + text.substr(0, 300) + ")";
   }
-  if (auto uri = json_string(body.value(), "error_uri")) details["error_uri"] = redact_credentials(*uri);
+  if (auto uri = json_string_at(body.value(), "error_uri")) details["error_uri"] = redact_credentials(*uri);
   return make_error(code, message, std::move(details));
 }
 
@@ -145,12 +145,12 @@ Result<TokenSet> process_token_response(const HttpResponse& response, std::int64
   auto body = parse_json_object(response.body);
   if (!body.ok()) return make_error(ErrorCode::invalid_response, "the token response is not a JSON object: " + body.error().message);
   const Json& doc = body.value();
-  if (auto error = json_string(doc, "error")) {
+  if (json_string_at(doc, "error") != nullptr) {
     // Some providers answer 200 with an error body.
     return *oauth_error(response, ErrorCode::token_error, "the token endpoint");
   }
   TokenSet tokens;
-  auto token_type = json_string(doc, "token_type");
+  auto token_type = json_string_at(doc, "token_type");
   if (!token_type || token_type->empty()) {
     return make_error(ErrorCode::invalid_response, "the token response has no token_type");
   }
@@ -163,7 +163,7 @@ Result<TokenSet> process_token_response(const HttpResponse& response, std::int64
                           (dpop ? " although the request carried a DPoP proof (RFC 9449 5)" : " (the only type this request accepts)"));
   }
   tokens.token_type = expected;
-  auto access_token = json_string(doc, "access_token");
+  auto access_token = json_string_at(doc, "access_token");
   if (!access_token || access_token->empty()) {
     return make_error(ErrorCode::invalid_response, "the token response has no access_token");
   }
@@ -219,7 +219,7 @@ Result<TokenSet> TokenSet::from_json(const Json& value) {
   auto bad = [] { return make_error(ErrorCode::storage_error, "stored token set is malformed; sign in again"); };
   if (!value.is_object()) return bad();
   TokenSet t;
-  auto access = json_string(value, "access_token");
+  auto access = json_string_at(value, "access_token");
   if (!access) return bad();
   t.access_token = *access;
   t.token_type = json_string(value, "token_type").value_or("Bearer");

@@ -106,7 +106,7 @@ Error refused(std::string reason, std::string message, Json details = Json::obje
 }
 
 Status check_sub(const Json& claims, std::string_view expected_sub) {
-  auto sub = json_string(claims, "sub");
+  auto sub = json_string_at(claims, "sub");
   if (!sub || sub->empty()) return make_error(ErrorCode::invalid_response, "the user-info response has no sub", json_object("reason", "sub_missing"));
   if (*sub != expected_sub) {
     // OIDC Core 5.3.2: a different sub means the response is not about this user.

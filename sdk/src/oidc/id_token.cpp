@@ -252,22 +252,22 @@ Result<ValidatedIdToken> finish_id_token(Jws jws, bool verified, const IdTokenEx
   }
 
   const Json& claims = jws.payload;
-  const auto iss = json_string(claims, "iss");
+  const auto iss = json_string_at(claims, "iss");
   if (!iss || *iss != e.issuer) {
     return make_error(ErrorCode::id_token_iss_mismatch, "the ID token's issuer (iss) is not the expected issuer",
-                      json_object("expected", clip(e.issuer), "actual", clip(iss.value_or(""))));
+                      json_object("expected", clip(e.issuer), "actual", clip(json_text(claims, "iss"))));
   }
   SSOKIT_CHECK(check_audience(claims, e));
   SSOKIT_CHECK(check_times(claims, e));
   if (e.nonce) {
-    const auto nonce = json_string(claims, "nonce");
+    const auto nonce = json_string_at(claims, "nonce");
     if (!nonce || !constant_time_equal(*nonce, *e.nonce)) {
       return make_error(ErrorCode::id_token_nonce_mismatch,
                         nonce ? "the ID token's nonce does not match this sign-in; start the sign-in again"
                               : "the ID token has no nonce although one was sent; start the sign-in again");
     }
   }
-  const auto sub = json_string(claims, "sub");
+  const auto sub = json_string_at(claims, "sub");
   if (!sub || sub->empty()) return make_error(ErrorCode::id_token_sub_missing, "the ID token has no subject (sub)");
   if (e.max_age) {
     const auto auth_time = numeric_date(claims, "auth_time");

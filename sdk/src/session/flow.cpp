@@ -171,10 +171,10 @@ IdTokenExpectations expectations_for(const FlowContext& ctx, std::optional<std::
 IdTokenExpectations expectations_of(const Json& state, const FlowContext& ctx, std::int64_t now) {
   const Json& e = member(state, "expect");
   std::optional<std::string> nonce;
-  if (auto n = json_string(e, "nonce")) nonce = *n;
+  if (auto n = json_string_at(e, "nonce")) nonce = *n;
   std::optional<std::int64_t> max_age = json_int(e, "max_age");
   auto expectations = expectations_for(ctx, nonce, max_age, now);
-  if (auto access = json_string(member(state, "tokens"), "access_token"); access && !access->empty()) {
+  if (auto access = json_string_at(member(state, "tokens"), "access_token"); access && !access->empty()) {
     expectations.access_token = *access;
   }
   return expectations;
@@ -597,7 +597,7 @@ std::vector<std::string> secrets_of(const Json& state) {
   std::vector<std::string> out;
   auto add = [&out](const Json& object, std::initializer_list<const char*> keys) {
     for (const char* key : keys) {
-      if (auto v = json_string(object, key); v && !v->empty()) out.push_back(*v);
+      if (auto v = json_string_at(object, key); v && !v->empty()) out.push_back(*v);
     }
   };
   add(member(state, "client"), {"client_secret"});

@@ -113,7 +113,7 @@ Error code_error(const Answer& answer, const char* api, const std::array<CodeMea
 }
 
 Result<std::string> user_uuid_of(const Answer& answer, const char* api) {
-  auto uuid = json_string(answer.body, "user_uuid");
+  auto uuid = json_string_at(answer.body, "user_uuid");
   if (!uuid || !muvi_detail::valid_user_uuid(*uuid)) {
     return make_error(ErrorCode::invalid_response,
                       std::string("Muvi ") + api + " reported success without a usable user_uuid");
@@ -160,10 +160,10 @@ FlowStep done(const std::string& machine, Json result) {
 
 Result<MuviUserRequest> request_of(const Json& state) {
   MuviUserRequest r;
-  auto store = json_string(state, "store");
-  auto token = json_string(state, "auth_token");
-  auto email = json_string(state, "email");
-  auto name = json_string(state, "name");
+  auto store = json_string_at(state, "store");
+  auto token = json_string_at(state, "auth_token");
+  auto email = json_string_at(state, "email");
+  auto name = json_string_at(state, "name");
   if (!store || !token || !email || !name) {
     return make_error(ErrorCode::invalid_argument, "not a Muvi step state: pass back the state of the previous step");
   }

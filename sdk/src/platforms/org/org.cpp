@@ -36,8 +36,8 @@ Json request_to_state(const HttpRequest& r) {
 }
 
 std::optional<HttpRequest> request_from_state(const Json& j) {
-  auto method = json_string(j, "method");
-  auto url = json_string(j, "url");
+  auto method = json_string_at(j, "method");
+  auto url = json_string_at(j, "url");
   const Json* headers = json_member(j, "headers");
   if (!method || !url || headers == nullptr || !headers->is_array()) return std::nullopt;
   HttpRequest r;
@@ -174,8 +174,8 @@ Json idp_settings(const std::string& base) {
 Json txt_record_of(const Json& data) {
   for (const char* key : {"txtRecord", "dnsRecord", "verificationRecord", "record", "verification"}) {
     const Json& r = member(data, key);
-    auto name = json_string(r, "name");
-    auto value = json_string(r, "value");
+    auto name = json_string_at(r, "name");
+    auto value = json_string_at(r, "value");
     if (name && value) return {{"type", "TXT"}, {"name", *name}, {"value", *value}};
   }
   return nullptr;
@@ -216,9 +216,9 @@ Result<Json> route_result(const Json& state, const Reply& reply) {
   out.set("email", member(state, "email"));
   out.set("domain", member(state, "domain"));
   if (!reply.data.is_object()) return make_error(ErrorCode::invalid_response, "the identify answer has no data object");
-  auto method = json_string(reply.data, "method");
+  auto method = json_string_at(reply.data, "method");
   if (!method) return make_error(ErrorCode::invalid_response, "the identify answer has no data.method");
-  const auto redirect = json_string(reply.data, "ssoRedirectUrl");
+  const auto redirect = json_string_at(reply.data, "ssoRedirectUrl");
   const bool sso_offered = redirect && !redirect->empty();
   if (*method == "sso" && !sso_offered) {
     return make_error(ErrorCode::invalid_response, "the identify answer requires SSO but gives no ssoRedirectUrl");
@@ -232,7 +232,7 @@ Result<Json> route_result(const Json& state, const Reply& reply) {
   out["method"] = *method == "sso" ? "sso" : "any";
   out["login_url"] = login_url;
   out["slug"] = slug;
-  if (auto provider = json_string(reply.data, "ssoProvider")) out["provider"] = detail::clean_text(*provider, 64);
+  if (auto provider = json_string_at(reply.data, "ssoProvider")) out["provider"] = detail::clean_text(*provider, 64);
   return out;
 }
 

@@ -128,7 +128,7 @@ Result<Reply> parse_reply(const HttpResponse& response) {
     }
     return status_error(response.status);
   }
-  const auto code = json_string(doc.value(), "code");
+  const auto code = json_string_at(doc.value(), "code");
   if (!code) {
     if (ok_status) {
       return make_error(ErrorCode::invalid_response, "the organization API's answer has no envelope (no \"code\")",

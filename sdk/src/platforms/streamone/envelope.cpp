@@ -181,7 +181,7 @@ Result<Envelope> parse_envelope(const HttpResponse& response, std::optional<std:
   if (header == nullptr || !header->is_object()) return no_envelope(response, "it has no header object");
   auto status = json_int(*header, "status");
   if (!status || *status < 0 || *status > 99999) return no_envelope(response, "header.status is not a status code");
-  auto statusmessage = json_string(*header, "statusmessage");
+  auto statusmessage = json_string_at(*header, "statusmessage");
   if (!statusmessage) return no_envelope(response, "header.statusmessage is not a string");
 
   Envelope envelope;
@@ -209,8 +209,8 @@ Result<SessionInfo> parse_session(const Json& body) {
     return make_error(ErrorCode::invalid_response, std::string("StreamOne's session answer ") + what);
   };
   if (!body.is_object()) return bad("has no body object");
-  auto id = json_string(body, "id");
-  auto key = json_string(body, "key");
+  auto id = json_string_at(body, "id");
+  auto key = json_string_at(body, "key");
   if (!id || id->empty()) return bad("has no session id");
   if (!key || key->empty()) return bad("has no session key");
   SessionInfo s;

@@ -43,10 +43,10 @@ Json credentials_to_state(const Credentials& c) {
 Result<Credentials> credentials_from_state(const Json& state) {
   const Json* j = json_member(state, "credentials");
   if (j == nullptr || !j->is_object()) return bad_state();
-  auto server = json_string(*j, "server");
-  auto actor = json_string(*j, "actor");
-  auto id = json_string(*j, "id");
-  auto key = json_string(*j, "key");
+  auto server = json_string_at(*j, "server");
+  auto actor = json_string_at(*j, "actor");
+  auto id = json_string_at(*j, "id");
+  auto key = json_string_at(*j, "key");
   if (!server || !actor || !id || !key || (*actor != "user" && *actor != "application")) return bad_state();
   Credentials c;
   c.server = *server;
@@ -164,8 +164,8 @@ Json initial_state(const char* op, const Credentials& credentials) {
 }
 
 std::string user_id_of(const Json& body) {
-  if (auto id = json_string(body, "id")) return *id;
-  if (auto id = json_string(body, "user")) return *id;
+  if (auto id = json_string_at(body, "id")) return *id;
+  if (auto id = json_string_at(body, "user")) return *id;
   return {};
 }
 

@@ -130,7 +130,7 @@ std::string_view trim(std::string_view s) {
 
 // A JSON member as text: strings as they are, integers written out (user_id may be either).
 std::optional<std::string> text_member(const Json& object, std::string_view key) {
-  if (auto s = json_string(object, key)) return s;
+  if (auto s = json_string_at(object, key)) return *s;
   if (auto i = json_int(object, key)) return std::to_string(*i);
   return std::nullopt;
 }
@@ -188,7 +188,7 @@ Error platform_error(const Json& envelope) {
   Json details = Json::object();
   details.set("platform_code", raw_code.substr(0, 64));
   details.set("platform_status", "error");
-  if (auto message = json_string(envelope, "message")) details["platform_message"] = redact_credentials(*message).substr(0, 300);
+  if (auto message = json_string_at(envelope, "message")) details["platform_message"] = redact_credentials(*message).substr(0, 300);
   return make_error(ErrorCode::platform_error, "TwentyThree: " + advice(code) + " (" + code + ")", std::move(details));
 }
 
@@ -300,7 +300,7 @@ Result<FlowStep> twentythree_step(const Json& input, const HttpResponse& respons
   using namespace twentythree;
   SSOKIT_TRY(StepState step, read_step_state(input, "twentythree."));
   const Json& state = step.data;
-  const auto site = json_string(state, "site");
+  const auto site = json_string_at(state, "site");
   if (step.machine != "twentythree.get_token" && step.machine != "twentythree.get_login_token") {
     return make_error(ErrorCode::invalid_argument, "not a TwentyThree step state: pass the state the last step returned");
   }
@@ -317,8 +317,8 @@ Result<FlowStep> twentythree_step(const Json& input, const HttpResponse& respons
   result["redirect_url"] = url;
   const Json* data_member = json_member(envelope, "data");
   const Json& data = data_member != nullptr ? *data_member : Json::object();
-  const auto answered = json_string(data, "return_url");
-  const auto asked = json_string(state, "return_url");
+  const auto answered = json_string_at(data, "return_url");
+  const auto asked = json_string_at(state, "return_url");
   if (answered) result["return_url"] = *answered;
   else if (asked) result["return_url"] = *asked;
   if (!session) result["user_id"] = text_member(data, "user_id").value_or(json_text(state, "user_id"));
