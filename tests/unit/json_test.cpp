@@ -618,5 +618,35 @@ TEST(Json, RandomRoundTrips) {
   }
 }
 
+// set() has overloads for strings, literals and null (no temporary Json at the call site): each
+// makes the member the Json constructor would, and integers keep their signedness.
+TEST(Json, SetMakesTheSameMembersAsTheConstructors) {
+  Json j;
+  const std::string text = "lvalue";
+  std::string moved = "rvalue";
+  const char* pointer = "pointer";
+  j.set("a", text);
+  j.set("b", std::move(moved));
+  j.set("c", "literal");
+  j.set("d", pointer);
+  j.set("e", nullptr);
+  j.set("f", std::uint64_t{18446744073709551615u});
+  j.set("g", -1);
+  j.set("h", Json(0));
+  j.set("i", true);
+  ASSERT_TRUE(j.is_object());
+  EXPECT_EQ(j["a"], Json("lvalue"));
+  EXPECT_EQ(j["b"], Json("rvalue"));
+  EXPECT_EQ(j["c"], Json("literal"));
+  EXPECT_EQ(j["d"], Json("pointer"));
+  EXPECT_TRUE(j["e"].is_null());
+  EXPECT_TRUE(j["f"].is_number_unsigned());
+  EXPECT_EQ(j["g"].get<std::int64_t>(), -1);
+  EXPECT_TRUE(j["h"].is_number_integer());
+  EXPECT_TRUE(j["i"].is_boolean());
+  EXPECT_EQ(text, "lvalue");  // an lvalue is copied, not moved from
+  EXPECT_EQ(j.dump(), R"({"a":"lvalue","b":"rvalue","c":"literal","d":"pointer","e":null,"f":18446744073709551615,"g":-1,"h":0,"i":true})");
+}
+
 }  // namespace
 }  // namespace ssokit

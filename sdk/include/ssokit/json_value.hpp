@@ -242,6 +242,13 @@ class Json {
   // Adds or replaces member `key` of an object (a null becomes an object first).
   void set(std::string_view key, Json&& value);
   void set(std::string_view key, const Json& value);
+  // A string, a literal or null made into the member by the callee, not as a temporary Json at
+  // each call site. No overload for integers (an unsigned one must stay unsigned); a literal 0 is
+  // ambiguous here (it is also a null pointer), so it is written Json(0).
+  void set(std::string_view key, const std::string& value);
+  void set(std::string_view key, std::string&& value);
+  void set(std::string_view key, const char* value);
+  void set(std::string_view key, std::nullptr_t);
 
   // Compact, members in key order, like nlohmann's dump(): invalid UTF-8 in strings becomes
   // U+FFFD, control characters are escaped, everything else is written as is.

@@ -281,6 +281,10 @@ void Json::push_back(const Json& value) { push_back(Json(value)); }
 
 void Json::set(std::string_view key, Json&& value) { (*this)[key] = std::move(value); }
 void Json::set(std::string_view key, const Json& value) { (*this)[key] = value; }
+void Json::set(std::string_view key, const std::string& value) { set(key, Json(value)); }
+void Json::set(std::string_view key, std::string&& value) { set(key, Json(std::move(value))); }
+void Json::set(std::string_view key, const char* value) { set(key, Json(value)); }
+void Json::set(std::string_view key, std::nullptr_t) { set(key, Json()); }
 
 bool operator==(const Json& a, const Json& b) {
   if (a.is_number_float() || b.is_number_float()) return a.is_number() && b.is_number() && a.as_double() == b.as_double();
