@@ -89,10 +89,8 @@ Error make_error(ErrorCode code, std::string message) {
 }
 
 Error make_error(ErrorCode code, std::string message, Json details) {
-  Error e;
-  e.code = code;
-  e.message = std::move(message);
-  e.details = details.is_object() ? std::move(details) : Json::object();
+  Error e = make_error(code, std::move(message));
+  if (details.is_object()) e.details = std::move(details);  // else the empty object it has
   return e;
 }
 

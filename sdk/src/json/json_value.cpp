@@ -306,10 +306,14 @@ bool operator==(const Json& a, const Json& b) {
 
 const Json* json_member(const Json& object, std::string_view key) { return object.find_member(key); }
 
-std::optional<std::string> json_string(const Json& object, std::string_view key) {
+const std::string* json_string_at(const Json& object, std::string_view key) {
   const Json* v = json_member(object, key);
-  if (v == nullptr || !v->is_string()) return std::nullopt;
-  return v->as_string();
+  return v != nullptr && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
+}
+
+std::optional<std::string> json_string(const Json& object, std::string_view key) {
+  if (const std::string* s = json_string_at(object, key)) return *s;
+  return std::nullopt;
 }
 
 Json json_object(std::string_view key, Json value) {
@@ -331,14 +335,9 @@ Json json_object(std::string_view key1, Json value1, std::string_view key2, Json
   return out;
 }
 
-const std::string* json_string_at(const Json& object, std::string_view key) {
-  const Json* v = json_member(object, key);
-  return v != nullptr && v->is_string() ? &v->get_ref<const std::string&>() : nullptr;
-}
-
 std::string json_text(const Json& object, std::string_view key) {
-  const Json* v = json_member(object, key);
-  return v != nullptr && v->is_string() ? v->as_string() : std::string();
+  const std::string* s = json_string_at(object, key);
+  return s != nullptr ? *s : std::string();
 }
 
 std::optional<std::int64_t> json_int(const Json& object, std::string_view key) {
