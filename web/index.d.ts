@@ -121,6 +121,12 @@ export interface SsoClientOptions {
   storage?: StorageChoice;
   /** Where pending sign-ins are kept (default: 'session' in browsers, 'memory' where sessionStorage is missing). */
   transactionStorage?: StorageChoice;
+  /**
+   * Sends the flows' requests (discovery, token, user-info...). Default: the global fetch; in Node
+   * node:http / node:https while the process has not started fetch's undici (a first request
+   * ~25 ms sooner), else the global fetch (and the process's undici dispatcher: proxies, mocks).
+   * `sso.fetch` always uses this or the global fetch: it returns a fetch Response.
+   */
   fetch?: typeof fetch;
   timeoutMs?: number;
   /** Current time in unix seconds (tests inject it). */
@@ -364,7 +370,10 @@ export interface HttpResponse {
   body: string;
 }
 
-/** Sends core requests with fetch (no redirects followed, no credentials, 1 MiB cap, timeout). */
+/**
+ * Sends core requests with fetch (no redirects followed, no credentials, 1 MiB cap, timeout).
+ * Without `fetchImpl`: the global fetch, or in Node node:http while undici has not started.
+ */
 export function fetchTransport(fetchImpl?: typeof fetch, options?: { timeoutMs?: number }): (request: HttpRequest) => Promise<HttpResponse>;
 
 // ---- low-level steps ---------------------------------------------------------------------------

@@ -80,8 +80,10 @@ export async function createSsoClient(options = {}) {
     if (!createSigner) throw new SsoError('invalid_argument', 'privateKey is for a server (Node) only');
     signer = createSigner({ client: privateKey });
   }
+  // The flows' requests: fetchImpl, or the transport's default (node:http in Node). sso.fetch
+  // gives the app a fetch Response, so it always goes through fetch.
+  const send = fetchTransport(fetchImpl, { timeoutMs, signer });
   const rawFetch = fetchImpl ?? globalThis.fetch?.bind(globalThis);
-  const send = fetchTransport(rawFetch, { timeoutMs, signer });
   // warmUp: the discovery document travels while the WebAssembly compiles.
   let early = warmUp ? prefetchDiscovery(send, issuer) : null;
   const core = await loadCore({ wasmBinary, wasmUrl });

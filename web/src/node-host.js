@@ -22,5 +22,8 @@ export function nodeBuild(variant) {
 // The server and fallback builds' own random bytes (getentropy), also where Node 18 has no global crypto.
 export const getRandomValues = (bytes) => webcrypto.getRandomValues(bytes);
 
+// The transport's default exchange in Node (node:http instead of fetch: node-http.js says why).
+export { nodeExchange, stockNetwork } from './node-http.js';
+
 // The sign effect's keys (private_key_jwt): Node only, like the server build.
 export { createSigner } from './sign.js';

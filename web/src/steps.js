@@ -43,7 +43,7 @@ export const processDiscovery = (issuer, response) => call('discovery.process', 
 
 /** discoveryRequest + fetch + processDiscovery. */
 export async function discover(issuer, { fetch, timeoutMs } = {}) {
-  const send = fetchTransport(fetch ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
+  const send = fetchTransport(fetch, { timeoutMs });
   const request = await discoveryRequest(issuer);
   const response = await send(request).catch((e) => { throw discoveryFetchFailed(e, request.url); });
   return processDiscovery(issuer, response);
@@ -139,7 +139,7 @@ export async function processUserinfo(response, { sub, jwks, issuer, clientId, c
 
 /** userinfoRequest + fetch + processUserinfo. */
 export async function userinfo({ provider, accessToken, sub, fetch, timeoutMs, ...verify }) {
-  const send = fetchTransport(fetch ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
+  const send = fetchTransport(fetch, { timeoutMs });
   return processUserinfo(await send(await userinfoRequest({ provider, accessToken })), { sub, ...verify });
 }
 
@@ -162,7 +162,7 @@ export const processProfile = (response, { url }) => call('profile.process', { u
 
 /** profileRequest + fetch + processProfile. */
 export async function fetchProfile({ url, accessToken, fetch, timeoutMs }) {
-  const send = fetchTransport(fetch ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
+  const send = fetchTransport(fetch, { timeoutMs });
   return processProfile(await send(await profileRequest({ url, accessToken })), { url });
 }
 
@@ -191,6 +191,6 @@ export async function processRevocation(response) {
 
 /** revocationRequest + fetch + processRevocation. */
 export async function revoke({ client, provider, token, tokenTypeHint, fetch, timeoutMs }) {
-  const send = fetchTransport(fetch ?? globalThis.fetch?.bind(globalThis), { timeoutMs });
+  const send = fetchTransport(fetch, { timeoutMs });
   await processRevocation(await send(await revocationRequest({ client, provider, token, tokenTypeHint })));
 }

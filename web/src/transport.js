@@ -1,16 +1,23 @@
 // fetch transport: carries the core's HttpRequest values and returns HttpResponse values.
 import { SsoError } from './errors.js';
+// Pages and bundles get no-node-host.js here (no nodeExchange): they always send with fetch.
+import { nodeExchange, stockNetwork } from '#node-host';
 
 const MAX_BODY_BYTES = 1 << 20;  // same cap as the native transport
 
+const noFetch = () => new SsoError('invalid_argument', 'no fetch implementation available; pass options.fetch');
+
 /**
- * @param {typeof fetch} fetchImpl
+ * @param {typeof fetch} [fetchImpl] the fetch to send with. Without one, chosen at the first send:
+ *   in Node node:http / node:https while undici has not started (node-http.js: a fresh process's
+ *   first request leaves ~25 ms sooner), else the global fetch.
  * @param {{timeoutMs?: number, signer?: object}} options  signer: completes the request's `sign`
  *   entries (sign.js createSigner, Node only); without one such a request fails and is not sent.
  *   sign.js is not imported here, so a page's bundle does not carry it.
  */
-export function fetchTransport(fetchImpl = globalThis.fetch, { timeoutMs = 30000, signer = null } = {}) {
-  if (typeof fetchImpl !== 'function') throw new SsoError('invalid_argument', 'no fetch implementation available; pass options.fetch');
+export function fetchTransport(fetchImpl, { timeoutMs = 30000, signer = null } = {}) {
+  if (fetchImpl != null && typeof fetchImpl !== 'function') throw noFetch();
+  let exchange = fetchImpl ? viaFetch(fetchImpl) : null;  // the default one is chosen at the first send
   return async function send(unsigned) {
     let request = unsigned;
     if (request.sign?.length) {
@@ -23,32 +30,38 @@ export function fetchTransport(fetchImpl = globalThis.fetch, { timeoutMs = 30000
     const origin = safeOrigin(request.url);
     // The timeout covers the whole exchange: a provider that trickles its body is cut off too.
     const signal = AbortSignal.timeout(timeoutMs);
-    const failed = (e) => {
-      if (e instanceof SsoError) return e;
+    try {
+      exchange ??= defaultExchange();
+      return await exchange(request, signal, origin);
+    } catch (e) {
+      if (e instanceof SsoError) throw e;
       if (signal.aborted || (e && (e.name === 'TimeoutError' || e.name === 'AbortError'))) {
-        return new SsoError('timeout', `no answer from ${origin} within ${timeoutMs} ms`);
+        throw new SsoError('timeout', `no answer from ${origin} within ${timeoutMs} ms`);
       }
-      return new SsoError('network_error', `could not reach ${origin}: ${e && e.message ? e.message : e}`);
-    };
-    let response;
-    try {
-      response = await fetchImpl(request.url, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        redirect: 'manual',  // OAuth endpoints are never followed blindly
-        credentials: 'omit',
-        signal,
-      });
-    } catch (e) {
-      throw failed(e);
+      throw new SsoError('network_error', `could not reach ${origin}: ${e && e.message ? e.message : e}`);
     }
-    let body;
-    try {
-      body = await readBody(response, origin);
-    } catch (e) {
-      throw failed(e);
-    }
+  };
+}
+
+function defaultExchange() {
+  if (nodeExchange && stockNetwork()) {
+    return (request, signal, origin) => nodeExchange(request, signal, { maxBytes: MAX_BODY_BYTES, tooLarge: () => tooLarge(origin) });
+  }
+  if (typeof globalThis.fetch !== 'function') throw noFetch();
+  return viaFetch(globalThis.fetch.bind(globalThis));
+}
+
+function viaFetch(fetchImpl) {
+  return async (request, signal, origin) => {
+    const response = await fetchImpl(request.url, {
+      method: request.method,
+      headers: request.headers,
+      body: request.body,
+      redirect: 'manual',  // OAuth endpoints are never followed blindly
+      credentials: 'omit',
+      signal,
+    });
+    const body = await readBody(response, origin);
     return { status: response.status, headers: [...response.headers], body };
   };
 }
