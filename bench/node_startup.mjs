@@ -36,9 +36,11 @@ console.log(performance.now() - t0, url);`;
 const probes = {
   ssokit: ssokitProbe(),
   // With warmUp the discovery request is sent before the core loads, so the core's WebAssembly is
-  // compiled after the process's first fetch() (core.js compiles it synchronously in Node:
-  // asynchronously it waited about 100 ms longer there).
+  // compiled after the process's first request (core.js compiles it synchronously in Node: after
+  // a first fetch() an asynchronous compile waited about 100 ms longer). The requests go through
+  // node:http (web/src/node-http.js); the third row is the same probe with the global fetch.
   'ssokit-warmup': ssokitProbe(', warmUp: true'),
+  'ssokit-fetch': ssokitProbe(', fetch: globalThis.fetch'),
   'openid-client': `const t0 = performance.now();
 const client = await import('openid-client');
 const config = await client.discovery(new URL(${JSON.stringify(issuer)}), 'bench', undefined, undefined, { execute: [client.allowInsecureRequests] });
