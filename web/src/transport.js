@@ -1,10 +1,9 @@
 // fetch transport: carries the core's HttpRequest values and returns HttpResponse values.
 import { SsoError } from './errors.js';
-// Pages and bundles get no-node-host.js here (no nodeExchange): they always send with fetch.
-import { nodeExchange, stockNetwork } from '#node-host';
 
 const MAX_BODY_BYTES = 1 << 20;  // same cap as the native transport
 
+const isNode = typeof process === 'object' && !!process.versions?.node;
 const noFetch = () => new SsoError('invalid_argument', 'no fetch implementation available; pass options.fetch');
 
 /**
@@ -31,7 +30,7 @@ export function fetchTransport(fetchImpl, { timeoutMs = 30000, signer = null } =
     // The timeout covers the whole exchange: a provider that trickles its body is cut off too.
     const signal = AbortSignal.timeout(timeoutMs);
     try {
-      exchange ??= defaultExchange();
+      exchange ??= await defaultExchange();
       return await exchange(request, signal, origin);
     } catch (e) {
       if (e instanceof SsoError) throw e;
@@ -43,9 +42,12 @@ export function fetchTransport(fetchImpl, { timeoutMs = 30000, signer = null } =
   };
 }
 
-function defaultExchange() {
-  if (nodeExchange && stockNetwork()) {
-    return (request, signal, origin) => nodeExchange(request, signal, { maxBytes: MAX_BODY_BYTES, tooLarge: () => tooLarge(origin) });
+// "#node-host" is imported in Node only: a page's unbundled modules cannot resolve it (no import
+// map), and bundles give pages no-node-host.js for it anyway.
+async function defaultExchange() {
+  const host = isNode ? await import('#node-host') : null;
+  if (host?.nodeExchange && host.stockNetwork()) {
+    return (request, signal, origin) => host.nodeExchange(request, signal, { maxBytes: MAX_BODY_BYTES, tooLarge: () => tooLarge(origin) });
   }
   if (typeof globalThis.fetch !== 'function') throw noFetch();
   return viaFetch(globalThis.fetch.bind(globalThis));
