@@ -3,23 +3,16 @@
 // loopback, certificates always verified).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:https';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { runCli } from './run-cli.mjs';
+import { startSelfSignedServer } from '../tls.mjs';
 import { startProvider, completeAuthorization } from './harness.mjs';
 
 let provider;
-let dir;
 before(async () => {
   provider = await startProvider({});
-  dir = mkdtempSync(join(tmpdir(), 'ssokit-security-'));
 });
 after(async () => {
   await provider?.stop();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 test('ssokit login: the loopback callback page sends no-referrer, no-store and a closed CSP', async () => {
@@ -70,26 +63,18 @@ test('a plain-http issuer on another host is invalid_url before any request', as
 });
 
 test('a provider whose TLS certificate does not verify is network_error, and no HTTP request reaches it', async () => {
-  // A self-signed certificate for 127.0.0.1: a network attacker's, as far as the client can tell.
-  const key = join(dir, 'key.pem');
-  const cert = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-    '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
   let requests = 0;
-  const server = createServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+  const tls = await startSelfSignedServer((req, res) => {
     requests += 1;
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{}');
   });
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
-    const issuer = `https://127.0.0.1:${server.address().port}`;
-    const r = await runCli(['authorize-url', '--issuer', issuer, '--client-id', 'portal', '--redirect-uri', 'http://127.0.0.1:9/cb']);
+    const r = await runCli(['authorize-url', '--issuer', tls.base, '--client-id', 'portal', '--redirect-uri', 'http://127.0.0.1:9/cb']);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.json.error.code, 'network_error', r.stdout);
     assert.equal(requests, 0);
   } finally {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
+    await tls.stop();
   }
 });

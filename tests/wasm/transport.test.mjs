@@ -6,14 +6,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import { execFileSync, execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { fetchTransport } from '../../web/src/transport.js';
 import { SsoError } from '../../web/src/errors.js';
+import { startSelfSignedServer } from '../tls.mjs';
 
 const MiB = 1024 * 1024;
 let server;
@@ -146,19 +143,13 @@ for (const [name, fetchImpl] of variants) {
 
   if (fetchImpl === undefined) {
     test('Node default over https: a certificate that does not verify is network_error, one the process trusts is used', async () => {
-      const dir = mkdtempSync(join(tmpdir(), 'ssokit-tls-'));
-      const key = join(dir, 'key.pem');
-      const cert = join(dir, 'cert.pem');
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '1',
-        '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
       let requests = 0;
-      const tls = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+      const tls = await startSelfSignedServer((req, res) => {
         requests += 1;
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end('{"tls":true}');
       });
-      await new Promise((resolve) => tls.listen(0, '127.0.0.1', resolve));
-      const url = `https://127.0.0.1:${tls.address().port}/x`;
+      const url = `${tls.base}/x`;
       try {
         await assert.rejects(fetchTransport()({ method: 'GET', url, headers: [] }),
           (e) => e instanceof SsoError && e.code === 'network_error');
@@ -168,13 +159,11 @@ for (const [name, fetchImpl] of variants) {
 const r = await fetchTransport()({ method: 'GET', url: ${JSON.stringify(url)}, headers: [] });
 console.log(JSON.stringify({ status: r.status, body: r.body, undici: globalThis[Symbol.for('undici.globalDispatcher.1')] !== undefined }));`;
         const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '-e', script],
-          { env: { ...process.env, NODE_EXTRA_CA_CERTS: cert }, timeout: 20000 });
+          { env: { ...process.env, NODE_EXTRA_CA_CERTS: tls.cert }, timeout: 20000 });
         assert.deepEqual(JSON.parse(stdout), { status: 200, body: '{"tls":true}', undici: false });
         assert.equal(requests, 1);
       } finally {
-        tls.closeAllConnections();
-        await new Promise((resolve) => tls.close(resolve));
-        rmSync(dir, { recursive: true, force: true });
+        await tls.stop();
       }
     });
 
